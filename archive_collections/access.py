@@ -1,0 +1,74 @@
+"""The one access policy. Every surface that shows archive material asks it: pages, search,
+facets, autocomplete, APIs, IIIF, media URLs, OAI-PMH and sitemaps.
+
+Rules:
+- anyone: public records whose embargo has passed;
+- researchers (permission collections.view_researcher_items): also researcher-level records;
+- staff (permission collections.view_staff_items, superusers): everything, embargoed included.
+An embargo hides a record from everyone but staff, whatever its access level — titles included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import models
+from django.utils import timezone
+
+PUBLIC, RESEARCHERS, STAFF = "public", "researchers", "staff"
+RESEARCHER_PERMISSION = "collections.view_researcher_items"
+STAFF_PERMISSION = "collections.view_staff_items"
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    levels: frozenset[str]
+    sees_embargoed: bool
+    today: date
+
+    @classmethod
+    def for_user(cls, user, today: date | None = None) -> AccessPolicy:
+        today = today or timezone.localdate()
+        if user is not None and user.is_authenticated and user.is_active:
+            if user.has_perm(STAFF_PERMISSION):
+                return cls(frozenset({PUBLIC, RESEARCHERS, STAFF}), True, today)
+            if user.has_perm(RESEARCHER_PERMISSION):
+                return cls(frozenset({PUBLIC, RESEARCHERS}), False, today)
+        return cls(frozenset({PUBLIC}), False, today)
+
+    @classmethod
+    def anonymous(cls, today: date | None = None) -> AccessPolicy:
+        return cls.for_user(None, today)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.sees_embargoed
+
+    def item_q(self, prefix: str = "") -> models.Q:
+        """A Q object selecting the items this policy shows; `prefix` reaches an Item through
+        a relation, e.g. "item__" from an Interview."""
+        if self.sees_embargoed:
+            return models.Q()
+        return models.Q(**{f"{prefix}access_level__in": sorted(self.levels)}) & (
+            models.Q(**{f"{prefix}embargo_until__isnull": True})
+            | models.Q(**{f"{prefix}embargo_until__lte": self.today})
+        )
+
+    def can_view(self, item) -> bool:
+        if self.sees_embargoed:
+            return True
+        return item.access_level in self.levels and not self.is_embargoed(item)
+
+    def is_embargoed(self, item) -> bool:
+        return item.embargo_until is not None and item.embargo_until > self.today
+
+
+class ItemQuerySet(models.QuerySet):
+    def visible_to(self, user_or_policy) -> ItemQuerySet:
+        policy = (
+            user_or_policy
+            if isinstance(user_or_policy, AccessPolicy)
+            else AccessPolicy.for_user(user_or_policy)
+        )
+        return self.filter(policy.item_q())

@@ -1,0 +1,16 @@
+"""Laptop settings for `make demo`: embedded defaults, debug on, a fixed local-only secret."""
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+# Only ever used on a developer's machine; production.py refuses to start without its own key.
+SECRET_KEY = SECRET_KEY or "dev-only-not-secret-scientist-archive"  # noqa: F405, S105
+ALLOWED_HOSTS = ["*"]
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# WhiteNoise serves app static files straight from the finders, so no collectstatic is needed.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

@@ -1,0 +1,38 @@
+"""Test settings: production-like behaviour, minus slowness.
+
+Differs from production only where tests must be fast or isolated: locmem cache, fast password
+hashing, immediate tasks, throwaway media folders. The database comes from DATABASE_URL so the same
+suite runs on SQLite and on PostgreSQL (make test runs both).
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASES
+
+SECRET_KEY = "test-only-secret"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+_tmp = Path(tempfile.mkdtemp(prefix="archive-test-"))
+MEDIA_ROOT = _tmp / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "masters": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(_tmp / "masters"), "base_url": None},
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ARCHIVE_IMPORT_ROOTS = [_tmp / "import", BASE_DIR / "fixtures", Path(tempfile.gettempdir())]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not os.environ.get(
+    "DATABASE_URL"
+):
+    DATABASES["default"]["NAME"] = str(_tmp / "test.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": str(_tmp / "test.sqlite3")}
