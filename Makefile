@@ -23,7 +23,8 @@ system-deps:
 demo: install system-deps
 	scripts/demo.sh $(HOST) $(PORT)
 
-test: install system-deps
+test: install
+	scripts/system-deps.sh base postgres
 	scripts/test.sh
 
 lint: install

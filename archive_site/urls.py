@@ -10,6 +10,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("archive/", include("archive_collections.urls")),
+    path("files/", include("media_pipeline.urls")),
 ]
 
 if settings.DEBUG:

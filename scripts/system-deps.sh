@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the product and its tests use, only those missing.
 # Usage: scripts/system-deps.sh [group ...]   groups: base (default), postgres
-#   base:     fonts-noto-cjk (render demo scans), espeak-ng (demo interview speech), ffmpeg
+#   base:     fonts-noto-cjk (render demo scans), espeak-ng (demo interview speech), ffmpeg,
+#             gettext (compiles the zh-Hans translations)
 #   postgres: the PostgreSQL 15 server used by the test suite's second database run
 set -euo pipefail
 
 declare -A GROUPS_PKGS=(
-  [base]="fonts-noto-cjk espeak-ng ffmpeg"
+  [base]="fonts-noto-cjk espeak-ng ffmpeg gettext"
   [postgres]="postgresql"
 )
 
@@ -27,9 +28,8 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 echo "system-deps: installing ${wanted[*]}"
 export DEBIAN_FRONTEND=noninteractive
-# A stale package list makes apt fail with 404s; refresh at most once an hour.
-stamp=/var/lib/apt/periodic/update-success-stamp
-if [ ! -f /var/lib/apt/lists/lock ] || [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -60 2>/dev/null | head -1)" ]; then
+# Try with the package lists as they are; a fresh machine's empty or stale lists need one update.
+$SUDO apt-get install -y -qq --no-install-recommends "${wanted[@]}" >/dev/null 2>&1 || {
   $SUDO apt-get update -qq
-fi
-$SUDO apt-get install -y -qq --no-install-recommends "${wanted[@]}" >/dev/null
+  $SUDO apt-get install -y -qq --no-install-recommends "${wanted[@]}" >/dev/null
+}
