@@ -1,15 +1,29 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
 
 app_name = "collections"
 
+
+class IdentifierConverter:
+    """Archival reference codes (档号): letters, digits, '-', '_' and '.'; never a '/'."""
+
+    regex = r"[\w.\-]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(IdentifierConverter, "identifier")
+
 urlpatterns = [
     path("", views.archive_index, name="index"),
     path("scientists/", views.scientist_list, name="scientists"),
     path("scientists/<slug:identifier>/", views.scientist_detail, name="scientist"),
-    path("fonds/<str:identifier>/", views.fonds_detail, name="fonds"),
-    path("series/<str:identifier>/", views.series_detail, name="series"),
-    path("items/<str:identifier>/", views.item_detail, name="item"),
-    path("files/<int:pk>/<str:filename>", views.item_file, name="file"),
+    path("fonds/<identifier:identifier>/", views.fonds_detail, name="fonds"),
+    path("series/<identifier:identifier>/", views.series_detail, name="series"),
+    path("items/<identifier:identifier>/", views.item_detail, name="item"),
 ]

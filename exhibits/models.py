@@ -28,8 +28,9 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         wanted = [s.strip() for s in self.featured_scientists.split(",") if s.strip()]
-        by_id = Scientist.objects.filter(identifier__in=wanted).in_bulk(field_name="identifier")
+        scientists = Scientist.objects.select_related("portrait").prefetch_related("disciplines")
+        by_id = scientists.filter(identifier__in=wanted).in_bulk(field_name="identifier")
         context["featured_scientists"] = [by_id[i] for i in wanted if i in by_id] or list(
-            Scientist.objects.all()[:8]
+            scientists[:8]
         )
         return context
