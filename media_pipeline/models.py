@@ -2,6 +2,7 @@
 
 from django.core.files.storage import storages
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -53,3 +54,45 @@ class ItemFile(models.Model):
     @property
     def kind(self) -> str:
         return self.mime_type.split("/", 1)[0]
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind == "image"
+
+    @property
+    def is_audio(self) -> bool:
+        return self.kind == "audio"
+
+    @property
+    def is_video(self) -> bool:
+        return self.kind == "video"
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.mime_type == "application/pdf"
+
+    @property
+    def derivatives(self) -> dict:
+        """Derivatives made so far: {name: {"path", "width", "height", "bytes"}}."""
+        return (self.technical or {}).get("derivatives") or {}
+
+    def url_for(self, name: str) -> str | None:
+        """The access-checked URL of a derivative such as "thumb.jpg"; None until it exists."""
+        if name not in self.derivatives:
+            return None
+        return reverse("media_pipeline:derivative", kwargs={"pk": self.pk, "name": name})
+
+    @property
+    def thumbnail_url(self) -> str | None:
+        return self.url_for("thumb.jpg")
+
+    @property
+    def web_url(self) -> str | None:
+        return self.url_for("web.jpg")
+
+    @property
+    def master_url(self) -> str | None:
+        if not self.pk or not self.master:
+            return None
+        return reverse("media_pipeline:master",
+                       kwargs={"pk": self.pk, "filename": self.original_filename})

@@ -8,7 +8,7 @@ HOST="${1:-127.0.0.1}"
 PORT="${2:-8000}"
 PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-archive_site.settings.dev}"
-mkdir -p var
+mkdir -p var/static
 
 $PY manage.py compilemessages -l zh_Hans --ignore=.venv -v 0
 $PY manage.py migrate --no-input -v 0

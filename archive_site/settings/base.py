@@ -137,7 +137,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # Files: local by default; S3 (django-storages) when AWS_STORAGE_BUCKET_NAME is set.
-# Originals (masters) and public derivatives are separate storages so masters can stay private.
+# Masters and derivatives of archive files are private storages: every byte of them is served by
+# media_pipeline's access-checked views, so a restricted item's thumbnail cannot be fetched by
+# guessing its checksum. `default` holds Wagtail's own images and documents.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
@@ -149,6 +151,7 @@ if AWS_STORAGE_BUCKET_NAME:
     STORAGES = {
         "default": {"BACKEND": _s3, "OPTIONS": {"location": "public"}},
         "masters": {"BACKEND": _s3, "OPTIONS": {"location": "masters"}},
+        "derivatives": {"BACKEND": _s3, "OPTIONS": {"location": "derivatives"}},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
 else:
@@ -158,6 +161,10 @@ else:
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             # Outside MEDIA_ROOT: masters are never served directly, only through access checks.
             "OPTIONS": {"location": str(BASE_DIR / "var" / "masters"), "base_url": None},
+        },
+        "derivatives": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(BASE_DIR / "var" / "derivatives"), "base_url": None},
         },
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
@@ -180,6 +187,8 @@ ARCHIVE_IMPORT_ROOTS = [Path(p) for p in env_list("ARCHIVE_IMPORT_ROOTS")] or [
     BASE_DIR / "var" / "import",
     BASE_DIR / "fixtures",
 ]
+MEDIA_MAX_FILE_BYTES = int(os.environ.get("MEDIA_MAX_FILE_BYTES", str(4 * 1024**3)))
+MEDIA_MAX_IMAGE_PIXELS = int(os.environ.get("MEDIA_MAX_IMAGE_PIXELS", "200000000"))
 ARCHIVE_IMPORT_MAX_ROWS = int(os.environ.get("ARCHIVE_IMPORT_MAX_ROWS", "200000"))
 ARCHIVE_IMPORT_MAX_BYTES = int(os.environ.get("ARCHIVE_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000

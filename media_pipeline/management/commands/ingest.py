@@ -1,0 +1,124 @@
+"""Ingest a folder of files into the archive, for one item or matched to items by file name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from archive_collections.models import Item
+from media_pipeline.ingest import IngestError, ingest_path, max_file_bytes, sanitize_filename
+from media_pipeline.sniff import sniff_file
+
+# "<identifier>_<NNN>.<ext>": the numbered pages of one item; "<identifier>.<ext>": a single file.
+_NUMBERED = re.compile(r"^(?P<identifier>.+)_(?P<sequence>\d{1,5})$")
+_SKIPPED_NAMES = {"thumbs.db", "desktop.ini"}
+
+
+@dataclass
+class Planned:
+    path: Path
+    item: Item | None
+    sequence: int
+    error: str = ""
+
+
+class Command(BaseCommand):
+    help = (
+        "Ingest the files of FOLDER: all into one item (--item), or each into the item its name "
+        "starts with (--match-by-filename, e.g. A001-002_003.tif → item A001-002, page 3)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", type=Path)
+        target = parser.add_mutually_exclusive_group(required=True)
+        target.add_argument("--item", metavar="IDENTIFIER",
+                            help="Identifier (档号) of the item that receives every file.")
+        target.add_argument("--match-by-filename", action="store_true",
+                            help="Find each file's item from its name: <identifier>[_NNN].<ext>.")
+        parser.add_argument("--recursive", action="store_true", help="Include sub-folders.")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="Check and report what would be ingested; change nothing.")
+
+    def handle(self, *args, folder: Path, item, match_by_filename, recursive, dry_run, **options):
+        self.verbosity = options["verbosity"]
+        if not folder.is_dir():
+            raise CommandError(f"{folder} is not a folder.")
+        files = self._files(folder, recursive)
+        if not files:
+            raise CommandError(f"{folder} contains no files.")
+        plan = self._plan_for_item(files, item) if item else self._plan_by_filename(files)
+        errors = [(p.path, p.error) for p in plan if p.error]
+        done = self._run([p for p in plan if not p.error], dry_run, errors)
+        self._report(folder, done, errors, dry_run)
+
+    def _files(self, folder: Path, recursive: bool) -> list[Path]:
+        found = folder.rglob("*") if recursive else folder.iterdir()
+        return sorted(
+            p for p in found
+            if p.is_file() and not p.name.startswith(".") and p.name.lower() not in _SKIPPED_NAMES
+        )
+
+    def _plan_for_item(self, files: list[Path], identifier: str) -> list[Planned]:
+        item = Item.objects.filter(identifier=identifier).first()
+        if item is None:
+            raise CommandError(f"No item has the identifier {identifier!r}.")
+        return [Planned(path, item, number) for number, path in enumerate(files, start=1)]
+
+    def _plan_by_filename(self, files: list[Path]) -> list[Planned]:
+        stems = {path: path.stem for path in files}
+        candidates = set(stems.values())
+        candidates |= {m["identifier"] for s in stems.values() if (m := _NUMBERED.match(s))}
+        items = {i.identifier: i for i in Item.objects.filter(identifier__in=candidates)}
+        return [self._match(path, stems[path], items) for path in files]
+
+    def _match(self, path: Path, stem: str, items: dict) -> Planned:
+        # The whole stem wins over "<identifier>_<NNN>": identifiers may end in _digits.
+        if stem in items:
+            return Planned(path, items[stem], 0)
+        numbered = _NUMBERED.match(stem)
+        if numbered and numbered["identifier"] in items:
+            return Planned(path, items[numbered["identifier"]], int(numbered["sequence"]))
+        return Planned(path, None, 0, f"no item has the identifier {stem!r}"
+                       + (f" or {numbered['identifier']!r}" if numbered else ""))
+
+    def _run(self, plan: list[Planned], dry_run: bool, errors: list) -> list[Planned]:
+        done = []
+        for planned in tqdm(plan, desc="dry run" if dry_run else "ingest", unit="file",
+                            disable=not plan or self.verbosity == 0):
+            try:
+                if dry_run:
+                    self._check(planned.path)
+                else:
+                    ingest_path(planned.item, planned.path, sequence=planned.sequence)
+            except (IngestError, OSError) as exc:
+                errors.append((planned.path, str(exc)))
+                continue
+            done.append(planned)
+        return done
+
+    def _check(self, path: Path) -> None:
+        size = path.stat().st_size
+        if size == 0:
+            raise IngestError(f"{sanitize_filename(path.name)} is empty (0 bytes).")
+        if size > max_file_bytes():
+            raise IngestError(f"{sanitize_filename(path.name)} is larger than the "
+                              f"{max_file_bytes():,}-byte limit (MEDIA_MAX_FILE_BYTES).")
+        with path.open("rb") as fileobj:
+            sniffed = sniff_file(fileobj, path.name)
+        for warning in sniffed.warnings:
+            self.stdout.write(f"  {path}: {warning}")
+
+    def _report(self, folder: Path, done: list[Planned], errors: list, dry_run: bool) -> None:
+        verb = "Would ingest" if dry_run else "Ingested"
+        for planned in done if self.verbosity >= 2 else []:
+            self.stdout.write(f"  {planned.path.name} → {planned.item.identifier} "
+                              f"#{planned.sequence}")
+        self.stdout.write(self.style.SUCCESS(f"{verb} {len(done)} file(s) from {folder}."))
+        if errors:
+            for path, message in errors:
+                self.stderr.write(f"  {path}: {message}")
+            raise CommandError(f"{len(errors)} file(s) could not be ingested (listed above).")

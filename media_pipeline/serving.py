@@ -1,0 +1,133 @@
+"""Streaming a stored file over HTTP with conditional requests and single byte ranges.
+
+Written against the Storage API only (open/size/seek/read), so it serves local and S3 storages
+alike; audio and video players need ranges to seek.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from django.core.files.storage import Storage
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+
+CHUNK_BYTES = 256 * 1024
+CACHE_SECONDS = 3600
+_RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
+_TEXT_TYPES = ("text/", "application/xml", "application/x-subrip")
+UNSATISFIABLE = "unsatisfiable"
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    storage: Storage
+    name: str
+    content_type: str
+    filename: str
+    etag: str
+    public: bool
+
+
+def serve_stored(request, stored: StoredFile) -> HttpResponse:
+    try:
+        size = stored.storage.size(stored.name)
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    if _matches(request.headers.get("If-None-Match"), stored.etag):
+        return _finish(HttpResponse(status=304), stored)
+    byte_range = None
+    if _if_range_allows(request.headers.get("If-Range"), stored.etag):
+        byte_range = parse_range(request.headers.get("Range"), size)
+    if byte_range == UNSATISFIABLE:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return _finish(response, stored)
+    fileobj = stored.storage.open(stored.name, "rb")
+    if byte_range is None:
+        response = FileResponse(fileobj, content_type=_content_type(stored.content_type))
+        response["Content-Length"] = str(size)
+    else:
+        start, end = byte_range
+        fileobj.seek(start)
+        response = StreamingHttpResponse(
+            _read_span(fileobj, end - start + 1), status=206,
+            content_type=_content_type(stored.content_type),
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+    response["Content-Disposition"] = content_disposition(stored.filename)
+    return _finish(response, stored)
+
+
+def parse_range(header: str | None, size: int):
+    """(start, end) inclusive for one satisfiable range, UNSATISFIABLE, or None to send it all.
+
+    Several ranges, other units and malformed headers are answered with the whole file, as
+    RFC 9110 allows.
+    """
+    match = _RANGE.match(header or "")
+    if not match or size == 0:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:
+        suffix = int(last)
+        return (max(size - suffix, 0), size - 1) if suffix > 0 else UNSATISFIABLE
+    start = int(first)
+    end = int(last) if last else size - 1
+    if start >= size:
+        return UNSATISFIABLE
+    if end < start:
+        return None
+    return start, min(end, size - 1)
+
+
+def content_disposition(filename: str) -> str:
+    """`inline` with an ASCII fallback name and the exact name RFC 5987-encoded."""
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    ascii_name = re.sub(r'[^A-Za-z0-9._ ()\-]', "_", ascii_name).strip() or "file"
+    return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def _content_type(mime: str) -> str:
+    return f"{mime}; charset=utf-8" if mime.startswith(_TEXT_TYPES) else mime
+
+
+def _read_span(fileobj, length: int):
+    try:
+        while length > 0:
+            chunk = fileobj.read(min(CHUNK_BYTES, length))
+            if not chunk:
+                break
+            length -= len(chunk)
+            yield chunk
+    finally:
+        fileobj.close()
+
+
+def _matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return "*" in tags or etag in tags
+
+
+def _if_range_allows(header: str | None, etag: str) -> bool:
+    # If-Range with a date or another validator means the client's copy may be stale.
+    return header is None or header.strip() == etag
+
+
+def _finish(response: HttpResponse, stored: StoredFile) -> HttpResponse:
+    response["ETag"] = stored.etag
+    response["Accept-Ranges"] = "bytes"
+    response["X-Content-Type-Options"] = "nosniff"
+    scope = "public" if stored.public else "private"
+    response["Cache-Control"] = f"{scope}, max-age={CACHE_SECONDS}"
+    if not stored.content_type.startswith(("image/", "audio/", "video/", "application/pdf")):
+        # Text or XML opened in a tab must not run script on the site's origin.
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

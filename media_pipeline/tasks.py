@@ -1,0 +1,129 @@
+"""Background processing of ingested files.
+
+`process_item_file(file_id)` runs the steps in STEP_VERSIONS order. Each step's outcome is kept
+in `ItemFile.technical["steps"][name]` with the step version and the file's SHA-256: a step done
+at its current version for these bytes is skipped, so re-running is cheap, and bumping one
+step's version reruns that step alone. The first failing step stops the run and the file is
+marked FAILED with the step named in `error`; the task itself never raises, so one bad file
+cannot take a worker down.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from .derivatives import make_derivatives
+from .models import FileStatus, ItemFile
+from .storage import CHUNK_BYTES, master_storage
+from .technical import StepError, technical_metadata
+
+logger = logging.getLogger(__name__)
+
+# Bump a step's version when its output changes; files are then reprocessed for that step only.
+STEP_VERSIONS = {"fixity": 1, "technical": 1, "derivatives": 1}
+
+
+def fixity(item_file: ItemFile) -> dict:
+    """Re-hash the stored master: what is on the shelf must be what was ingested."""
+    storage, name = master_storage(), item_file.master.name
+    if not storage.exists(name):
+        raise StepError(_("The master file %(name)s is missing from storage.") % {"name": name})
+    digest, size = hashlib.sha256(), 0
+    with storage.open(name, "rb") as fileobj:
+        while chunk := fileobj.read(CHUNK_BYTES):
+            digest.update(chunk)
+            size += len(chunk)
+    if digest.hexdigest() != item_file.sha256 or size != item_file.size:
+        raise StepError(
+            _("Checksum mismatch: the stored master hashes to %(actual)s (%(size)s bytes), "
+              "expected %(expected)s (%(expected_size)s bytes).")
+            % {"actual": digest.hexdigest(), "size": size, "expected": item_file.sha256,
+               "expected_size": item_file.size}
+        )
+    return {"fixity": {"sha256": item_file.sha256, "checked_at": timezone.now().isoformat()}}
+
+
+STEP_FUNCTIONS = {
+    "fixity": fixity,
+    "technical": technical_metadata,
+    "derivatives": make_derivatives,
+}
+
+
+@task()
+def process_item_file(file_id: int) -> str:
+    """Run the pending steps for one ItemFile; returns the resulting status."""
+    try:
+        return _process(file_id)
+    except Exception as exc:
+        logger.exception("Processing ItemFile %s failed unexpectedly", file_id)
+        message = _("Processing stopped unexpectedly: %(error)s") % {"error": _describe(exc)}
+        _update(file_id, status=FileStatus.FAILED, error=message)
+        return FileStatus.FAILED
+
+
+def _process(file_id: int) -> str:
+    item_file = ItemFile.objects.filter(pk=file_id).first()
+    if item_file is None:
+        logger.info("ItemFile %s was deleted before it could be processed", file_id)
+        return "missing"
+    if not _update(file_id, status=FileStatus.PROCESSING, error=""):
+        return "missing"
+    technical = dict(item_file.technical or {})
+    steps = technical.setdefault("steps", {})
+    for name, version in STEP_VERSIONS.items():
+        if _is_current(steps.get(name), version, item_file.sha256):
+            continue
+        error = _run_step(name, version, item_file, technical)
+        if not _update(file_id, technical=technical):
+            return "missing"
+        if error:
+            message = _("Step “%(step)s” failed: %(error)s") % {"step": name, "error": error}
+            _update(file_id, status=FileStatus.FAILED, error=message)
+            return FileStatus.FAILED
+    _update(file_id, status=FileStatus.DONE, error="")
+    return FileStatus.DONE
+
+
+def _is_current(record: dict | None, version: int, sha256: str) -> bool:
+    return bool(record) and record.get("status") == "done" and (
+        record.get("version") == version and record.get("sha256") == sha256
+    )
+
+
+def _run_step(name: str, version: int, item_file: ItemFile, technical: dict) -> str:
+    """Run one step, merge its output into `technical`, record its outcome; return the error."""
+    started = time.monotonic()
+    error = ""
+    try:
+        technical.update(STEP_FUNCTIONS[name](item_file))
+    except StepError as exc:
+        error = str(exc)
+    except Exception as exc:
+        logger.exception("Step %s failed for ItemFile %s", name, item_file.pk)
+        error = _describe(exc)
+    technical["steps"][name] = {
+        "version": version,
+        "sha256": item_file.sha256,
+        "status": "failed" if error else "done",
+        "seconds": round(time.monotonic() - started, 3),
+        "error": error,
+        "finished_at": timezone.now().isoformat(),
+    }
+    return error
+
+
+def _describe(exc: Exception) -> str:
+    return f"{exc.__class__.__name__}: {exc}" if str(exc) else exc.__class__.__name__
+
+
+def _update(file_id: int, **fields) -> bool:
+    """Write fields straight to the row; False when the row is gone (deleted meanwhile)."""
+    fields["updated_at"] = timezone.now()
+    return ItemFile.objects.filter(pk=file_id).update(**fields) > 0

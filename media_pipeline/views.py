@@ -1,0 +1,65 @@
+"""Masters and derivatives, served only to those the access policy lets see the item.
+
+A file the visitor may not see answers 404, exactly like one that does not exist, so neither
+its existence nor its item's is revealed.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
+
+from archive_collections.access import AccessPolicy
+
+from .derivatives import DERIVATIVE_NAMES
+from .models import ItemFile
+from .serving import StoredFile, serve_stored
+from .storage import derivative_storage, master_storage
+from .tasks import STEP_VERSIONS
+
+
+@require_safe
+def master(request, pk: int, filename: str):
+    item_file = _visible_file(request, pk)
+    if filename != item_file.original_filename:
+        raise Http404
+    return serve_stored(request, StoredFile(
+        storage=master_storage(),
+        name=item_file.master.name,
+        content_type=item_file.mime_type,
+        filename=item_file.original_filename,
+        etag=f'"{item_file.sha256}"',
+        public=_is_public(item_file),
+    ))
+
+
+@require_safe
+def derivative(request, pk: int, name: str):
+    item_file = _visible_file(request, pk)
+    details = item_file.derivatives.get(name)
+    if name not in DERIVATIVE_NAMES or not details:
+        raise Http404
+    stem = os.path.splitext(item_file.original_filename)[0]
+    return serve_stored(request, StoredFile(
+        storage=derivative_storage(),
+        name=details["path"],
+        content_type="image/jpeg",
+        filename=f"{stem}-{name}",
+        # A new derivatives step version may redraw the image: the version is part of the tag.
+        etag=f'"{item_file.sha256[:32]}-{name}-v{STEP_VERSIONS["derivatives"]}"',
+        public=_is_public(item_file),
+    ))
+
+
+def _visible_file(request, pk: int) -> ItemFile:
+    item_file = get_object_or_404(ItemFile.objects.select_related("item"), pk=pk)
+    if not AccessPolicy.for_user(request.user).can_view(item_file.item):
+        raise Http404
+    return item_file
+
+
+def _is_public(item_file: ItemFile) -> bool:
+    return AccessPolicy.anonymous().can_view(item_file.item)

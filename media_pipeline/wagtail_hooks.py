@@ -1,0 +1,25 @@
+"""Admin registration: the Files listing, with a menu entry in the curators' Archive menu."""
+
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from .admin_views import item_file_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_item_file_viewset():
+    return item_file_viewset
+
+
+class FilesMenuItem(MenuItem):
+    def is_shown(self, request):
+        return item_file_viewset.permission_policy.user_has_any_permission(
+            request.user, ["view", "change"]
+        )
+
+
+# "register_archive_menu_item" is the Archive menu's submenu hook (archive_collections admin).
+@hooks.register("register_archive_menu_item")
+def register_files_menu_item():
+    return FilesMenuItem(item_file_viewset.menu_label, item_file_viewset.menu_url,
+                         name="files", icon_name=item_file_viewset.icon, order=900)
