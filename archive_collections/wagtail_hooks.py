@@ -1,1 +1,2 @@
 """Wagtail admin registrations for the archive. Each import below registers one admin area."""
+from .admin import registration  # noqa: F401  registers the archive admin: snippets, tree

@@ -1,0 +1,300 @@
+"""Snippet viewsets for the archive, grouped under one "Archive" menu.
+
+Search runs through the ORM over `search_fields` (search_backend_name = None): the archive
+models are not in Wagtail's index, and substring matching is what finds 钱学 in 钱学森.
+"""
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from archive_collections.models import Discipline, Fonds, Interview, Item, Scientist, Series
+
+from . import filters, panels
+from .choosers import SearchableSnippetChooserViewSet
+from .columns import AccessColumn
+from .views import ArchiveIndexView, PrefilledCreateView
+
+ARCHIVE_SUBMENU_HOOK = "register_archive_menu_item"
+
+
+class ArchiveSnippetViewSet(SnippetViewSet):
+    """Shared behaviour: ORM search, ORM-searching chooser, pre-fillable add form, safe CSV."""
+
+    index_view_class = ArchiveIndexView
+    add_view_class = PrefilledCreateView
+    chooser_viewset_class = SearchableSnippetChooserViewSet
+    search_backend_name = None
+    list_per_page = 50
+    chooser_search_fields: tuple[str, ...] = ()
+
+    @property
+    def chooser_viewset(self):
+        return self.chooser_viewset_class(
+            self.get_chooser_admin_url_namespace(),
+            model=self.model,
+            url_prefix=self.get_chooser_admin_base_path(),
+            icon=self.icon,
+            per_page=self.chooser_per_page,
+            search_fields=self.chooser_search_fields or self.search_fields,
+        )
+
+
+def count_column(name, label):
+    return Column(name, label=label, sort_key=name)
+
+
+class ScientistViewSet(ArchiveSnippetViewSet):
+    model = Scientist
+    icon = "user"
+    edit_handler = panels.scientist_edit_handler
+    list_display = [
+        "name",
+        "identifier",
+        "name_pinyin",
+        "life_dates",
+        Column(
+            "discipline_names",
+            label=_("disciplines"),
+            accessor=lambda s: "、".join(d.name for d in s.disciplines.all()),
+        ),
+        count_column("fonds_count", _("fonds")),
+    ]
+    filterset_class = filters.ScientistFilterSet
+    search_fields = ["name", "name_pinyin", "identifier", "names__name"]
+    ordering = ["name_pinyin", "name"]
+    list_export = [
+        "identifier",
+        "name",
+        "name_pinyin",
+        "gender",
+        "birth_date_text",
+        "birth_place",
+        "death_date_text",
+        "death_place",
+        "summary",
+    ]
+    export_filename = "scientists"
+
+    def get_queryset(self, request):
+        return Scientist.objects.prefetch_related("disciplines").annotate(
+            fonds_count=Count("fonds", distinct=True)
+        )
+
+
+class FondsViewSet(ArchiveSnippetViewSet):
+    model = Fonds
+    icon = "folder-inverse"
+    edit_handler = panels.fonds_edit_handler
+    list_display = [
+        "title",
+        "identifier",
+        "scientist",
+        "date_text",
+        "extent",
+        count_column("series_count", _("series")),
+    ]
+    filterset_class = filters.FondsFilterSet
+    search_fields = ["identifier", "title", "scientist__name"]
+    ordering = "identifier"
+    list_export = [
+        "identifier",
+        "title",
+        "scientist.identifier",
+        "date_text",
+        "extent",
+        "collecting_institution",
+        "scope_content",
+    ]
+    export_headings = {"scientist.identifier": _("scientist")}
+    export_filename = "fonds"
+
+    def get_queryset(self, request):
+        return Fonds.objects.select_related("scientist").annotate(
+            series_count=Count("series", distinct=True)
+        )
+
+
+class SeriesViewSet(ArchiveSnippetViewSet):
+    model = Series
+    icon = "folder-open-1"
+    edit_handler = panels.series_edit_handler
+    list_display = [
+        "title",
+        "identifier",
+        "level",
+        Column(
+            "fonds", label=_("fonds"), accessor="fonds.identifier", sort_key="fonds__identifier"
+        ),
+        Column("parent", label=_("parent series"), accessor="parent.identifier"),
+        Column("date_text", label=_("date (as written)"), sort_key="date_start"),
+        count_column("item_count", _("items")),
+    ]
+    filterset_class = filters.SeriesFilterSet
+    search_fields = ["identifier", "title"]
+    ordering = ["fonds__identifier", "position", "identifier"]
+    list_export = [
+        "identifier",
+        "title",
+        "fonds.identifier",
+        "parent.identifier",
+        "level",
+        "position",
+        "date_text",
+        "scope_content",
+    ]
+    export_headings = {"fonds.identifier": _("fonds"), "parent.identifier": _("parent series")}
+    export_filename = "series"
+
+    def get_queryset(self, request):
+        return Series.objects.select_related("fonds", "parent").annotate(
+            item_count=Count("items", distinct=True)
+        )
+
+
+class ItemViewSet(ArchiveSnippetViewSet):
+    model = Item
+    icon = "doc-full"
+    edit_handler = panels.item_edit_handler
+    list_display = [
+        "title",
+        "identifier",
+        "item_type",
+        Column("date_text", label=_("date (as written)"), sort_key="date_start"),
+        AccessColumn(),
+        Column(
+            "fonds",
+            label=_("fonds"),
+            accessor="series.fonds.identifier",
+            sort_key="series__fonds__identifier",
+        ),
+        Column(
+            "series", label=_("series"), accessor="series.identifier", sort_key="series__identifier"
+        ),
+    ]
+    filterset_class = filters.ItemFilterSet
+    search_fields = ["identifier", "title", "creators", "description"]
+    chooser_search_fields = ("identifier", "title")
+    ordering = "identifier"
+    list_export = [
+        "identifier",
+        "title",
+        "item_type",
+        "series.identifier",
+        "date_text",
+        "creators",
+        "language",
+        "extent",
+        "access_level",
+        "embargo_until",
+        "rights_statement",
+        "places",
+        "provenance",
+        "description",
+    ]
+    # The import format's own Chinese headers, so an edited export can be imported again.
+    export_headings = {
+        "identifier": "档号",
+        "title": "题名",
+        "item_type": "类型",
+        "series.identifier": "系列",
+        "date_text": "日期",
+        "creators": "责任者",
+        "language": "语种",
+        "extent": "数量",
+        "access_level": "开放级别",
+        "embargo_until": "解密日期",
+        "rights_statement": "权利",
+        "places": "地点",
+        "provenance": "来源",
+        "description": "描述",
+    }
+    export_filename = "items"
+
+    def get_queryset(self, request):
+        return Item.objects.select_related("series__fonds")
+
+
+class InterviewViewSet(ArchiveSnippetViewSet):
+    model = Interview
+    icon = "microphone"
+    edit_handler = panels.interview_edit_handler
+    list_display = [
+        Column("item", label=_("item"), accessor=str, sort_key="item__identifier"),
+        "interviewee",
+        "interview_date",
+        "language",
+        "consent",
+        Column("duration", label=_("duration")),
+        count_column("segment_count", _("transcript segments")),
+    ]
+    search_fields = [
+        "item__identifier",
+        "item__title",
+        "interviewee__name",
+        "interviewers",
+        "place",
+    ]
+    ordering = "item__identifier"
+    list_export = [
+        "item.identifier",
+        "interviewee.identifier",
+        "interviewers",
+        "interview_date",
+        "place",
+        "language",
+        "dialect",
+        "consent",
+        "consent_note",
+    ]
+    export_headings = {
+        "item.identifier": "档号",
+        "interviewee.identifier": "受访人",
+        "interviewers": "访谈人",
+        "interview_date": "访谈日期",
+        "place": "地点",
+        "language": "语种",
+        "dialect": "方言",
+        "consent": "授权",
+        "consent_note": "授权说明",
+    }
+    export_filename = "interviews"
+
+    def get_queryset(self, request):
+        return Interview.objects.select_related("item", "interviewee").annotate(
+            segment_count=Count("transcript", distinct=True)
+        )
+
+
+class DisciplineViewSet(ArchiveSnippetViewSet):
+    model = Discipline
+    icon = "tag"
+    edit_handler = panels.discipline_edit_handler
+    list_display = ["name", "name_en", count_column("scientist_count", _("scientists"))]
+    search_fields = ["name", "name_en"]
+    ordering = "name"
+    list_export = ["name", "name_en"]
+    export_filename = "disciplines"
+
+    def get_queryset(self, request):
+        return Discipline.objects.annotate(scientist_count=Count("scientists"))
+
+
+class ArchiveViewSetGroup(SnippetViewSetGroup):
+    """The curators' "Archive" menu. Other parts of the archive (the tree, bulk import) add
+    entries with `@hooks.register("register_archive_menu_item")`."""
+
+    items = (
+        ScientistViewSet,
+        FondsViewSet,
+        SeriesViewSet,
+        ItemViewSet,
+        InterviewViewSet,
+        DisciplineViewSet,
+    )
+    menu_label = _("Archive")
+    menu_name = "archive"
+    menu_icon = "folder-open-inverse"
+    menu_order = 150
+    submenu_hook = ARCHIVE_SUBMENU_HOOK

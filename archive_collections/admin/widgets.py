@@ -1,0 +1,23 @@
+"""Form widgets for the archive's edit forms."""
+
+from django import forms
+
+from archive_collections.models import format_timecode
+
+
+class MillisecondsInput(forms.NumberInput):
+    """A millisecond count, shown beside it as hh:mm:ss so curators can check it against the
+    recording without doing arithmetic."""
+
+    template_name = "collections/admin/widgets/milliseconds_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"min": "0", "step": "1", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        try:
+            context["timecode"] = format_timecode(int(value)) if value not in (None, "") else ""
+        except (TypeError, ValueError):
+            context["timecode"] = ""
+        return context
