@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import views
+from .oral_history import views as oral_history
 
 app_name = "collections"
 
@@ -26,4 +27,10 @@ urlpatterns = [
     path("fonds/<identifier:identifier>/", views.fonds_detail, name="fonds"),
     path("series/<identifier:identifier>/", views.series_detail, name="series"),
     path("items/<identifier:identifier>/", views.item_detail, name="item"),
+    path("items/<identifier:identifier>/interview/", oral_history.interview_page,
+         name="interview"),
+    path("items/<identifier:identifier>/captions.vtt", oral_history.captions,
+         name="interview_captions"),
+    path("items/<identifier:identifier>/interview/<str:filename>", oral_history.export,
+         name="interview_export"),
 ]

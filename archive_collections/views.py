@@ -31,6 +31,7 @@ from .models import (
     Scientist,
     Series,
 )
+from .oral_history.player import build_player
 
 ITEMS_PER_PAGE = 30
 SCIENTISTS_PER_PAGE = 48
@@ -354,6 +355,7 @@ def item_detail(request, identifier):
     if not policy.can_view(item):
         return _refuse(request, item, policy)
     interview = _interview(item)
+    files = list(item.files.all())
     stable_url = request.build_absolute_uri(item.get_absolute_url())
     return render(
         request,
@@ -364,9 +366,10 @@ def item_detail(request, identifier):
             "ancestors": series_ancestors(item.series),
             "scientists": item.scientists.order_by(Lower("name_pinyin")),
             "subjects": item.subjects.order_by("name"),
-            "files": item.files.all(),
+            "files": files,
             "interview": interview,
-            "transcript": interview.transcript.order_by("start_ms") if interview else [],
+            # The oral-history player: media, synchronised transcript, index, search, exports.
+            "player": build_player(request, interview, files) if interview else None,
             "stable_url": stable_url,
             "citation": chinese_citation(item, stable_url, timezone.localdate()),
         },

@@ -13,7 +13,7 @@ from wagtail.admin.panels import (
 
 from .choosers import OralHistoryItemChooserWidget
 from .forms import InterviewAdminForm
-from .widgets import MillisecondsInput
+from .widgets import TimecodeInput
 
 scientist_edit_handler = TabbedInterface(
     [
@@ -131,7 +131,7 @@ item_edit_handler = TabbedInterface(
     ]
 )
 
-_timecode = MillisecondsInput
+_timecode = TimecodeInput
 
 interview_edit_handler = TabbedInterface(
     [

@@ -21,3 +21,30 @@ class MillisecondsInput(forms.NumberInput):
         except (TypeError, ValueError):
             context["timecode"] = ""
         return context
+
+
+class TimecodeInput(forms.TextInput):
+    """A time typed as hh:mm:ss or hh:mm:ss.mmm; the form stores milliseconds."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={
+                "inputmode": "decimal",
+                "placeholder": "00:00:00.000",
+                "pattern": r"\d+|(\d{1,3}:)?\d{1,2}:\d{1,2}([.,]\d{1,3})?",
+                "size": "12",
+                **(attrs or {}),
+            }
+        )
+
+    def format_value(self, value):
+        from archive_collections.oral_history.timecodes import timecode
+
+        if value in (None, ""):
+            return ""
+        try:
+            return timecode(int(value))
+        except (TypeError, ValueError):
+            return str(value)  # what the curator typed, shown back with its error

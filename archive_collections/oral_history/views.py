@@ -1,0 +1,114 @@
+"""Public interview pages, captions and exports — all behind the one access policy.
+
+The interview page answers like the item page (403 for a researchers-level record, 404 for
+anything else the visitor may not see); captions and exports answer 404 to anyone who may not
+see the item, exactly like a file that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from archive_collections.access import AccessPolicy
+from archive_collections.models import Interview, Item
+from media_pipeline.serving import content_disposition
+
+from .formats import EXPORTS, interview_document, render_export
+from .player import build_player, media_file
+from .webvtt import write_webvtt
+
+
+def _item(identifier: str) -> Item:
+    item = (
+        Item.objects.select_related("series__fonds__scientist")
+        .filter(identifier=identifier)
+        .first()
+    )
+    if item is None:
+        raise Http404(_("No record with this identifier."))
+    return item
+
+
+def _interview(item: Item) -> Interview:
+    interview = (
+        Interview.objects.filter(item=item)
+        .select_related("interviewee")
+        .prefetch_related("index_segments")
+        .first()
+    )
+    if interview is None:
+        raise Http404(_("This record has no interview."))
+    interview.item = item
+    return interview
+
+
+def visible_interview(request, identifier: str) -> Interview:
+    item = _item(identifier)
+    if not AccessPolicy.for_user(request.user).can_view(item):
+        raise Http404(_("No record with this identifier."))
+    return _interview(item)
+
+
+@require_safe
+def interview_page(request, identifier):
+    from archive_collections.views import _refuse, series_ancestors
+
+    item = _item(identifier)
+    policy = AccessPolicy.for_user(request.user)
+    if not policy.can_view(item):
+        return _refuse(request, item, policy)
+    interview = _interview(item)
+    files = list(item.files.all())
+    return render(
+        request,
+        "collections/oral_history/interview_page.html",
+        {
+            "item": item,
+            "fonds": item.series.fonds,
+            "ancestors": series_ancestors(item.series),
+            "interview": interview,
+            "player": build_player(request, interview, files),
+        },
+    )
+
+
+def _private_unless_public(response: HttpResponse, item: Item) -> HttpResponse:
+    public = AccessPolicy.anonymous().can_view(item)
+    response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+def captions(request, identifier):
+    interview = visible_interview(request, identifier)
+    body = write_webvtt(interview_document(interview).transcript)
+    response = HttpResponse(body, content_type="text/vtt; charset=utf-8")
+    return _private_unless_public(response, interview.item)
+
+
+@require_safe
+def export(request, identifier, filename):
+    if filename not in EXPORTS:
+        raise Http404(_("No such export."))
+    interview = visible_interview(request, identifier)
+    media = media_file(interview.item.files.all())
+    document = interview_document(interview)
+    body = render_export(
+        filename,
+        interview,
+        document,
+        media_url=request.build_absolute_uri(media.master_url) if media else "",
+        legacy=request.GET.get("sync") == "legacy",
+    )
+    spec = EXPORTS[filename]
+    text_type = spec.content_type.startswith("text/") or spec.content_type.endswith("xml")
+    content_type = f"{spec.content_type}; charset=utf-8" if text_type else spec.content_type
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = content_disposition(
+        f"{interview.item.identifier}-{filename}"
+    ).replace("inline", "attachment", 1)
+    return _private_unless_public(response, interview.item)
