@@ -147,6 +147,16 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_FILE_OVERWRITE = False
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
+    # Media pipeline / S3 (media_pipeline/s3.py, scripts/services/s3.sh). Credentials come from
+    # boto3's usual chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, instance roles). MinIO,
+    # moto and most S3-compatible servers need path-style addressing: AWS_S3_ADDRESSING_STYLE=path.
+    AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE") or None
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
+    # Signed URLs (Wagtail's own images/documents in `default`) expire after this many seconds.
+    AWS_QUERYSTRING_EXPIRE = int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "3600"))
+    # Files read through the Storage API are spooled to disk above 16 MB; the default (0 = never)
+    # would hold a whole interview video in memory while ffmpeg's local copy is written.
+    AWS_S3_MAX_MEMORY_SIZE = 16 * 1024 * 1024
     _s3 = "storages.backends.s3.S3Storage"
     STORAGES = {
         "default": {"BACKEND": _s3, "OPTIONS": {"location": "public"}},
@@ -174,11 +184,38 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    # Media pipeline / tasks: with REDIS_URL, tasks go to Redis through django-tasks-rq and
+    # workers run `manage.py rqworker default --with-scheduler` (the scheduler runs deferred
+    # retries) instead of db_worker.
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# Search — Elasticsearch engine (search/engines/elasticsearch.py): the alias searched and written
+# (each rebuild loads `<alias>-<timestamp>` and swaps the alias), and how long a search may take
+# before the page answers from the database engine instead.
+ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "archive")
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
+ELASTICSEARCH_BULK_TIMEOUT = float(os.environ.get("ELASTICSEARCH_BULK_TIMEOUT", "120"))
 
 WAGTAIL_SITE_NAME = "老科学家学术成长资料采集工程 · 档案与展览"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Search — engine selection (search/engines/__init__.py): Elasticsearch when ELASTICSEARCH_URL is
+# set (the database index is still written, and answers with a notice when ES is unreachable),
+# else the database engine. Wagtail's own admin search follows the same switch.
+SEARCH_ENGINE = "elasticsearch" if ELASTICSEARCH_URL else "database"
+if ELASTICSEARCH_URL:
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.elasticsearch8",
+            "URLS": [ELASTICSEARCH_URL],
+            "INDEX": f"{ELASTICSEARCH_INDEX}-wagtail",
+            "TIMEOUT": ELASTICSEARCH_TIMEOUT,
+        }
+    }
+else:
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "tif", "tiff"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "csv", "xlsx", "docx", "vtt", "srt", "xml"]
 
@@ -189,9 +226,35 @@ ARCHIVE_IMPORT_ROOTS = [Path(p) for p in env_list("ARCHIVE_IMPORT_ROOTS")] or [
 ]
 MEDIA_MAX_FILE_BYTES = int(os.environ.get("MEDIA_MAX_FILE_BYTES", str(4 * 1024**3)))
 MEDIA_MAX_IMAGE_PIXELS = int(os.environ.get("MEDIA_MAX_IMAGE_PIXELS", "200000000"))
+# Media pipeline — audio/video (media_pipeline/av.py): web.mp4 fits within these sides.
+MEDIA_WEB_VIDEO_SHORT_SIDE = int(os.environ.get("MEDIA_WEB_VIDEO_SHORT_SIDE", "720"))
+MEDIA_WEB_VIDEO_LONG_SIDE = int(os.environ.get("MEDIA_WEB_VIDEO_LONG_SIDE", "1280"))
+# Media pipeline — retries (media_pipeline/retry.py): temporary errors are retried after
+# BACKOFF × 2^(attempt-1) seconds (capped), up to MAX_ATTEMPTS; a file PROCESSING for longer than
+# MEDIA_PROCESSING_TIMEOUT seconds is taken as abandoned by `manage.py retry_files`.
+MEDIA_RETRY_MAX_ATTEMPTS = int(os.environ.get("MEDIA_RETRY_MAX_ATTEMPTS", "5"))
+MEDIA_RETRY_BACKOFF_SECONDS = int(os.environ.get("MEDIA_RETRY_BACKOFF_SECONDS", "60"))
+MEDIA_RETRY_BACKOFF_MAX_SECONDS = int(os.environ.get("MEDIA_RETRY_BACKOFF_MAX_SECONDS", "3600"))
+MEDIA_PROCESSING_TIMEOUT = int(os.environ.get("MEDIA_PROCESSING_TIMEOUT", str(6 * 3600)))
 ARCHIVE_IMPORT_MAX_ROWS = int(os.environ.get("ARCHIVE_IMPORT_MAX_ROWS", "200000"))
 ARCHIVE_IMPORT_MAX_BYTES = int(os.environ.get("ARCHIVE_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 10000
+# A 2,000-segment interview edited inline posts ~14,000 fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 30000
+
+# Oral history (archive_collections/oral_history): the largest transcript/index file accepted
+# (WebVTT, SRT, text, DOCX, OHMS XML). A 3-hour Chinese transcript is well under 1 MB as text.
+ORAL_HISTORY_MAX_FILE_BYTES = int(
+    os.environ.get("ORAL_HISTORY_MAX_FILE_BYTES", str(20 * 1024 * 1024))
+)
+
+# OCR and PDF text (media_pipeline/ocr, media_pipeline/pdf.py). Files whose ItemFile.ocr is left
+# empty are OCR'd automatically when their item's type is one of MEDIA_OCR_ITEM_TYPES (PDF pages
+# without a text layer always are); set to an empty string to switch automatic OCR off.
+# OCR_THREADS caps onnxruntime's threads per worker process (0: one per core).
+MEDIA_OCR_ITEM_TYPES = env_list(
+    "MEDIA_OCR_ITEM_TYPES", "manuscript,letter,certificate,document,publication"
+)
+OCR_THREADS = int(os.environ.get("OCR_THREADS", "0"))
 
 LOGIN_URL = "wagtailadmin_login"
 

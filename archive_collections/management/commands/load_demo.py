@@ -64,6 +64,10 @@ class Command(BaseCommand):
         self.create_accounts(accounts)
         self.heading(_("Home page"))
         self.feature_scientists()
+        self.heading(_("Theme exhibition"))
+        from exhibits.demo import load_theme_exhibition
+
+        load_theme_exhibition(log=self.stdout.write if self.verbose else lambda line: None)
 
     def heading(self, text: str) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING(text))

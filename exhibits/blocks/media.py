@@ -1,0 +1,177 @@
+"""Blocks that show a part of a record's media: a region of a scan, a span of an interview."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+from archive_collections.models import format_timecode
+from exhibits.records import ClipSpan, image_file, playable_file, record_key
+
+from .base import ArchiveStructBlock
+from .choosers import InterviewChooserBlock, ItemChooserBlock
+
+__all__ = ["DeepZoomDetailBlock", "OralHistoryClipBlock", "parse_timecode"]
+
+_TIMECODE = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d{1,3})?)$|^(\d+(?:\.\d{1,3})?)$")
+
+
+def parse_timecode(text: str) -> int:
+    """ "1:02:03", "02:03", "123" or "12.5" (seconds) → milliseconds."""
+    match = _TIMECODE.match((text or "").strip())
+    if not match:
+        raise ValueError(
+            _("“%(text)s” is not a time; write hh:mm:ss, mm:ss or seconds.") % {"text": text}
+        )
+    hours, minutes, seconds, plain = match.groups()
+    if plain is not None:
+        return round(float(plain) * 1000)
+    if int(minutes) > 59 or float(seconds) >= 60:
+        raise ValueError(_("“%(text)s” has minutes or seconds above 59.") % {"text": text})
+    return round(((int(hours or 0) * 60 + int(minutes)) * 60 + float(seconds)) * 1000)
+
+
+def iiif_urls(scan, region: str) -> tuple[str, str] | None:
+    """(region URL, whole-page URL) from media_pipeline's IIIF Image API, or None when that
+    service is not installed (the block then crops the web derivative instead)."""
+    common = {"identifier": str(scan.pk), "rotation": "0", "quality": "default", "fmt": "jpg"}
+    try:
+        return (
+            reverse(
+                "iiif:image-request",
+                kwargs={**common, "region": f"pct:{region}", "size": "!1200,1200"},
+            ),
+            reverse("iiif:image-request", kwargs={**common, "region": "full", "size": "max"}),
+        )
+    except NoReverseMatch:
+        return None
+
+
+def _percent(value) -> str:
+    return f"{float(value):g}"
+
+
+class DeepZoomDetailBlock(ArchiveStructBlock):
+    """A region of one page of a scanned item, given in percent of the page's width and height.
+
+    Served as an IIIF region (pct:x,y,w,h) when the image service is installed; otherwise the
+    page's web derivative is cropped in the browser, so the detail shows either way."""
+
+    item = ItemChooserBlock(label=_("item"))
+    page = blocks.IntegerBlock(label=_("page (image number)"), min_value=1, default=1)
+    x = blocks.FloatBlock(label=_("left edge (%)"), min_value=0, max_value=100, default=0)
+    y = blocks.FloatBlock(label=_("top edge (%)"), min_value=0, max_value=100, default=0)
+    width = blocks.FloatBlock(label=_("width (%)"), min_value=1, max_value=100, default=50)
+    height = blocks.FloatBlock(label=_("height (%)"), min_value=1, max_value=100, default=50)
+    alt = blocks.CharBlock(
+        label=_("alternative text"),
+        max_length=250,
+        help_text=_("What the detail shows, for people who cannot see it."),
+    )
+    caption = blocks.CharBlock(label=_("caption"), required=False, max_length=300)
+
+    class Meta:
+        icon = "search"
+        label = _("Deep-zoom detail")
+        template = "exhibits/blocks/deep_zoom.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        if value["x"] + value["width"] > 100:
+            errors["width"] = ValidationError(_("The region runs past the right edge of the page."))
+        if value["y"] + value["height"] > 100:
+            errors["height"] = ValidationError(_("The region runs past the bottom of the page."))
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return value
+
+    def resolve(self, value, records):
+        item = records.item(value.get("item"))
+        scan = image_file(item, value.get("page") or 1)
+        context = {"item": item, "scan": scan, "region_url": None, "full_url": None, "crop": None}
+        if scan is None:
+            return context
+        x, y, w, h = (value.get(k) or 0 for k in ("x", "y", "width", "height"))
+        w, h = max(w, 1), max(h, 1)
+        iiif = iiif_urls(scan, ",".join(_percent(v) for v in (x, y, w, h)))
+        if iiif is not None:
+            context["region_url"], context["full_url"] = iiif
+            return context
+        web = scan.derivatives.get("web.jpg") or {}
+        context["full_url"] = scan.web_url
+        if scan.web_url and web.get("width") and web.get("height"):
+            context["crop"] = {
+                "src": scan.web_url,
+                # The frame has the region's aspect ratio; the whole image is scaled and shifted
+                # inside it so that only the region shows.
+                "ratio": f"{web['width'] * w:.0f} / {web['height'] * h:.0f}",
+                "width": f"{10000 / w:.4f}%",
+                "left": f"{-100 * x / w:.4f}%",
+                "top": f"{-100 * y / h:.4f}%",
+            }
+        return context
+
+
+class OralHistoryClipBlock(ArchiveStructBlock):
+    """A span of an interview: the recording plays from start to end (a media fragment,
+    #t=start,end) and the transcript lines of that span are printed beside it, so the clip can
+    be read without playing it."""
+
+    is_clip_block = True
+
+    interview = InterviewChooserBlock(label=_("interview"))
+    start = blocks.CharBlock(label=_("start"), max_length=12, help_text=_("hh:mm:ss or mm:ss"))
+    end = blocks.CharBlock(label=_("end"), max_length=12, help_text=_("hh:mm:ss or mm:ss"))
+    caption = blocks.CharBlock(label=_("caption"), required=False, max_length=300)
+
+    class Meta:
+        icon = "media"
+        label = _("Oral-history clip")
+        template = "exhibits/blocks/oral_history_clip.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = {}
+        times = {}
+        for name in ("start", "end"):
+            try:
+                times[name] = parse_timecode(value.get(name))
+            except ValueError as exc:
+                errors[name] = ValidationError(str(exc))
+        if not errors and times["end"] <= times["start"]:
+            errors["end"] = ValidationError(_("The clip must end after it starts."))
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return value
+
+    def span(self, value) -> ClipSpan | None:
+        pk = record_key(value.get("interview"))
+        try:
+            start, end = parse_timecode(value.get("start")), parse_timecode(value.get("end"))
+        except ValueError:
+            return None
+        if pk is None or end <= start:
+            return None
+        return ClipSpan(pk, start, end)
+
+    def resolve(self, value, records):
+        interview = records.interview(value.get("interview"))
+        span = self.span(value)
+        if interview is None or span is None:
+            return {"interview": None}
+        if span not in records.transcript:
+            records.load_transcripts({span})  # a block rendered outside its page
+        recording = playable_file(interview.item)
+        return {
+            "interview": interview,
+            "recording": recording,
+            "fragment": f"#t={span.start_ms / 1000:g},{span.end_ms / 1000:g}",
+            "start_label": format_timecode(span.start_ms),
+            "end_label": format_timecode(span.end_ms),
+            "lines": records.transcript.get(span, []),
+        }

@@ -1,0 +1,97 @@
+"""The abstract page every exhibit page type builds on."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Page
+
+from exhibits.records import CONTEXT_KEY, ArchiveRecords
+
+
+class BasePage(Page):
+    """What every exhibit page gets from this base:
+
+    - Sharing and search metadata: Wagtail's SEO title and search description, plus a listing
+      image (with required alt text) and a one-line summary used for cards, <meta
+      name="description"> and the Open Graph tags rendered into base.html's `meta` block by
+      exhibits/includes/meta.html.
+    - Required alt text: every (image field, alt field) pair in `image_alt_fields` is checked in
+      `clean()`, so a page with an image but no description of it cannot be saved or published.
+    - Live archive records: `get_context()` collects every Item, Interview and Scientist that
+      the StreamFields named in `archive_stream_fields` reference and fetches them in bulk,
+      filtered by the viewer's access policy (exhibits/records.py); blocks read them from the
+      context instead of querying one by one.
+    - Wagtail's own drafts, previews, moderation workflows and scheduled publishing, unchanged.
+    """
+
+    listing_summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences for listings, search results and link previews."),
+    )
+    listing_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("listing image"),
+        help_text=_("Shown on cards and when the page is shared."),
+    )
+    listing_image_alt = models.CharField(
+        _("listing image alt text"),
+        max_length=250,
+        blank=True,
+        help_text=_("Required with a listing image: what it shows."),
+    )
+
+    image_alt_fields: tuple[tuple[str, str], ...] = (("listing_image", "listing_image_alt"),)
+    archive_stream_fields: tuple[str, ...] = ()
+
+    promote_panels = Page.promote_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("listing_summary"),
+                FieldPanel("listing_image"),
+                FieldPanel("listing_image_alt"),
+            ],
+            heading=_("Listings and sharing"),
+        ),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for image_field, alt_field in self.image_alt_fields:
+            if getattr(self, f"{image_field}_id", None) and not getattr(self, alt_field).strip():
+                errors[alt_field] = _("Describe the image: alternative text is required.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def page_type(self) -> str:
+        """The model name, for CSS hooks, without a content-type query."""
+        return self._meta.model_name
+
+    @property
+    def meta_description(self) -> str:
+        return self.search_description or self.listing_summary
+
+    @property
+    def share_image(self):
+        return self.listing_image
+
+    @property
+    def share_image_alt(self) -> str:
+        return self.listing_image_alt
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.archive_stream_fields:
+            context[CONTEXT_KEY] = ArchiveRecords.for_page(self, request)
+        return context

@@ -1,0 +1,18 @@
+"""Admin registrations for exhibits: the Credit snippet."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Credit
+
+
+class CreditViewSet(SnippetViewSet):
+    model = Credit
+    icon = "group"
+    menu_label = _("Exhibition credits")
+    list_display = ["name", "organisation"]
+    search_fields = ["name", "organisation"]
+
+
+register_snippet(CreditViewSet)
