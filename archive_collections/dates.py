@@ -19,10 +19,37 @@ ROC_EPOCH = 1911  # 民国元年 = 1912
 EARLIEST_YEAR = 1000
 LATEST_YEAR = 2100
 
-_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9, "元": 1}
-_UNKNOWN = {"", "不详", "未知", "无", "无日期", "日期不详", "年代不详", "?", "？", "unknown", "n.d.",
-            "nd", "undated", "s.d."}
+_CN_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "元": 1,
+}
+_UNKNOWN = {
+    "",
+    "不详",
+    "未知",
+    "无",
+    "无日期",
+    "日期不详",
+    "年代不详",
+    "?",
+    "？",
+    "unknown",
+    "n.d.",
+    "nd",
+    "undated",
+    "s.d.",
+}
 _APPROX = re.compile(r"^(约|大约|大概|circa|ca\.?|c\.|about|approx\.?)\s*", re.IGNORECASE)
 _APPROX_SUFFIX = re.compile(r"(前后|左右|\?|？)$")
 _DASH = re.compile(r"\s*(?:—|–|－|-|~|～|至|到|/)\s*")
@@ -83,8 +110,9 @@ def _to_date(year: int, month: int | None, day: int | None, end: bool) -> tuple[
     try:
         return date(year, month, day), "day"
     except ValueError as exc:
-        raise DateParseError(_("%(y)s-%(m)s-%(d)s is not a calendar date")
-                             % {"y": year, "m": month, "d": day}) from exc
+        raise DateParseError(
+            _("%(y)s-%(m)s-%(d)s is not a calendar date") % {"y": year, "m": month, "d": day}
+        ) from exc
 
 
 def _single(text: str, end: bool) -> tuple[date, str, bool]:
@@ -122,7 +150,7 @@ def parse_date(text: str | None) -> ParsedDate:
     value = raw.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     approximate = False
     if (m := _APPROX.match(value)) is not None:
-        approximate, value = True, value[m.end():]
+        approximate, value = True, value[m.end() :]
     if (m := _APPROX_SUFFIX.search(value)) is not None:
         approximate, value = True, value[: m.start()]
     value = value.strip()
@@ -147,7 +175,9 @@ def parse_date(text: str | None) -> ParsedDate:
                 raise DateParseError(_("the range ends before it starts"))
             return ParsedDate(start, end, "range", approximate)
     except DateParseError as exc:
-        raise DateParseError(_("cannot read “%(text)s” as a date: %(reason)s")
-                             % {"text": raw, "reason": exc}) from exc
-    raise DateParseError(_("cannot read “%(text)s” as a date: not a recognised date form")
-                         % {"text": raw})
+        raise DateParseError(
+            _("cannot read “%(text)s” as a date: %(reason)s") % {"text": raw, "reason": exc}
+        ) from exc
+    raise DateParseError(
+        _("cannot read “%(text)s” as a date: not a recognised date form") % {"text": raw}
+    )

@@ -3,11 +3,40 @@
 from pypinyin import Style, lazy_pinyin
 
 # Surnames whose reading differs from the character's commonest reading.
-_SURNAME_READINGS = {"单": "Shan", "曾": "Zeng", "解": "Xie", "查": "Zha", "区": "Ou", "仇": "Qiu",
-                     "朴": "Piao", "乐": "Yue", "华": "Hua", "盖": "Ge", "覃": "Qin"}
+_SURNAME_READINGS = {
+    "单": "Shan",
+    "曾": "Zeng",
+    "解": "Xie",
+    "查": "Zha",
+    "区": "Ou",
+    "仇": "Qiu",
+    "朴": "Piao",
+    "乐": "Yue",
+    "华": "Hua",
+    "盖": "Ge",
+    "覃": "Qin",
+}
 
-_COMPOUND_SURNAMES = {"欧阳", "司马", "诸葛", "上官", "东方", "司徒", "夏侯", "公孙", "皇甫", "慕容",
-                      "令狐", "长孙", "宇文", "端木", "尉迟", "澹台", "轩辕", "西门"}
+_COMPOUND_SURNAMES = {
+    "欧阳",
+    "司马",
+    "诸葛",
+    "上官",
+    "东方",
+    "司徒",
+    "夏侯",
+    "公孙",
+    "皇甫",
+    "慕容",
+    "令狐",
+    "长孙",
+    "宇文",
+    "端木",
+    "尉迟",
+    "澹台",
+    "轩辕",
+    "西门",
+}
 
 
 def pinyin_of(name: str) -> str:

@@ -15,9 +15,10 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from archive_collections.textcodec import UndecodableText, decode_text
+
 from .report import KINDS, ImportReport
 
-UTF8_BOM = b"\xef\xbb\xbf"
 SHEET_ALIASES = {
     "scientists": {"scientists", "scientist", "科学家"},
     "fonds": {"fonds", "全宗"},
@@ -49,40 +50,23 @@ def kind_of(name: str) -> str | None:
     return last_word if last_word in KINDS else None
 
 
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
 def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (with or without BOM) or GB18030, in that order, strictly.
-
-    Returns (text, encoding name). The order is fixed so the same file always decodes the same
-    way: valid UTF-8 is taken as UTF-8, since GB18030 would also accept most of it as mojibake.
-    """
-    if data.startswith(UTF8_BOM):
-        try:
-            return data[len(UTF8_BOM):].decode("utf-8"), "UTF-8 (BOM)"
-        except UnicodeDecodeError as exc:
-            offset = exc.start + len(UTF8_BOM)
-            raise ManifestError(
-                _("%(name)s starts with a UTF-8 byte order mark but line %(line)d, byte offset "
-                  "%(offset)d is not valid UTF-8")
-                % {"name": name, "line": _line_of(data, offset), "offset": offset}
-            ) from exc
+    """Decode a manifest as UTF-8 (with or without BOM) or GB18030, strictly: (text, encoding)."""
     try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError as utf8_error:
-        try:
-            return data.decode("gb18030"), "GB18030"
-        except UnicodeDecodeError as gb_error:
-            # The encoding that got further is the one the file was most likely meant to be in.
-            offset = max(utf8_error.start, gb_error.start)
-            bad = data[offset: offset + 4].hex(" ")
-            raise ManifestError(
-                _("%(name)s is neither UTF-8 nor GB18030: line %(line)d, byte offset %(offset)d "
-                  "(bytes %(bytes)s) cannot be decoded; save the file as UTF-8 CSV")
-                % {"name": name, "line": _line_of(data, offset), "offset": offset, "bytes": bad}
-            ) from gb_error
+        return decode_text(data, wide=False)
+    except UndecodableText as exc:
+        if exc.problem == "bom":
+            message = _(
+                "%(name)s starts with a UTF-8 byte order mark but line %(line)d, byte offset "
+                "%(offset)d is not valid UTF-8"
+            )
+        else:
+            message = _(
+                "%(name)s is neither UTF-8 nor GB18030: line %(line)d, byte offset %(offset)d "
+                "(bytes %(bytes)s) cannot be decoded; save the file as UTF-8 CSV"
+            )
+        values = {"name": name, "line": exc.line, "offset": exc.offset, "bytes": exc.bad_bytes}
+        raise ManifestError(message % values) from exc
 
 
 def read_bytes_checked(path: Path, budget: list[int]) -> bytes:
@@ -105,10 +89,17 @@ def _check_width(sheet: Sheet, row: int, cells: list[str], report: ImportReport)
     width = len(sheet.header)
     extra = [cell for cell in cells[width:] if cell.strip()]
     if extra:
-        report.add(sheet.kind, row, "", extra[0],
-                   _("the row has %(cells)d cells but the header has %(width)d columns; "
-                     "check for an unquoted separator or a missing header")
-                   % {"cells": len(cells), "width": width})
+        report.add(
+            sheet.kind,
+            row,
+            "",
+            extra[0],
+            _(
+                "the row has %(cells)d cells but the header has %(width)d columns; "
+                "check for an unquoted separator or a missing header"
+            )
+            % {"cells": len(cells), "width": width},
+        )
         return False
     return True
 
@@ -125,10 +116,17 @@ def parse_csv(text: str, kind: str, name: str, report: ImportReport) -> Sheet | 
         except StopIteration:
             break
         except csv.Error as exc:
-            report.add(kind, record + 1, "", "",
-                       _("malformed CSV in %(name)s: the record starting on line %(line)d cannot "
-                         "be read (%(error)s); check for an unbalanced quote")
-                       % {"name": name, "line": first_line, "error": exc})
+            report.add(
+                kind,
+                record + 1,
+                "",
+                "",
+                _(
+                    "malformed CSV in %(name)s: the record starting on line %(line)d cannot "
+                    "be read (%(error)s); check for an unbalanced quote"
+                )
+                % {"name": name, "line": first_line, "error": exc},
+            )
             return None
         record += 1
         if sheet is None:
@@ -140,8 +138,9 @@ def parse_csv(text: str, kind: str, name: str, report: ImportReport) -> Sheet | 
             return None
         sheet.rows.append((record, cells + [""] * (len(sheet.header) - len(cells))))
     if sheet is None:
-        report.add(kind, None, "", "",
-                   _("%(name)s is empty: it needs a header row") % {"name": name})
+        report.add(
+            kind, None, "", "", _("%(name)s is empty: it needs a header row") % {"name": name}
+        )
     return sheet
 
 
@@ -184,13 +183,23 @@ def read_xlsx(path: Path, report: ImportReport, budget: list[int]) -> list[Sheet
         for worksheet in workbook.worksheets:
             kind = kind_of(worksheet.title)
             if kind is None:
-                report.add("", None, "", worksheet.title,
-                           _("sheet “%(sheet)s” is not a record kind; name sheets %(kinds)s")
-                           % {"sheet": worksheet.title, "kinds": ", ".join(KINDS)})
+                report.add(
+                    "",
+                    None,
+                    "",
+                    worksheet.title,
+                    _("sheet “%(sheet)s” is not a record kind; name sheets %(kinds)s")
+                    % {"sheet": worksheet.title, "kinds": ", ".join(KINDS)},
+                )
                 continue
             if any(sheet.kind == kind for sheet in sheets):
-                report.add(kind, None, "", worksheet.title,
-                           _("two sheets hold %(kind)s; use one sheet per kind") % {"kind": kind})
+                report.add(
+                    kind,
+                    None,
+                    "",
+                    worksheet.title,
+                    _("two sheets hold %(kind)s; use one sheet per kind") % {"kind": kind},
+                )
                 continue
             sheet = _read_worksheet(worksheet, kind, report)
             if sheet is not None:
@@ -216,9 +225,13 @@ def _read_worksheet(worksheet, kind: str, report: ImportReport) -> Sheet | None:
         cells = cells[: len(sheet.header)]
         sheet.rows.append((number, cells + [""] * (len(sheet.header) - len(cells))))
     if sheet is None:
-        report.add(kind, None, "", "",
-                   _("sheet “%(sheet)s” is empty: it needs a header row")
-                   % {"sheet": worksheet.title})
+        report.add(
+            kind,
+            None,
+            "",
+            "",
+            _("sheet “%(sheet)s” is empty: it needs a header row") % {"sheet": worksheet.title},
+        )
     return sheet
 
 
@@ -229,22 +242,35 @@ def read_folder(folder: Path, report: ImportReport, budget: list[int]) -> list[S
         if len(workbooks) == 1:
             return read_xlsx(workbooks[0], report, budget)
         raise ManifestError(
-            _("%(folder)s holds no CSV files named after a kind (%(kinds)s) and not exactly one "
-              "XLSX workbook") % {"folder": folder.name, "kinds": ", ".join(KINDS)}
+            _(
+                "%(folder)s holds no CSV files named after a kind (%(kinds)s) and not exactly one "
+                "XLSX workbook"
+            )
+            % {"folder": folder.name, "kinds": ", ".join(KINDS)}
         )
     seen: dict[str, Path] = {}
     sheets = []
     for path in csv_files:
         kind = kind_of(path.stem)
         if kind is None:
-            report.add("", None, "", path.name,
-                       _("%(name)s is not named after a record kind (%(kinds)s)")
-                       % {"name": path.name, "kinds": ", ".join(KINDS)})
+            report.add(
+                "",
+                None,
+                "",
+                path.name,
+                _("%(name)s is not named after a record kind (%(kinds)s)")
+                % {"name": path.name, "kinds": ", ".join(KINDS)},
+            )
             continue
         if kind in seen:
-            report.add(kind, None, "", path.name,
-                       _("both %(first)s and %(second)s hold %(kind)s; use one file per kind")
-                       % {"first": seen[kind].name, "second": path.name, "kind": kind})
+            report.add(
+                kind,
+                None,
+                "",
+                path.name,
+                _("both %(first)s and %(second)s hold %(kind)s; use one file per kind")
+                % {"first": seen[kind].name, "second": path.name, "kind": kind},
+            )
             continue
         seen[kind] = path
         if (sheet := read_csv(path, kind, report, budget)) is not None:
@@ -265,8 +291,11 @@ def read_manifest(path: Path, report: ImportReport, kind: str | None = None) -> 
         kind = kind or kind_of(path.stem)
         if kind not in KINDS:
             raise ManifestError(
-                _("cannot tell the kind of %(name)s: end its name with one of %(kinds)s or give "
-                  "--kind") % {"name": path.name, "kinds": ", ".join(KINDS)}
+                _(
+                    "cannot tell the kind of %(name)s: end its name with one of %(kinds)s or give "
+                    "--kind"
+                )
+                % {"name": path.name, "kinds": ", ".join(KINDS)}
             )
         sheet = read_csv(path, kind, report, budget)
         sheets = [sheet] if sheet is not None else []
@@ -283,7 +312,9 @@ def _check_row_limit(sheets: list[Sheet]) -> None:
     total = sum(len(sheet.rows) for sheet in sheets)
     if total > settings.ARCHIVE_IMPORT_MAX_ROWS:
         raise ManifestError(
-            _("the manifest has %(rows)d rows, more than the limit of %(limit)d "
-              "(ARCHIVE_IMPORT_MAX_ROWS); split it into several imports")
+            _(
+                "the manifest has %(rows)d rows, more than the limit of %(limit)d "
+                "(ARCHIVE_IMPORT_MAX_ROWS); split it into several imports"
+            )
             % {"rows": total, "limit": settings.ARCHIVE_IMPORT_MAX_ROWS}
         )

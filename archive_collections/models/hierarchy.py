@@ -29,15 +29,25 @@ class WrittenDateMixin(models.Model):
     """A date as the document gives it, plus the range parsed from it (kept in step on save)."""
 
     date_text = models.CharField(_("date (as written)"), max_length=100, blank=True)
-    date_start = models.DateField(_("earliest date"), null=True, blank=True, db_index=True,
-                                  editable=False)
+    date_start = models.DateField(
+        _("earliest date"), null=True, blank=True, db_index=True, editable=False
+    )
     date_end = models.DateField(_("latest date"), null=True, blank=True, editable=False)
-    date_precision = models.CharField(_("date precision"), max_length=10, editable=False,
-                                      choices=DatePrecision.choices, default=DatePrecision.UNKNOWN)
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=10,
+        editable=False,
+        choices=DatePrecision.choices,
+        default=DatePrecision.UNKNOWN,
+    )
     date_approximate = models.BooleanField(_("approximate date"), default=False, editable=False)
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        self.apply_parsed_date()
+        super().save(*args, **kwargs)
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -57,27 +67,26 @@ class WrittenDateMixin(models.Model):
         self.date_start, self.date_end = parsed.start, parsed.end
         self.date_precision, self.date_approximate = parsed.precision, parsed.approximate
 
-    def save(self, *args, **kwargs):
-        self.apply_parsed_date()
-        super().save(*args, **kwargs)
-
     @property
     def decade(self) -> int | None:
         return (self.date_start.year // 10) * 10 if self.date_start else None
 
 
 class Fonds(RevisionMixin, WrittenDateMixin, ClusterableModel):
-    identifier = models.CharField(_("identifier"), max_length=64, unique=True,
-                                  help_text=IDENTIFIER_HELP)
+    identifier = models.CharField(
+        _("identifier"), max_length=64, unique=True, help_text=IDENTIFIER_HELP
+    )
     title = models.CharField(_("title"), max_length=300)
-    scientist = models.ForeignKey(Scientist, on_delete=models.PROTECT, related_name="fonds",
-                                  verbose_name=_("scientist"))
+    scientist = models.ForeignKey(
+        Scientist, on_delete=models.PROTECT, related_name="fonds", verbose_name=_("scientist")
+    )
     extent = models.CharField(_("extent"), max_length=300, blank=True)
     scope_content = models.TextField(_("scope and content"), blank=True)
     custodial_history = models.TextField(_("custodial history"), blank=True)
     arrangement = models.TextField(_("arrangement"), blank=True)
-    collecting_institution = models.CharField(_("collecting institution"), max_length=200,
-                                              blank=True)
+    collecting_institution = models.CharField(
+        _("collecting institution"), max_length=200, blank=True
+    )
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="fonds")
 
     class Meta:
@@ -88,24 +97,36 @@ class Fonds(RevisionMixin, WrittenDateMixin, ClusterableModel):
     def __str__(self):
         return f"{self.identifier} {self.title}"
 
+    def get_absolute_url(self):
+        return reverse("collections:fonds", kwargs={"identifier": self.identifier})
+
     @property
     def revisions(self):
         return self._revisions
 
-    def get_absolute_url(self):
-        return reverse("collections:fonds", kwargs={"identifier": self.identifier})
-
 
 class Series(RevisionMixin, WrittenDateMixin, ClusterableModel):
-    identifier = models.CharField(_("identifier"), max_length=64, unique=True,
-                                  help_text=IDENTIFIER_HELP)
+    identifier = models.CharField(
+        _("identifier"), max_length=64, unique=True, help_text=IDENTIFIER_HELP
+    )
     title = models.CharField(_("title"), max_length=300)
-    fonds = models.ForeignKey(Fonds, on_delete=models.PROTECT, related_name="series",
-                              verbose_name=_("fonds"))
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="children", verbose_name=_("parent series"))
-    level = models.CharField(_("level of description"), max_length=12,
-                             choices=LevelOfDescription.choices, default=LevelOfDescription.SERIES)
+    fonds = models.ForeignKey(
+        Fonds, on_delete=models.PROTECT, related_name="series", verbose_name=_("fonds")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent series"),
+    )
+    level = models.CharField(
+        _("level of description"),
+        max_length=12,
+        choices=LevelOfDescription.choices,
+        default=LevelOfDescription.SERIES,
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     scope_content = models.TextField(_("scope and content"), blank=True)
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="series")
@@ -118,9 +139,8 @@ class Series(RevisionMixin, WrittenDateMixin, ClusterableModel):
     def __str__(self):
         return f"{self.identifier} {self.title}"
 
-    @property
-    def revisions(self):
-        return self._revisions
+    def get_absolute_url(self):
+        return reverse("collections:series", kwargs={"identifier": self.identifier})
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -134,8 +154,9 @@ class Series(RevisionMixin, WrittenDateMixin, ClusterableModel):
                 raise ValidationError({"parent": _("A series cannot be inside itself.")})
             ancestor = ancestor.parent
 
-    def get_absolute_url(self):
-        return reverse("collections:series", kwargs={"identifier": self.identifier})
+    @property
+    def revisions(self):
+        return self._revisions
 
 
 class ItemSubject(TaggedItemBase):
@@ -143,37 +164,54 @@ class ItemSubject(TaggedItemBase):
 
 
 class Item(RevisionMixin, WrittenDateMixin, ClusterableModel):
-    identifier = models.CharField(_("identifier (档号)"), max_length=64, unique=True,
-                                  help_text=IDENTIFIER_HELP)
+    identifier = models.CharField(
+        _("identifier (档号)"), max_length=64, unique=True, help_text=IDENTIFIER_HELP
+    )
     title = models.CharField(_("title"), max_length=500)
-    item_type = models.CharField(_("type"), max_length=20, choices=ItemType.choices,
-                                 db_index=True)
-    level = models.CharField(_("level of description"), max_length=12,
-                             choices=LevelOfDescription.choices, default=LevelOfDescription.ITEM)
-    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="items",
-                               verbose_name=_("series"))
+    item_type = models.CharField(_("type"), max_length=20, choices=ItemType.choices, db_index=True)
+    level = models.CharField(
+        _("level of description"),
+        max_length=12,
+        choices=LevelOfDescription.choices,
+        default=LevelOfDescription.ITEM,
+    )
+    series = models.ForeignKey(
+        Series, on_delete=models.PROTECT, related_name="items", verbose_name=_("series")
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
     creators = models.CharField(
-        _("creators"), max_length=500, blank=True,
+        _("creators"),
+        max_length=500,
+        blank=True,
         help_text=_("People or bodies who made it, as written; separate several with ；"),
     )
-    scientists = ParentalManyToManyField(Scientist, blank=True, related_name="items",
-                                         verbose_name=_("scientists"))
+    scientists = ParentalManyToManyField(
+        Scientist, blank=True, related_name="items", verbose_name=_("scientists")
+    )
     description = models.TextField(_("description"), blank=True)
-    subjects = ClusterTaggableManager(through=ItemSubject, blank=True,
-                                      verbose_name=_("subjects"))
+    subjects = ClusterTaggableManager(through=ItemSubject, blank=True, verbose_name=_("subjects"))
     places = models.CharField(_("places"), max_length=500, blank=True)
-    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES,
-                                default="zh-Hans")
-    extent = models.CharField(_("extent"), max_length=200, blank=True,
-                              help_text=_("e.g. 3页, 1件, 00:42:10"))
+    language = models.CharField(
+        _("language"), max_length=10, choices=LANGUAGE_CHOICES, default="zh-Hans"
+    )
+    extent = models.CharField(
+        _("extent"), max_length=200, blank=True, help_text=_("e.g. 3页, 1件, 00:42:10")
+    )
     provenance = models.TextField(_("provenance"), blank=True)
-    rights_statement = models.URLField(_("rights statement"), choices=RightsStatement.choices,
-                                       default=RightsStatement.IN_COPYRIGHT)
-    access_level = models.CharField(_("access"), max_length=12, choices=AccessLevel.choices,
-                                    default=AccessLevel.PUBLIC, db_index=True)
+    rights_statement = models.URLField(
+        _("rights statement"), choices=RightsStatement.choices, default=RightsStatement.IN_COPYRIGHT
+    )
+    access_level = models.CharField(
+        _("access"),
+        max_length=12,
+        choices=AccessLevel.choices,
+        default=AccessLevel.PUBLIC,
+        db_index=True,
+    )
     embargo_until = models.DateField(
-        _("embargoed until"), null=True, blank=True,
+        _("embargoed until"),
+        null=True,
+        blank=True,
         help_text=_("Until this date only staff can see the record at all."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -195,13 +233,13 @@ class Item(RevisionMixin, WrittenDateMixin, ClusterableModel):
     def __str__(self):
         return f"{self.identifier} {self.title}"
 
-    @property
-    def revisions(self):
-        return self._revisions
+    def get_absolute_url(self):
+        return reverse("collections:item", kwargs={"identifier": self.identifier})
 
     @property
     def fonds(self):
         return self.series.fonds
 
-    def get_absolute_url(self):
-        return reverse("collections:item", kwargs={"identifier": self.identifier})
+    @property
+    def revisions(self):
+        return self._revisions

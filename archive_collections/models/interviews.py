@@ -25,20 +25,28 @@ def format_timecode(ms: int | None) -> str:
 class Interview(RevisionMixin, ClusterableModel):
     """The oral-history facts about an Item of type oral history."""
 
-    item = models.OneToOneField(Item, on_delete=models.CASCADE, related_name="interview",
-                                verbose_name=_("item"))
-    interviewee = models.ForeignKey(Scientist, on_delete=models.PROTECT,
-                                    related_name="interviews", verbose_name=_("interviewee"))
+    item = models.OneToOneField(
+        Item, on_delete=models.CASCADE, related_name="interview", verbose_name=_("item")
+    )
+    interviewee = models.ForeignKey(
+        Scientist,
+        on_delete=models.PROTECT,
+        related_name="interviews",
+        verbose_name=_("interviewee"),
+    )
     interviewers = models.CharField(_("interviewers"), max_length=300, blank=True)
     interview_date = models.DateField(_("interview date"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
-    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES,
-                                default="zh-Hans")
-    dialect = models.CharField(_("dialect"), max_length=100, blank=True,
-                               help_text=_("e.g. 吴语（上海话）"))
+    language = models.CharField(
+        _("language"), max_length=10, choices=LANGUAGE_CHOICES, default="zh-Hans"
+    )
+    dialect = models.CharField(
+        _("dialect"), max_length=100, blank=True, help_text=_("e.g. 吴语（上海话）")
+    )
     duration_ms = models.PositiveBigIntegerField(_("duration (ms)"), null=True, blank=True)
-    consent = models.CharField(_("consent"), max_length=12, choices=ConsentStatus.choices,
-                               default=ConsentStatus.PENDING)
+    consent = models.CharField(
+        _("consent"), max_length=12, choices=ConsentStatus.choices, default=ConsentStatus.PENDING
+    )
     consent_note = models.TextField(_("consent conditions"), blank=True)
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="interview")
 
@@ -103,8 +111,9 @@ class IndexSegment(TimedSegmentMixin, Orderable):
     interview = ParentalKey(Interview, on_delete=models.CASCADE, related_name="index_segments")
     title = models.CharField(_("title"), max_length=300)
     synopsis = models.TextField(_("synopsis"), blank=True)
-    keywords = models.CharField(_("keywords"), max_length=500, blank=True,
-                                help_text=_("Separate with ；"))
+    keywords = models.CharField(
+        _("keywords"), max_length=500, blank=True, help_text=_("Separate with ；")
+    )
     partial_transcript = models.TextField(_("partial transcript"), blank=True)
 
     class Meta(Orderable.Meta):

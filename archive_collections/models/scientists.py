@@ -29,16 +29,22 @@ class Discipline(models.Model):
 
 class Scientist(RevisionMixin, ClusterableModel):
     identifier = models.SlugField(
-        _("authority identifier"), max_length=80, unique=True,
+        _("authority identifier"),
+        max_length=80,
+        unique=True,
         help_text=_("Stable identifier used in URLs and manifests, e.g. qian-xuesen."),
     )
     name = models.CharField(_("name (汉字)"), max_length=50, db_index=True)
     name_pinyin = models.CharField(
-        _("name in pinyin"), max_length=100, blank=True,
+        _("name in pinyin"),
+        max_length=100,
+        blank=True,
         help_text=_("Filled in from the characters when left blank."),
     )
     gender = models.CharField(
-        _("gender"), max_length=10, blank=True,
+        _("gender"),
+        max_length=10,
+        blank=True,
         choices=[("male", _("Male")), ("female", _("Female"))],
     )
     birth_date_text = models.CharField(_("born (as written)"), max_length=50, blank=True)
@@ -51,13 +57,19 @@ class Scientist(RevisionMixin, ClusterableModel):
         Discipline, blank=True, related_name="scientists", verbose_name=_("disciplines")
     )
     summary = models.CharField(
-        _("one-line summary"), max_length=300, blank=True,
+        _("one-line summary"),
+        max_length=300,
+        blank=True,
         help_text=_("Shown in lists and search results."),
     )
     biography = RichTextField(_("biography"), blank=True)
     portrait = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("portrait"),
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("portrait"),
     )
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="scientist")
 
@@ -139,7 +151,9 @@ class ScientistRelation(Orderable):
 
     scientist = ParentalKey(Scientist, on_delete=models.CASCADE, related_name="relations")
     other = models.ForeignKey(
-        Scientist, on_delete=models.CASCADE, related_name="inverse_relations",
+        Scientist,
+        on_delete=models.CASCADE,
+        related_name="inverse_relations",
         verbose_name=_("related scientist"),
     )
     kind = models.CharField(_("relation"), max_length=20, choices=RelationKind.choices)
