@@ -59,7 +59,12 @@ class PageOutline(HTMLParser):
 
     def loaded_urls(self):
         urls = [attrs.get("src") for _tag, attrs in self.tags if attrs.get("src")]
-        urls += [attrs.get("href") for attrs in self.all("link")]
+        # rel=canonical/alternate name a page, they don't load anything.
+        urls += [
+            attrs.get("href")
+            for attrs in self.all("link")
+            if attrs.get("rel") not in ("canonical", "alternate")
+        ]
         return urls
 
 
