@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("archive/", include("archive_collections.urls")),
     path("files/", include("media_pipeline.urls")),
+    path("", include("search.urls")),
+    path("iiif/3/", include("media_pipeline.iiif.urls")),
 ]
 
 if settings.DEBUG:

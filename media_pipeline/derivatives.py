@@ -1,68 +1,77 @@
-"""Access copies of images: a thumbnail and a web-sized JPEG, upright and in sRGB-ish RGB."""
+"""Access copies of images, made with libvips: web JPEG + WebP and a thumbnail, upright sRGB.
+
+The first page stands for a multi-page file here; every page gets deep-zoom tiles and IIIF
+sizes in the `iiif` step (media_pipeline/iiif/tiles.py).
+"""
 
 from __future__ import annotations
 
-import io
+from pathlib import Path
 
+import pyvips
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps
 
-from .storage import derivative_name, derivative_storage, master_storage
-from .technical import open_image
+from . import imaging
+from .storage import derivative_name, derivative_storage
+from .technical import StepError
 
-# name → longest side in pixels; biggest first, each made from the one before.
-IMAGE_DERIVATIVES = {"web.jpg": 2000, "thumb.jpg": 400}
+# name → longest side in pixels. ItemFile.thumbnail_url / web_url rely on these names.
+IMAGE_DERIVATIVES = {"web.jpg": 2000, "web.webp": 2000, "thumb.jpg": 400}
 DERIVATIVE_NAMES = frozenset(IMAGE_DERIVATIVES)
+CONTENT_TYPES = {".jpg": "image/jpeg", ".webp": "image/webp"}
 JPEG_QUALITY = 85
-_SIXTEEN_BIT_MODES = {"I;16", "I;16B", "I;16L", "I;16N", "I", "F"}
+WEBP_QUALITY = 80
+
+
+def content_type(name: str) -> str:
+    return CONTENT_TYPES["." + name.rsplit(".", 1)[-1]]
 
 
 def make_derivatives(item_file) -> dict:
     """The `technical` keys this step contributes: {"derivatives": {name: details}}."""
     if not item_file.is_image:
         return {"derivatives": {}}
-    with master_storage().open(item_file.master.name, "rb") as fileobj:
-        with open_image(fileobj) as image:
-            upright = _prepare(image, max(IMAGE_DERIVATIVES.values()))
-    made = {}
-    for name, longest in IMAGE_DERIVATIVES.items():
-        upright.thumbnail((longest, longest), Image.Resampling.LANCZOS)
-        made[name] = _save_jpeg(upright, derivative_name(item_file.sha256, name))
-    return {"derivatives": made}
+    loader = imaging.loader_for(item_file.mime_type)
+    with imaging.master_image_path(item_file) as path:
+        encoded = render_derivatives(path, loader, imaging.page_list(item_file)[0])
+    # Store only once everything is encoded: a failure above leaves no partial set behind.
+    return {
+        "derivatives": {
+            name: _store(item_file.sha256, name, data, image)
+            for name, (data, image) in encoded.items()
+        }
+    }
 
 
-def _prepare(image: Image.Image, longest: int) -> Image.Image:
-    if getattr(image, "n_frames", 1) > 1:
-        image.seek(0)  # multi-page TIFF, animated GIF: the first page stands for the file
-    # JPEG can decode at a reduced scale, which makes huge scans cheap to shrink.
-    image.draft("RGB", (longest, longest))
-    upright = ImageOps.exif_transpose(image)
-    return _to_rgb(upright)
+def render_derivatives(path: Path, loader: str, page: imaging.Page) -> dict:
+    """{name: (encoded bytes, image)} for one page; nothing is stored here."""
+    longest = max(IMAGE_DERIVATIVES.values())
+    try:
+        # One decode (at reduced scale for JPEG) into memory; every copy is cut from it.
+        web = imaging.fit(
+            imaging.open_page(path, loader, page, **imaging.jpeg_shrink_for(loader, page, longest)),
+            longest,
+        ).copy_memory()
+        return {
+            name: _encode(imaging.fit(web, side), name) for name, side in IMAGE_DERIVATIVES.items()
+        }
+    except pyvips.Error as exc:
+        raise StepError(imaging.decode_error(exc)) from exc
 
 
-def _to_rgb(image: Image.Image) -> Image.Image:
-    if image.mode in _SIXTEEN_BIT_MODES:
-        # Stretch the used range to 8 bits; a plain convert would clip 16-bit scans to white.
-        image = image if image.mode == "F" else image.convert("I")
-        low, high = image.getextrema()
-        scale = 255 / (high - low) if high > low else 1
-        image = image.point(lambda v: (v - low) * scale).convert("L")
-    if image.mode == "P":
-        image = image.convert("RGBA")
-    if image.mode in {"RGBA", "LA", "PA", "La", "RGBa"}:
-        rgba = image.convert("RGBA")
-        background = Image.new("RGB", rgba.size, "white")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        return background
-    return image.convert("RGB")
+def _encode(image, name: str) -> tuple[bytes, object]:
+    if name.endswith(".webp"):
+        data = image.webpsave_buffer(Q=WEBP_QUALITY, strip=True, effort=2)
+    else:
+        data = image.jpegsave_buffer(
+            Q=JPEG_QUALITY, strip=True, optimize_coding=True, interlace=True
+        )
+    return data, image
 
 
-def _save_jpeg(image: Image.Image, name: str) -> dict:
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
-    storage = derivative_storage()
-    if storage.exists(name):
-        storage.delete(name)  # a rerun replaces the file instead of saving a renamed copy
-    stored = storage.save(name, ContentFile(buffer.getvalue()))
-    return {"path": stored, "width": image.width, "height": image.height,
-            "bytes": buffer.tell()}
+def _store(sha256: str, name: str, data: bytes, image) -> dict:
+    storage, stored_name = derivative_storage(), derivative_name(sha256, name)
+    if storage.exists(stored_name):
+        storage.delete(stored_name)  # a rerun replaces the file instead of saving a renamed copy
+    stored = storage.save(stored_name, ContentFile(data))
+    return {"path": stored, "width": image.width, "height": image.height, "bytes": len(data)}

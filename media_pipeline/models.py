@@ -17,6 +17,13 @@ class FileStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class FixityOutcome(models.TextChoices):
+    OK = "ok", _("Intact")
+    MISMATCH = "mismatch", _("Checksum mismatch")
+    MISSING = "missing", _("Missing")
+    ERROR = "error", _("Unreadable")
+
+
 class ItemFile(models.Model):
     """One digital file of an Item: a page scan, a PDF, a recording.
 
@@ -37,6 +44,22 @@ class ItemFile(models.Model):
                               default=FileStatus.PENDING)
     error = models.TextField(_("error"), blank=True)
     technical = models.JSONField(_("technical metadata"), default=dict, blank=True)
+    # None follows the item type (see media_pipeline.ocr.step.ocr_wanted); True/False overrides.
+    ocr = models.BooleanField(
+        _("OCR"), null=True, blank=True, default=None,
+        help_text=_("Recognise the text of this file. Empty: automatic by item type "
+                    "(manuscripts, letters, certificates, documents, publications)."),
+    )
+    # Retries (media_pipeline.retry): temporary failures in a row, when the next try is due, and
+    # which worker (host:pid) is processing the file, so a dead worker's file can be requeued.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    worker = models.CharField(_("worker"), max_length=150, blank=True)
+    # Outcome of the latest `manage.py fixity_audit` (history in FixityCheck).
+    fixity_checked_at = models.DateTimeField(_("fixity checked"), null=True, blank=True,
+                                             db_index=True)
+    fixity_status = models.CharField(_("fixity"), max_length=10, blank=True,
+                                     choices=FixityOutcome.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -73,8 +96,13 @@ class ItemFile(models.Model):
 
     @property
     def derivatives(self) -> dict:
-        """Derivatives made so far: {name: {"path", "width", "height", "bytes"}}."""
-        return (self.technical or {}).get("derivatives") or {}
+        """Derivatives made so far: {name: {"path", "width", "height", "bytes"}}.
+
+        Image derivatives and audio/video ones (web.m4a, web.mp4, poster.jpg from the `av`
+        step) are kept under separate keys so neither step's rerun erases the other's.
+        """
+        technical = self.technical or {}
+        return {**(technical.get("derivatives") or {}), **(technical.get("av_derivatives") or {})}
 
     def url_for(self, name: str) -> str | None:
         """The access-checked URL of a derivative such as "thumb.jpg"; None until it exists."""
@@ -84,7 +112,26 @@ class ItemFile(models.Model):
 
     @property
     def thumbnail_url(self) -> str | None:
-        return self.url_for("thumb.jpg")
+        return self.url_for("thumb.jpg") or self.url_for("poster.jpg")
+
+    @property
+    def poster_url(self) -> str | None:
+        """A still of a video, for the player's `poster` attribute."""
+        return self.url_for("poster.jpg")
+
+    @property
+    def web_media_url(self) -> str | None:
+        """What an <audio>/<video> element plays: the web copy, or the master when browsers
+        play it as it is; None for other files and until the `av` step has run."""
+        web = (self.technical or {}).get("av_web") or {}
+        if web.get("source") == "master":
+            return self.master_url
+        return self.url_for(web["source"]) if web.get("source") else None
+
+    @property
+    def web_media_type(self) -> str | None:
+        """The content type of `web_media_url`, for <source type=…>."""
+        return ((self.technical or {}).get("av_web") or {}).get("mime")
 
     @property
     def web_url(self) -> str | None:
@@ -96,3 +143,62 @@ class ItemFile(models.Model):
             return None
         return reverse("media_pipeline:master",
                        kwargs={"pk": self.pk, "filename": self.original_filename})
+
+
+class PageTextSource(models.TextChoices):
+    PDF_TEXT = "pdf_text", _("PDF text layer")
+    OCR = "ocr", _("OCR")
+
+
+class PageText(models.Model):
+    """The text of one page of an ItemFile, with line boxes for highlighting hits on the page.
+
+    `lines` is a list of {"text", "box": [x, y, w, h], "confidence"} in reading order; boxes are
+    in pixels of the page image `width`×`height` (the upright master for images, the page
+    rendered at `media_pipeline.pdf.RENDER_DPI` for PDFs), so a viewer scales them by its own
+    image size over these.
+    """
+
+    item_file = models.ForeignKey(ItemFile, on_delete=models.CASCADE, related_name="pages",
+                                  verbose_name=_("file"))
+    page_number = models.PositiveIntegerField(_("page"))
+    text = models.TextField(_("text"), blank=True)
+    lines = models.JSONField(_("lines"), default=list, blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=PageTextSource.choices)
+    engine = models.CharField(_("engine"), max_length=60)
+    engine_version = models.CharField(_("engine version"), max_length=60, blank=True)
+    width = models.PositiveIntegerField(_("page width (px)"))
+    height = models.PositiveIntegerField(_("page height (px)"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item_file", "page_number"]
+        verbose_name = _("page text")
+        verbose_name_plural = _("page texts")
+        constraints = [
+            models.UniqueConstraint(fields=["item_file", "page_number"], name="one_text_per_page")
+        ]
+
+    def __str__(self):
+        return f"{self.item_file} p.{self.page_number}"
+
+
+class FixityCheck(models.Model):
+    """One re-hash of a stored master by `manage.py fixity_audit`: the file's fixity history."""
+
+    item_file = models.ForeignKey(ItemFile, on_delete=models.CASCADE,
+                                  related_name="fixity_checks", verbose_name=_("file"))
+    checked_at = models.DateTimeField(_("checked at"), db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=FixityOutcome.choices)
+    expected_sha256 = models.CharField(_("expected SHA-256"), max_length=64)
+    actual_sha256 = models.CharField(_("SHA-256 found"), max_length=64, blank=True)
+    actual_size = models.PositiveBigIntegerField(_("size found (bytes)"), null=True, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        verbose_name = _("fixity check")
+        verbose_name_plural = _("fixity checks")
+
+    def __str__(self):
+        return f"{self.item_file} {self.checked_at:%Y-%m-%d %H:%M} {self.outcome}"

@@ -14,6 +14,8 @@ from urllib.parse import quote
 from django.core.files.storage import Storage
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 
+from .s3 import is_s3, iter_span
+
 CHUNK_BYTES = 256 * 1024
 CACHE_SECONDS = 3600
 _RANGE = re.compile(r"^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$", re.IGNORECASE)
@@ -45,18 +47,20 @@ def serve_stored(request, stored: StoredFile) -> HttpResponse:
         response = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return _finish(response, stored)
-    fileobj = stored.storage.open(stored.name, "rb")
-    if byte_range is None:
+    if byte_range is None and not is_s3(stored.storage):
+        fileobj = stored.storage.open(stored.name, "rb")
         response = FileResponse(fileobj, content_type=_content_type(stored.content_type))
         response["Content-Length"] = str(size)
     else:
-        start, end = byte_range
-        fileobj.seek(start)
+        # Spans are read with ranged GETs on S3: opening an S3 file would download it whole.
+        start, end = byte_range or (0, size - 1)
         response = StreamingHttpResponse(
-            _read_span(fileobj, end - start + 1), status=206,
+            iter_span(stored.storage, stored.name, start, end, CHUNK_BYTES),
+            status=206 if byte_range else 200,
             content_type=_content_type(stored.content_type),
         )
-        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        if byte_range:
+            response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(end - start + 1)
     response["Content-Disposition"] = content_disposition(stored.filename)
     return _finish(response, stored)
@@ -95,18 +99,6 @@ def content_disposition(filename: str) -> str:
 
 def _content_type(mime: str) -> str:
     return f"{mime}; charset=utf-8" if mime.startswith(_TEXT_TYPES) else mime
-
-
-def _read_span(fileobj, length: int):
-    try:
-        while length > 0:
-            chunk = fileobj.read(min(CHUNK_BYTES, length))
-            if not chunk:
-                break
-            length -= len(chunk)
-            yield chunk
-    finally:
-        fileobj.close()
 
 
 def _matches(header: str | None, etag: str) -> bool:

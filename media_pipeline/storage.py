@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from django.core.files.storage import Storage, storages
+
+from .s3 import iter_span
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -45,7 +46,10 @@ def local_path(storage: Storage, name: str) -> Iterator[Path]:
         yield Path(local)
         return
     suffix = PurePosixPath(name).suffix
-    with tempfile.NamedTemporaryFile(suffix=suffix) as copy, storage.open(name, "rb") as source:
-        shutil.copyfileobj(source, copy, CHUNK_BYTES)
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+        # Streamed straight into the copy: S3's own file object would first download the whole
+        # object into a spool of its own, doubling the disk a 2 GB recording needs.
+        for chunk in iter_span(storage, name, chunk_bytes=CHUNK_BYTES):
+            copy.write(chunk)
         copy.flush()
         yield Path(copy.name)

@@ -5,7 +5,9 @@ in `ItemFile.technical["steps"][name]` with the step version and the file's SHA-
 at its current version for these bytes is skipped, so re-running is cheap, and bumping one
 step's version reruns that step alone. The first failing step stops the run and the file is
 marked FAILED with the step named in `error`; the task itself never raises, so one bad file
-cannot take a worker down.
+cannot take a worker down. Temporary failures (storage, network, database busy) are retried with
+backoff instead, and a file whose worker died mid-step stays PROCESSING, never DONE, until
+`manage.py retry_files` requeues it (media_pipeline/retry.py).
 """
 
 from __future__ import annotations
@@ -18,15 +20,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from . import retry
+from .av import av_derivatives
 from .derivatives import make_derivatives
+from .iiif.tiles import make_iiif_tiles
 from .models import FileStatus, ItemFile
+from .ocr.step import ocr_step
+from .pdf import pdf_text_step
+from .s3 import iter_span
 from .storage import CHUNK_BYTES, master_storage
 from .technical import StepError, technical_metadata
 
 logger = logging.getLogger(__name__)
 
 # Bump a step's version when its output changes; files are then reprocessed for that step only.
-STEP_VERSIONS = {"fixity": 1, "technical": 1, "derivatives": 1}
+STEP_VERSIONS = {"fixity": 1, "technical": 2, "derivatives": 2, "iiif": 1, "av": 1,
+                 "pdf_text": 1, "ocr": 1}
 
 
 def fixity(item_file: ItemFile) -> dict:
@@ -35,10 +44,10 @@ def fixity(item_file: ItemFile) -> dict:
     if not storage.exists(name):
         raise StepError(_("The master file %(name)s is missing from storage.") % {"name": name})
     digest, size = hashlib.sha256(), 0
-    with storage.open(name, "rb") as fileobj:
-        while chunk := fileobj.read(CHUNK_BYTES):
-            digest.update(chunk)
-            size += len(chunk)
+    # Streamed: on S3 a ranged GET, rather than a full download into a temporary spool first.
+    for chunk in iter_span(storage, name, chunk_bytes=CHUNK_BYTES):
+        digest.update(chunk)
+        size += len(chunk)
     if digest.hexdigest() != item_file.sha256 or size != item_file.size:
         raise StepError(
             _("Checksum mismatch: the stored master hashes to %(actual)s (%(size)s bytes), "
@@ -53,6 +62,10 @@ STEP_FUNCTIONS = {
     "fixity": fixity,
     "technical": technical_metadata,
     "derivatives": make_derivatives,
+    "iiif": make_iiif_tiles,
+    "av": av_derivatives,
+    "pdf_text": pdf_text_step,
+    "ocr": ocr_step,
 }
 
 
@@ -61,10 +74,13 @@ def process_item_file(file_id: int) -> str:
     """Run the pending steps for one ItemFile; returns the resulting status."""
     try:
         return _process(file_id)
+    except retry.TransientStepError as exc:
+        logger.warning("ItemFile %s: temporary error in step %s: %s", file_id, exc.step, exc)
+        return retry.schedule_retry(file_id, exc)
     except Exception as exc:
         logger.exception("Processing ItemFile %s failed unexpectedly", file_id)
         message = _("Processing stopped unexpectedly: %(error)s") % {"error": _describe(exc)}
-        _update(file_id, status=FileStatus.FAILED, error=message)
+        _update(file_id, status=FileStatus.FAILED, error=message, worker="")
         return FileStatus.FAILED
 
 
@@ -73,9 +89,16 @@ def _process(file_id: int) -> str:
     if item_file is None:
         logger.info("ItemFile %s was deleted before it could be processed", file_id)
         return "missing"
-    if not _update(file_id, status=FileStatus.PROCESSING, error=""):
-        return "missing"
+    # Claim the file; a duplicate task for a file another worker is processing does nothing.
+    # A file left PROCESSING by a dead worker is made PENDING again by `manage.py retry_files`.
+    claimed = ItemFile.objects.filter(pk=file_id).exclude(status=FileStatus.PROCESSING).update(
+        status=FileStatus.PROCESSING, error="", worker=retry.worker_identity(),
+        updated_at=timezone.now())
+    if not claimed:
+        return "busy"
     technical = dict(item_file.technical or {})
+    # Later steps read what earlier ones found (derivatives use the technical step's pages).
+    item_file.technical = technical
     steps = technical.setdefault("steps", {})
     for name, version in STEP_VERSIONS.items():
         if _is_current(steps.get(name), version, item_file.sha256):
@@ -85,9 +108,16 @@ def _process(file_id: int) -> str:
             return "missing"
         if error:
             message = _("Step “%(step)s” failed: %(error)s") % {"step": name, "error": error}
-            _update(file_id, status=FileStatus.FAILED, error=message)
+            _update(file_id, status=FileStatus.FAILED, error=message, worker="",
+                    next_attempt_at=None)
             return FileStatus.FAILED
-    _update(file_id, status=FileStatus.DONE, error="")
+    _update(file_id, status=FileStatus.DONE, error="", worker="", attempts=0,
+            next_attempt_at=None)
+    # Steps store page text and technical data with update()/bulk writes, which send no model
+    # signals: hand the item to the search index now that its text is complete.
+    from search.indexing import schedule_items
+
+    schedule_items([item_file.item_id])
     return FileStatus.DONE
 
 
@@ -102,10 +132,13 @@ def _run_step(name: str, version: int, item_file: ItemFile, technical: dict) -> 
     started = time.monotonic()
     error = ""
     try:
+        retry.test_delay(name)
         technical.update(STEP_FUNCTIONS[name](item_file))
     except StepError as exc:
         error = str(exc)
     except Exception as exc:
+        if retry.is_transient(exc):
+            raise retry.TransientStepError(name, exc) from exc
         logger.exception("Step %s failed for ItemFile %s", name, item_file.pk)
         error = _describe(exc)
     technical["steps"][name] = {

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 import warnings
 from contextlib import contextmanager
 from typing import BinaryIO
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from PIL import ExifTags, Image, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
-from .pdfinfo import pdf_info
-from .storage import local_path, master_storage
+from .storage import master_storage
 
 DEFAULT_MAX_IMAGE_PIXELS = 200_000_000
-FFPROBE_TIMEOUT_SECONDS = 300
 
 
 class StepError(Exception):
@@ -65,77 +60,17 @@ def _bomb_message(size, limit: int) -> str:
 def technical_metadata(item_file) -> dict:
     """The `technical` keys this step contributes, by kind of file."""
     if item_file.is_image:
-        with master_storage().open(item_file.master.name, "rb") as fileobj:
-            return {"image": image_info(fileobj)}
+        from .imaging import image_info  # imaging imports StepError from here
+
+        return {"image": image_info(item_file)}
     if item_file.is_pdf:
-        with master_storage().open(item_file.master.name, "rb") as fileobj:
-            return {"pdf": pdf_info(fileobj)}
+        from .pdf import pdf_info  # pdf imports StepError from here
+        from .storage import local_path
+
+        with local_path(master_storage(), item_file.master.name) as path:
+            return {"pdf": pdf_info(path)}
     if item_file.is_audio or item_file.is_video:
-        return {"av": av_info(item_file.master.name)}
+        from .av import probe_master  # av imports StepError from here
+
+        return {"av": probe_master(item_file)}
     return {}
-
-
-def image_info(fileobj: BinaryIO) -> dict:
-    with open_image(fileobj) as image:
-        dpi = image.info.get("dpi")
-        return {
-            "width": image.width,
-            "height": image.height,
-            "mode": image.mode,
-            "format": image.format,
-            "frames": getattr(image, "n_frames", 1),
-            "dpi": [round(float(v), 2) for v in dpi] if dpi else None,
-            "orientation": image.getexif().get(ExifTags.Base.Orientation),
-            "icc_profile": bool(image.info.get("icc_profile")),
-        }
-
-
-def av_info(name: str) -> dict:
-    ffprobe = shutil.which("ffprobe")
-    if ffprobe is None:
-        raise StepError(
-            _("ffprobe is not installed (scripts/system-deps.sh installs ffmpeg), so audio and "
-              "video cannot be examined.")
-        )
-    with local_path(master_storage(), name) as path:
-        try:
-            result = subprocess.run(
-                [ffprobe, "-v", "error", "-print_format", "json", "-show_format",
-                 "-show_streams", f"file:{path}"],
-                capture_output=True, timeout=FFPROBE_TIMEOUT_SECONDS, check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise StepError(_("ffprobe did not finish within %(s)s seconds.")
-                            % {"s": FFPROBE_TIMEOUT_SECONDS}) from exc
-    if result.returncode != 0:
-        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
-        raise StepError(_("ffprobe could not read the file: %(detail)s") % {"detail": detail[0]})
-    return _summarise_probe(json.loads(result.stdout or b"{}"))
-
-
-def _summarise_probe(probe: dict) -> dict:
-    fmt = probe.get("format", {})
-    return {
-        "container": fmt.get("format_name"),
-        "duration": _number(fmt.get("duration")),
-        "bit_rate": _number(fmt.get("bit_rate")),
-        "streams": [_summarise_stream(stream) for stream in probe.get("streams", [])],
-    }
-
-
-def _summarise_stream(stream: dict) -> dict:
-    keys = ("codec_type", "codec_name", "sample_rate", "channels", "width", "height",
-            "bit_rate", "duration", "avg_frame_rate")
-    summary = {key: stream[key] for key in keys if key in stream}
-    for key in ("sample_rate", "bit_rate", "duration"):
-        if key in summary:
-            summary[key] = _number(summary[key])
-    return summary
-
-
-def _number(value):
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return int(number) if number.is_integer() else number

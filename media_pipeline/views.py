@@ -14,7 +14,8 @@ from django.views.decorators.http import require_safe
 
 from archive_collections.access import AccessPolicy
 
-from .derivatives import DERIVATIVE_NAMES
+from .av import AV_DERIVATIVES
+from .derivatives import DERIVATIVE_NAMES, content_type
 from .models import ItemFile
 from .serving import StoredFile, serve_stored
 from .storage import derivative_storage, master_storage
@@ -40,16 +41,18 @@ def master(request, pk: int, filename: str):
 def derivative(request, pk: int, name: str):
     item_file = _visible_file(request, pk)
     details = item_file.derivatives.get(name)
-    if name not in DERIVATIVE_NAMES or not details:
+    if (name not in DERIVATIVE_NAMES and name not in AV_DERIVATIVES) or not details:
         raise Http404
+    # web.m4a / web.mp4 / poster.jpg come from the `av` step, the others from `derivatives`.
+    step = "av" if name in AV_DERIVATIVES else "derivatives"
     stem = os.path.splitext(item_file.original_filename)[0]
     return serve_stored(request, StoredFile(
         storage=derivative_storage(),
         name=details["path"],
-        content_type="image/jpeg",
+        content_type=AV_DERIVATIVES.get(name) or content_type(name),
         filename=f"{stem}-{name}",
         # A new derivatives step version may redraw the image: the version is part of the tag.
-        etag=f'"{item_file.sha256[:32]}-{name}-v{STEP_VERSIONS["derivatives"]}"',
+        etag=f'"{item_file.sha256[:32]}-{name}-v{STEP_VERSIONS[step]}"',
         public=_is_public(item_file),
     ))
 

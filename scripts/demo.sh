@@ -14,6 +14,8 @@ $PY manage.py compilemessages -l zh_Hans --ignore=.venv -v 0
 $PY manage.py migrate --no-input -v 0
 $PY manage.py load_demo
 
+# Files left mid-processing by a worker that was stopped are put back in the queue first.
+$PY manage.py retry_files -v 0
 $PY manage.py db_worker --queue-name default >var/worker.log 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null || true' EXIT INT TERM

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import CharField, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -37,8 +37,9 @@ class Change:
 
     @property
     def changed(self) -> bool:
-        return self.created or bool(self.changed_fields or self.changed_refs
-                                    or self.changed_children)
+        return self.created or bool(
+            self.changed_fields or self.changed_refs or self.changed_children
+        )
 
 
 def plan_kind(spec: KindSpec, records: list[Record]) -> list[Change]:
@@ -58,10 +59,10 @@ def plan_kind(spec: KindSpec, records: list[Record]) -> list[Change]:
 def _compare(change: Change, children: dict) -> None:
     obj = change.obj
     change.changed_fields = {f for f, v in change.fields.items() if getattr(obj, f) != v}
-    change.changed_refs = {f for f, v in change.refs.items()
-                           if getattr(obj, f"ref_{f}") != (v or None)}
-    change.changed_children = {n for n, v in change.children.items()
-                               if children.get(n, ()) != v}
+    change.changed_refs = {
+        f for f, v in change.refs.items() if getattr(obj, f"ref_{f}") != (v or None)
+    }
+    change.changed_children = {n for n, v in change.children.items() if children.get(n, ()) != v}
 
 
 def plan(manifest: Manifest, report: ImportReport, progress) -> dict[str, list[Change]]:
@@ -88,6 +89,8 @@ class Writer:
     def __init__(self, plans: dict[str, list[Change]], user, progress):
         self.plans, self.user, self.progress = plans, user, progress
         self.pks: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
+        # Created or changed records per kind: what the search index must pick up.
+        self.touched: dict[str, list[int]] = {kind: [] for kind in KINDS}
 
     def run(self) -> None:
         total = sum(len(changes) for changes in self.plans.values())
@@ -116,6 +119,7 @@ class Writer:
             self.link_new_parents(created)
         self.write_children(spec, created + updated)
         save_revisions(spec, [c.obj for c in created + updated], self.user)
+        self.touched[spec.kind].extend(c.obj.pk for c in created + updated)
         bar.update(len(changes))
 
     def resolve_refs(self, spec: KindSpec, changes: list[Change]) -> None:
@@ -124,20 +128,25 @@ class Writer:
         for _field, (_column, kind) in spec.refs.items():
             wanted = {c.refs.get(_field) for c in changes} - {None, ""} - set(self.pks[kind])
             model = SPECS[kind].model
-            self.pks[kind].update({key: extra[0] for key, extra in
-                                   in_database(model, wanted, "pk").items()})
+            self.pks[kind].update(
+                {key: extra[0] for key, extra in in_database(model, wanted, "pk").items()}
+            )
         # Relations and item scientists name scientists by identifier too.
         if spec.kind == "scientists":
             wanted = {e[0] for c in changes for e in c.children.get("relations", ())}
             wanted -= {c.record.key for c in changes} | set(self.pks["scientists"])
-            self.pks["scientists"].update({key: extra[0] for key, extra in
-                                           in_database(spec.model, wanted, "pk").items()})
+            self.pks["scientists"].update(
+                {key: extra[0] for key, extra in in_database(spec.model, wanted, "pk").items()}
+            )
         if spec.kind == "items":
             wanted = {key for c in changes for key in c.children.get("scientists", ())}
             wanted -= set(self.pks["scientists"])
-            self.pks["scientists"].update({key: extra[0] for key, extra in
-                                           in_database(SPECS["scientists"].model, wanted,
-                                                       "pk").items()})
+            self.pks["scientists"].update(
+                {
+                    key: extra[0]
+                    for key, extra in in_database(SPECS["scientists"].model, wanted, "pk").items()
+                }
+            )
 
     def ref_pk(self, spec: KindSpec, name: str, key: str | None) -> int | None:
         if not key:
@@ -178,8 +187,9 @@ class Writer:
                 obj.updated_at = now
                 names.add("updated_at")
         if changes and names:
-            spec.model.objects.bulk_update([c.obj for c in changes], sorted(names),
-                                           batch_size=BATCH)
+            spec.model.objects.bulk_update(
+                [c.obj for c in changes], sorted(names), batch_size=BATCH
+            )
 
     def link_new_parents(self, created: list[Change]) -> None:
         """New sub-series may name a parent created in the same batch: link once all exist."""
@@ -187,13 +197,17 @@ class Writer:
         for change in late:
             change.obj.parent_id = self.pks["series"][change.refs["parent"]]
         if late:
-            SPECS["series"].model.objects.bulk_update([c.obj for c in late], ["parent"],
-                                                      batch_size=BATCH)
+            SPECS["series"].model.objects.bulk_update(
+                [c.obj for c in late], ["parent"], batch_size=BATCH
+            )
 
     def write_children(self, spec: KindSpec, changes: list[Change]) -> None:
         for name in spec.children:
-            parents = [(c.obj, c.children[name]) for c in changes if name in c.children
-                       and (c.created or name in c.changed_children)]
+            parents = [
+                (c.obj, c.children[name])
+                for c in changes
+                if name in c.children and (c.created or name in c.changed_children)
+            ]
             if parents:
                 spec.replace_children(name, parents, self.pks)
 
@@ -234,16 +248,28 @@ def save_revisions(spec: KindSpec, objs: list, user) -> None:
     for chunk in chunked([obj.pk for obj in objs], BATCH):
         query = spec.model.objects.filter(pk__in=chunk).select_related(*spec.select_related)
         fresh = list(query.prefetch_related(*spec.prefetch))
-        Revision.objects.bulk_create([
-            Revision(content_type=content_type, base_content_type=base_type,
-                     object_id=str(obj.pk), created_at=now, user=user, object_str=str(obj),
-                     content=obj.serializable_data())
-            for obj in fresh
-        ])
+        Revision.objects.bulk_create(
+            [
+                Revision(
+                    content_type=content_type,
+                    base_content_type=base_type,
+                    object_id=str(obj.pk),
+                    created_at=now,
+                    user=user,
+                    object_str=str(obj),
+                    content=obj.serializable_data(),
+                )
+                for obj in fresh
+            ]
+        )
         # One UPDATE per chunk, matched in the database, instead of a CASE per row.
-        newest = Revision.objects.filter(
-            content_type=content_type, object_id=Cast(OuterRef("pk"), CharField())
-        ).order_by("-pk").values("pk")[:1]
+        newest = (
+            Revision.objects.filter(
+                content_type=content_type, object_id=Cast(OuterRef("pk"), CharField())
+            )
+            .order_by("-pk")
+            .values("pk")[:1]
+        )
         spec.model.objects.filter(pk__in=chunk).update(latest_revision_id=Subquery(newest))
 
 
@@ -252,4 +278,30 @@ def write(plans: dict[str, list[Change]], user, progress, after_commit) -> None:
     writer = Writer(plans, user, progress)
     with transaction.atomic():
         writer.run()
+        schedule_reindex(writer.touched)
         transaction.on_commit(lambda: after_commit(writer.pks["items"]))
+
+
+def schedule_reindex(touched: dict[str, list[int]]) -> None:
+    """Bulk writes send no model signals, so tell the search index what changed: the items
+    themselves and every item whose document carries a changed fonds, series, interview or
+    scientist. Runs after commit, one task for the whole manifest."""
+    from archive_collections.models import Item
+    from search.indexing import schedule_items, schedule_scientists
+
+    items = set(touched["items"])
+    if touched["interviews"]:
+        items.update(
+            Item.objects.filter(interview__pk__in=touched["interviews"]).values_list(
+                "pk", flat=True
+            )
+        )
+    if touched["series"] or touched["fonds"]:
+        items.update(
+            Item.objects.filter(
+                models.Q(series__in=touched["series"])
+                | models.Q(series__fonds__in=touched["fonds"])
+            ).values_list("pk", flat=True)
+        )
+    schedule_items(sorted(items))
+    schedule_scientists(touched["scientists"])

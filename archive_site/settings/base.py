@@ -186,8 +186,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Media pipeline / tasks: with REDIS_URL, tasks go to Redis through django-tasks-rq and
-    # workers run `manage.py rqworker default --with-scheduler` (the scheduler runs deferred
-    # retries) instead of db_worker.
+    # workers run `manage.py rqworker default --with-scheduler --job-class
+    # django_tasks_rq.backend.Job` instead of db_worker (the scheduler runs deferred retries; the
+    # job class is what makes rq call django-tasks' Task objects).
     INSTALLED_APPS.append("django_rq")
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}

@@ -17,6 +17,8 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# OCR costs seconds a page: tests that exercise it switch it on themselves.
+MEDIA_OCR_ITEM_TYPES = []
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 _tmp = Path(tempfile.mkdtemp(prefix="archive-test-"))

@@ -67,18 +67,6 @@ def pdf_bytes(pages: int = 2) -> bytes:
     return bytes(out)
 
 
-def pdf_with_object_stream(pages: int = 7) -> bytes:
-    """A PDF 1.5 whose page tree sits compressed inside an object stream."""
-    inner = f"<< /Type /Pages /Kids [] /Count {pages} >>".encode()
-    packed = zlib.compress(b"2 0 " + inner)
-    return (
-        b"%PDF-1.5\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-        + f"5 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length {len(packed)} >>"
-          "\nstream\n".encode()
-        + packed + b"\nendstream\nendobj\n%%EOF\n"
-    )
-
-
 def png_declaring(width: int, height: int) -> bytes:
     """A PNG whose header claims the given size but holds almost no data: a decompression bomb."""
     def chunk(kind: bytes, data: bytes) -> bytes:

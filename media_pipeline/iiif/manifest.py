@@ -1,0 +1,255 @@
+"""The IIIF Presentation 3 manifest of an Item.
+
+Canvases, in the Item's file order: one per tiled image page (a multi-page TIFF gives one per
+page), one per audio or video file with its duration from ffprobe (the `av` step). PDFs and other
+files are offered as `rendering` downloads, not canvases. An oral-history interview adds its
+index as Ranges and describing annotations (archive_collections.oral_history.iiif).
+Labels are in Simplified Chinese and English; values are the catalogue's own text.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from archive_collections.models import Interview
+
+PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
+LABEL_LANGUAGES = ("zh-Hans", "en")
+THUMBNAIL_LONGEST = 400
+
+
+def build_manifest(request, item) -> dict:
+    from .views import service_url, tiled_pages
+
+    manifest_id = request.build_absolute_uri(
+        reverse("iiif:manifest", kwargs={"identifier": item.identifier})
+    )
+    base = manifest_id.removesuffix(".json")
+    canvases, renderings = [], []
+    interview_canvas = None
+    # Each file contributes what its own steps have finished, even if a later step (say OCR)
+    # failed: a readable scan stays viewable while its text is retried.
+    for item_file in item.files.order_by("sequence", "pk"):
+        pages = tiled_pages(item_file) if item_file.is_image else []
+        for page in pages:
+            service = service_url(request, item_file.pk, page["number"])
+            canvases.append(_image_canvas(base, item_file, page, service))
+        if item_file.is_audio or item_file.is_video:
+            canvas = _av_canvas(request, base, item_file)
+            if canvas:
+                canvases.append(canvas)
+                interview_canvas = interview_canvas or canvas
+        if not pages and item_file.master_url:
+            renderings.append(_rendering(request, item_file))
+    manifest = {
+        "@context": PRESENTATION_CONTEXT,
+        "id": manifest_id,
+        "type": "Manifest",
+        "label": {_value_language(item): [item.title]},
+        "metadata": _metadata(item),
+        "requiredStatement": {
+            "label": _labels(gettext_noop("Rights")),
+            "value": {"none": [str(item.get_rights_statement_display())]},
+        },
+        "rights": item.rights_statement,
+        "homepage": [
+            {
+                "id": request.build_absolute_uri(item.get_absolute_url()),
+                "type": "Text",
+                "label": {_value_language(item): [item.title]},
+                "format": "text/html",
+            }
+        ],
+        "items": canvases,
+    }
+    if item.description:
+        manifest["summary"] = {_value_language(item): [item.description]}
+    thumbnail = next((c["thumbnail"] for c in canvases if c.get("thumbnail")), None)
+    if thumbnail:
+        manifest["thumbnail"] = thumbnail
+    if renderings:
+        manifest["rendering"] = renderings
+    if interview_canvas:
+        _add_interview_structures(item, manifest, interview_canvas)
+    return manifest
+
+
+def _image_canvas(base: str, item_file, page: dict, service: str) -> dict:
+    image_id = service.rsplit("/", 1)[-1]
+    canvas_id = f"{base}/canvas/{image_id}"
+    largest = page["sizes"][-1]
+    small = [s for s in page["sizes"] if max(s) <= THUMBNAIL_LONGEST] or page["sizes"][:1]
+    service_ref = [{"id": service, "type": "ImageService3", "profile": "level0"}]
+    return {
+        "id": canvas_id,
+        "type": "Canvas",
+        "label": {"none": [_page_label(item_file, page)]},
+        "width": page["width"],
+        "height": page["height"],
+        "thumbnail": [_image_resource(service, small[-1], service_ref)],
+        "items": [
+            {
+                "id": f"{canvas_id}/page",
+                "type": "AnnotationPage",
+                "items": [
+                    {
+                        "id": f"{canvas_id}/page/image",
+                        "type": "Annotation",
+                        "motivation": "painting",
+                        "body": _image_resource(service, largest, service_ref),
+                        "target": canvas_id,
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def _image_resource(service: str, size, service_ref) -> dict:
+    width, height = size
+    return {
+        "id": f"{service}/full/{width},{height}/0/default.jpg",
+        "type": "Image",
+        "format": "image/jpeg",
+        "width": width,
+        "height": height,
+        "service": service_ref,
+    }
+
+
+def _page_label(item_file, page: dict) -> str:
+    label = item_file.label or item_file.original_filename
+    if len((item_file.technical.get("iiif") or {}).get("pages") or []) > 1:
+        return _("%(label)s, page %(page)s") % {"label": label, "page": page["number"]}
+    return label
+
+
+def _av_canvas(request, base: str, item_file) -> dict | None:
+    av = (item_file.technical or {}).get("av") or {}
+    duration = av.get("duration")
+    url = item_file.web_media_url
+    if not duration or not url:
+        return None  # not probed yet, or nothing a browser can play
+    canvas_id = f"{base}/canvas/av-{item_file.pk}"
+    body = {
+        "id": request.build_absolute_uri(url),
+        "type": "Video" if item_file.is_video else "Sound",
+        "format": item_file.web_media_type or item_file.mime_type,
+        "duration": float(duration),
+    }
+    canvas = {
+        "id": canvas_id,
+        "type": "Canvas",
+        "label": {"none": [item_file.label or item_file.original_filename]},
+        "duration": float(duration),
+    }
+    video = next(
+        (
+            s
+            for s in av.get("streams", [])
+            if s.get("codec_type") == "video" and not s.get("attached_pic")
+        ),  # not cover art
+        None,
+    )
+    if item_file.is_video and video and video.get("width") and video.get("height"):
+        canvas["width"], canvas["height"] = video["width"], video["height"]
+        body["width"], body["height"] = video["width"], video["height"]
+    if item_file.poster_url:
+        canvas["thumbnail"] = [
+            {
+                "id": request.build_absolute_uri(item_file.poster_url),
+                "type": "Image",
+                "format": "image/jpeg",
+            }
+        ]
+    canvas["items"] = [
+        {
+            "id": f"{canvas_id}/page",
+            "type": "AnnotationPage",
+            "items": [
+                {
+                    "id": f"{canvas_id}/page/media",
+                    "type": "Annotation",
+                    "motivation": "painting",
+                    "body": body,
+                    "target": canvas_id,
+                }
+            ],
+        }
+    ]
+    return canvas
+
+
+def _rendering(request, item_file) -> dict:
+    return {
+        "id": request.build_absolute_uri(item_file.master_url),
+        "type": "Text" if item_file.is_pdf else "Dataset",
+        "label": {"none": [item_file.label or item_file.original_filename]},
+        "format": item_file.mime_type,
+    }
+
+
+def _add_interview_structures(item, manifest: dict, canvas: dict) -> None:
+    """The interview index as Ranges and annotations on the recording's canvas."""
+    try:
+        from archive_collections.oral_history.iiif import interview_iiif_structures
+    except ImportError:
+        return  # the oral-history package is optional for the manifest
+    interview = Interview.objects.filter(item=item).first()
+    if interview is None:
+        return
+    extra = interview_iiif_structures(interview, canvas["id"])
+    if extra.get("structures"):
+        manifest["structures"] = extra["structures"]
+    if extra.get("annotations"):
+        canvas["annotations"] = extra["annotations"]
+
+
+def _metadata(item) -> list[dict]:
+    language = _value_language(item)
+    rows = [
+        (gettext_noop("Reference code"), item.identifier, "none"),
+        (gettext_noop("Type"), str(item.get_item_type_display()), None),
+        (gettext_noop("Date (as written)"), item.date_text, language),
+        (gettext_noop("Creators"), item.creators, language),
+        (gettext_noop("Scientists"), "、".join(s.name for s in item.scientists.all()), "zh-Hans"),
+        (gettext_noop("Places"), item.places, language),
+        (gettext_noop("Language"), str(item.get_language_display()), None),
+        (gettext_noop("Extent"), item.extent, language),
+        (gettext_noop("Series"), item.series.title, language),
+        (gettext_noop("Fonds"), item.series.fonds.title, language),
+    ]
+    metadata = []
+    for label, value, value_language in rows:
+        if not value:
+            continue
+        values = {value_language: [value]} if value_language else _translated_value(label, item)
+        metadata.append({"label": _labels(label), "value": values})
+    return metadata
+
+
+def _translated_value(label: str, item) -> dict:
+    """Choice labels (type, language) exist in both interface languages."""
+    values = {}
+    for language in LABEL_LANGUAGES:
+        with translation.override(language):
+            shown = item.get_item_type_display() if label == "Type" else item.get_language_display()
+            values[language] = [str(shown)]
+    return values
+
+
+def _labels(english: str) -> dict:
+    """A label in each interface language (the msgids are the site's existing strings)."""
+    labels = {}
+    for language in LABEL_LANGUAGES:
+        with translation.override(language):
+            labels[language] = [_(english)]  # msgids marked by gettext_noop
+    return labels
+
+
+def _value_language(item) -> str:
+    # Catalogue text is in the item's language when that is a single known one.
+    return item.language if item.language not in {"", "mul", "zxx"} else "none"

@@ -1,0 +1,141 @@
+"""`{% iiif_viewer files %}`: the deep-zoom viewer for an Item's image pages.
+
+Query parameters of the item page it understands (search results link with them):
+
+- ``page=N`` — open the N-th image page of the Item (1-based, in the order of the IIIF manifest's
+  image canvases); with ``file=<ItemFile id>``, N counts the pages of that file only.
+- ``hl=x,y,w,h`` — outline a rectangle, in pixels of the page image (the upright master, as OCR
+  line boxes are stored); repeat the parameter or separate rectangles with ";".
+- ``hlr=x,y,w,h`` — the same with fractions of the page's width and height (0–1), which is how
+  search results link: they need not know the page's size.
+
+Without JavaScript the page's largest IIIF size is shown as a plain image, with the same
+outlines; with it, OpenSeadragon (served from our static files, never a CDN) replaces it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import template
+from django.urls import reverse
+
+from ..iiif.views import image_identifier, tiled_pages
+
+register = template.Library()
+
+_RECT = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*,\s*(\d+(?:\.\d+)?)\s*,"
+    r"\s*(\d+(?:\.\d+)?)\s*$"
+)
+MAX_HIGHLIGHTS = 50
+
+
+@register.inclusion_tag("media_pipeline/_viewer.html", takes_context=True)
+def iiif_viewer(context, files):
+    request = context["request"]
+    pages = image_pages(files)
+    if not pages:
+        return {"pages": []}
+    current = _current_index(request.GET, pages)
+    page = pages[current]
+    boxes = highlights(request.GET, page["width"], page["height"])
+    item = context.get("item")
+    return {
+        "manifest_url": reverse("iiif:manifest", kwargs={"identifier": item.identifier})
+        if item is not None
+        else None,
+        "pages": pages,
+        "current": page,
+        "current_index": current,
+        "highlights": boxes,
+        "viewer_data": {
+            "highlights": [{key: box[key] for key in "xywh"} for box in boxes],
+            "pages": [
+                {"info": p["info"], "label": p["label"], "width": p["width"], "height": p["height"]}
+                for p in pages
+            ],
+            "start": current,
+        },
+    }
+
+
+def image_pages(files) -> list[dict]:
+    """Every tiled page of the Item's image files, in manifest order."""
+    pages = []
+    for item_file in files:
+        if not item_file.is_image:
+            continue
+        tiled = tiled_pages(item_file)
+        for page in tiled:
+            identifier = image_identifier(item_file.pk, page["number"])
+            width, height = page["sizes"][-1]
+            label = item_file.label or item_file.original_filename
+            pages.append(
+                {
+                    "file_id": item_file.pk,
+                    "number": page["number"],
+                    "label": f"{label} · {page['number']}" if len(tiled) > 1 else label,
+                    "width": page["width"],
+                    "height": page["height"],
+                    "info": reverse("iiif:info", kwargs={"identifier": identifier}),
+                    "fallback": reverse(
+                        "iiif:image-request",
+                        kwargs={
+                            "identifier": identifier,
+                            "region": "full",
+                            "size": f"{width},{height}",
+                            "rotation": "0",
+                            "quality": "default",
+                            "fmt": "jpg",
+                        },
+                    ),
+                    "fallback_width": width,
+                    "fallback_height": height,
+                }
+            )
+    return pages
+
+
+def _current_index(params, pages: list[dict]) -> int:
+    number = _positive_int(params.get("page")) or 1
+    file_id = _positive_int(params.get("file"))
+    candidates = range(len(pages))
+    if file_id:
+        candidates = [i for i in candidates if pages[i]["file_id"] == file_id] or candidates
+    candidates = list(candidates)
+    return candidates[min(number, len(candidates)) - 1]
+
+
+def _positive_int(value) -> int | None:
+    return int(value) if value and value.isdigit() and int(value) > 0 else None
+
+
+def highlights(params, width: int, height: int) -> list[dict]:
+    """Valid rectangles inside the page, as pixels and as percentages for the plain image."""
+    found = []
+    rects = [(value, 1, 1) for value in params.getlist("hl")]
+    rects += [(value, width, height) for value in params.getlist("hlr")]
+    for value, x_scale, y_scale in rects:
+        for part in value.split(";"):
+            match = _RECT.match(part)
+            if not match or len(found) >= MAX_HIGHLIGHTS:
+                continue
+            x, y, w, h = (float(v) for v in match.groups())
+            x, y, w, h = x * x_scale, y * y_scale, w * x_scale, h * y_scale
+            if w <= 0 or h <= 0 or x >= width or y >= height:
+                continue
+            w, h = min(w, width - x), min(h, height - y)
+            found.append(
+                {
+                    "x": x,
+                    "y": y,
+                    "w": w,
+                    "h": h,
+                    "left": round(100 * x / width, 3),
+                    "top": round(100 * y / height, 3),
+                    "width": round(100 * w / width, 3),
+                    "height": round(100 * h / height, 3),
+                }
+            )
+    return found
