@@ -68,6 +68,10 @@ class Command(BaseCommand):
         from exhibits.demo import load_theme_exhibition
 
         load_theme_exhibition(log=self.stdout.write if self.verbose else lambda line: None)
+        self.heading(_("Search index"))
+        from search.demo import build_search_index
+
+        build_search_index(log=self.stdout.write if self.verbose else lambda line: None)
 
     def heading(self, text: str) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING(text))

@@ -1,0 +1,116 @@
+"""The Elasticsearch index: its mapping, how a SearchDocument becomes an ES document, and index
+generations behind an alias.
+
+One index for every document kind (item, page, segment, index, scientist, exhibit), with a
+``kind`` and a ``group`` field, rather than an index per kind, because:
+- results are grouped by item ACROSS kinds (an item's metadata, its OCR pages and its transcript
+  segments compete in one ranking and collapse into one group) — one query with ``collapse`` on
+  ``group`` does that; per-kind indices would need a multi-index query whose scores are not
+  comparable (term statistics differ per index) and whose collapse still spans them;
+- facets count groups over the whole match set — one aggregation, not a merge;
+- a rebuild swaps ONE alias atomically; several indices would need several swaps that readers
+  could observe half-done.
+
+No Chinese analysis runs inside Elasticsearch (no analysis plugin is available offline, and the
+integ-test distribution ships only the core analyzers): ``search.analysis`` turns every text into
+its token stream in Python and the ``t_<field>`` fields index that stream with the built-in
+``whitespace`` analyzer. Queries are compiled from the same analysis, so this engine and the
+database engine match exactly the same documents. The original text is kept, unindexed, in
+``raw`` for snippets (computed by ``search.highlight`` in Python, identical across engines).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from .. import analysis
+from ..contract import FACETS, FIELDS, MAX_PAGE, MAX_PER_PAGE, SearchDocument
+
+__all__ = [
+    "INDEX_SETTINGS",
+    "MAPPING",
+    "new_index_name",
+    "to_source",
+]
+
+# Fields whose text feeds the jieba ranking stream (body text of pages/segments included).
+# The same text the database engine feeds jieba: every field but the type label.
+RANKING_FIELDS = tuple(name for name in FIELDS if name != "type")
+
+_TOKEN_FIELD = {"type": "text", "analyzer": "whitespace", "search_analyzer": "whitespace"}
+
+MAPPING = {
+    # strict: a typo in to_source() fails loudly instead of creating a stray field.
+    "dynamic": "strict",
+    # The token streams are derived data: rebuilt from the database, never read back.
+    "_source": {"excludes": ["t_*", "w_all"]},
+    "properties": {
+        "id": {"type": "keyword"},
+        "kind": {"type": "keyword"},
+        # Collapsed on and counted in every search: build its global ordinals at refresh time,
+        # not in the first search after each refresh.
+        "group": {"type": "keyword", "eager_global_ordinals": True},
+        "group_kind": {"type": "keyword"},
+        "access_level": {"type": "keyword"},
+        "embargo_until": {"type": "date", "format": "strict_date"},
+        "year_start": {"type": "integer"},
+        "year_end": {"type": "integer"},
+        "sort_date": {"type": "date", "format": "strict_date"},
+        "page_number": {"type": "integer"},
+        "start_ms": {"type": "long"},
+        "facets": {
+            "type": "object",
+            "properties": {name: {"type": "keyword"} for name in FACETS},
+        },
+        **{f"t_{name}": dict(_TOKEN_FIELD) for name in FIELDS},
+        # jieba words, for ranking only: positions are not needed.
+        "w_all": {**_TOKEN_FIELD, "index_options": "freqs", "norms": False},
+        # The SearchDocument as built, for snippets and result display; not indexed.
+        "raw": {"type": "object", "enabled": False},
+    },
+}
+
+INDEX_SETTINGS = {
+    "number_of_shards": 1,
+    "number_of_replicas": 0,
+    # Pagination may reach the contract's last page (MAX_PAGE × MAX_PER_PAGE groups).
+    "max_result_window": MAX_PAGE * MAX_PER_PAGE,
+    "max_inner_result_window": 100,
+}
+
+
+def new_index_name(alias: str) -> str:
+    """A concrete index name for a new generation: ``<alias>-<UTC timestamp>``."""
+    return f"{alias}-{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
+
+
+def _tokens(text: str) -> str:
+    return " ".join(analysis.index_tokens(text))
+
+
+def to_source(doc: SearchDocument) -> dict:
+    """The Elasticsearch document for `doc`."""
+    source = {
+        "id": doc.id,
+        "kind": doc.kind,
+        "group": doc.group,
+        "group_kind": doc.group.partition(":")[0],
+        "access_level": doc.access_level,
+        "embargo_until": doc.embargo_until.isoformat() if doc.embargo_until else None,
+        "year_start": doc.year_start,
+        # Open-ended ranges are single years: the overlap filter then needs no null checks.
+        "year_end": doc.year_end if doc.year_end is not None else doc.year_start,
+        "sort_date": doc.sort_date.isoformat() if doc.sort_date else None,
+        "page_number": doc.page_number,
+        "start_ms": doc.start_ms,
+        "facets": doc.facet_values(),
+        "raw": doc.to_dict(),
+    }
+    for name, text in doc.text_fields().items():
+        if text:
+            source[f"t_{name}"] = _tokens(text)
+    ranking = " ".join(getattr(doc, name) or "" for name in RANKING_FIELDS)
+    words = analysis.ranking_tokens(ranking)
+    if words:
+        source["w_all"] = " ".join(words)
+    return source

@@ -1,0 +1,105 @@
+"""The search page (/search/, HTML without JavaScript) and the JSON API (/api/search/). Both read
+the same GET parameters and call search.service — never an engine directly."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from archive_collections.access import AccessPolicy
+
+from . import service
+from .contract import FACETS, SORTS, SearchQuery
+
+MAX_RAW_QUERY = 20_000  # characters read from the URL at all; the parser keeps 500
+
+
+def _int(value, default=None, low=None, high=None):
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+    if low is not None and number < low:
+        return default
+    if high is not None and number > high:
+        return default
+    return number
+
+
+def query_from_request(request) -> SearchQuery:
+    params = request.GET
+    return SearchQuery(
+        text=params.get("q", "")[:MAX_RAW_QUERY],
+        filters={name: params.getlist(name)[:20] for name in FACETS if params.getlist(name)},
+        year_from=_int(params.get("from"), low=1, high=9999),
+        year_to=_int(params.get("to"), low=1, high=9999),
+        sort=params.get("sort", "relevance") if params.get("sort") in SORTS else "relevance",
+        page=_int(params.get("page"), 1, 1, 1000),
+        per_page=_int(params.get("per_page"), 20, 1, 100),
+    )
+
+
+def _link(request, **changes) -> str:
+    """This search's URL with some parameters changed (None removes)."""
+    params = request.GET.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value is not None:
+            params.setlist(key, value if isinstance(value, list) else [value])
+    return "?" + urlencode(sorted(params.lists()), doseq=True)
+
+
+@require_GET
+def search_page(request):
+    query = query_from_request(request)
+    policy = AccessPolicy.for_user(request.user)
+    results = service.search(query, policy)
+    facet_links = {}
+    for name, values in results.facets.items():
+        selected = request.GET.getlist(name)
+        facet_links[name] = [
+            {
+                "value": v,
+                "url": _link(
+                    request,
+                    page=None,
+                    **{
+                        name: [s for s in selected if s != v.value]
+                        if v.selected
+                        else [*selected, v.value]
+                    },
+                ),
+            }
+            for v in values[:15]
+        ]
+    context = {
+        "query": query,
+        "results": results,
+        "facet_links": facet_links,
+        "sorts": [(key, _link(request, sort=key, page=None)) for key in SORTS],
+        "previous_url": _link(request, page=str(query.page - 1)) if query.page > 1 else "",
+        "next_url": _link(request, page=str(query.page + 1)) if query.page < results.pages else "",
+        "suggestion_links": [(s, _link(request, q=s, page=None)) for s in results.suggestions],
+        "has_query": bool(request.GET.get("q", "").strip()) or query.has_criteria,
+    }
+    return render(request, "search/search.html", context)
+
+
+@require_GET
+def search_api(request):
+    query = query_from_request(request)
+    results = service.search(query, AccessPolicy.for_user(request.user))
+    return JsonResponse(results.to_dict(), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def autocomplete_api(request):
+    prefix = request.GET.get("q", "")[:200]
+    limit = _int(request.GET.get("limit"), 8, 1, 20)
+    completions = service.autocomplete(prefix, AccessPolicy.for_user(request.user), limit)
+    return JsonResponse(
+        {"q": prefix, "results": [c.__dict__ for c in completions]},
+        json_dumps_params={"ensure_ascii": False},
+    )
