@@ -138,6 +138,12 @@ class ItemFile(models.Model):
         return self.url_for("web.jpg")
 
     @property
+    def playback_url(self) -> str | None:
+        """The URL a player uses: the web-playable copy, else (until the `av` step has run, or
+        when it could not make one) the master, which many browsers still play."""
+        return self.web_media_url or self.master_url
+
+    @property
     def master_url(self) -> str | None:
         if not self.pk or not self.master:
             return None

@@ -122,11 +122,10 @@ class Player:
 
     @property
     def media_src(self) -> str | None:
-        if self.media is None or not self.media.master_url:
+        src = self.media.playback_url if self.media is not None else None
+        if not src:
             return None
-        if self.t is not None:
-            return f"{self.media.master_url}#t={self.t:g}"
-        return self.media.master_url
+        return f"{src}#t={self.t:g}" if self.t is not None else src
 
     @property
     def transcript_html(self) -> SafeString:
