@@ -27,10 +27,15 @@ urlpatterns = [
     path("fonds/<identifier:identifier>/", views.fonds_detail, name="fonds"),
     path("series/<identifier:identifier>/", views.series_detail, name="series"),
     path("items/<identifier:identifier>/", views.item_detail, name="item"),
-    path("items/<identifier:identifier>/interview/", oral_history.interview_page,
-         name="interview"),
-    path("items/<identifier:identifier>/captions.vtt", oral_history.captions,
-         name="interview_captions"),
-    path("items/<identifier:identifier>/interview/<str:filename>", oral_history.export,
-         name="interview_export"),
+    path("items/<identifier:identifier>/interview/", oral_history.interview_page, name="interview"),
+    path(
+        "items/<identifier:identifier>/captions.vtt",
+        oral_history.captions,
+        name="interview_captions",
+    ),
+    path(
+        "items/<identifier:identifier>/interview/<str:filename>",
+        oral_history.export,
+        name="interview_export",
+    ),
 ]

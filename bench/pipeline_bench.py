@@ -275,10 +275,17 @@ def run_pyvips_pages(page_list: list[dict]) -> dict:
             timings.append(time.perf_counter() - started)
             files = sum(1 for p in out.rglob("*.jpg"))
             shutil.rmtree(out)  # keep the disk footprint flat; writing them is what counts
-        detail = {"derivatives": sorted(made), "tiles_per_page": files,
-                  "scale_factors": record["scale_factors"]}
-    return {"engine": f"pyvips {_pyvips_version()}", "seconds": timings, "detail": detail,
-            "peak_rss_mb": _peak_rss_mb(resource.RUSAGE_SELF)}
+        detail = {
+            "derivatives": sorted(made),
+            "tiles_per_page": files,
+            "scale_factors": record["scale_factors"],
+        }
+    return {
+        "engine": f"pyvips {_pyvips_version()}",
+        "seconds": timings,
+        "detail": detail,
+        "peak_rss_mb": _peak_rss_mb(resource.RUSAGE_SELF),
+    }
 
 
 def _pyvips_version() -> str:
@@ -316,9 +323,12 @@ def run_pillow_pages(page_list: list[dict]) -> dict:
             files = _pillow_tiles(full, out)
             timings.append(time.perf_counter() - started)
             shutil.rmtree(out)
-    return {"engine": f"Pillow {PIL.__version__}", "seconds": timings,
-            "detail": {"tiles_per_page": files},
-            "peak_rss_mb": _peak_rss_mb(resource.RUSAGE_SELF)}
+    return {
+        "engine": f"Pillow {PIL.__version__}",
+        "seconds": timings,
+        "detail": {"tiles_per_page": files},
+        "peak_rss_mb": _peak_rss_mb(resource.RUSAGE_SELF),
+    }
 
 
 def _pillow_tiles(full, out: Path) -> int:
@@ -362,8 +372,11 @@ def tiles_section(args) -> dict:
     with tempfile.TemporaryDirectory(prefix="tiles-bench-") as folder:
         page_list = make_scans(Path(folder), args.scans)
         first = page_list[0]
-        print(f"derivatives+tiles: {len(page_list)} A4 scans at 300 dpi "
-              f"({first['width']}×{first['height']} JPEG)", flush=True)
+        print(
+            f"derivatives+tiles: {len(page_list)} A4 scans at 300 dpi "
+            f"({first['width']}×{first['height']} JPEG)",
+            flush=True,
+        )
         ours = _tiles_summary(_in_child("run_pyvips_pages", page_list))
         print(f"  pyvips done: {ours['pages_per_minute']} pages/min", flush=True)
         baseline = _tiles_summary(_in_child("run_pillow_pages", page_list))
@@ -376,21 +389,29 @@ def tiles_section(args) -> dict:
             "peak_rss": round(ours["peak_rss_mb"] / baseline["peak_rss_mb"], 3),
         },
         "goals": {
-            "pages_per_minute": {"goal": TILES_GOAL_PAGES_PER_MINUTE,
-                                 "met": ours["pages_per_minute"] >= TILES_GOAL_PAGES_PER_MINUTE},
-            "peak_rss_mb": {"goal": TILES_GOAL_PEAK_RSS_MB,
-                            "met": ours["peak_rss_mb"] <= TILES_GOAL_PEAK_RSS_MB},
+            "pages_per_minute": {
+                "goal": TILES_GOAL_PAGES_PER_MINUTE,
+                "met": ours["pages_per_minute"] >= TILES_GOAL_PAGES_PER_MINUTE,
+            },
+            "peak_rss_mb": {
+                "goal": TILES_GOAL_PEAK_RSS_MB,
+                "met": ours["peak_rss_mb"] <= TILES_GOAL_PEAK_RSS_MB,
+            },
         },
     }
     print(f"{'engine':44} {'pages/min':>9} {'s/page':>7} {'RSS MB':>7} {'tiles':>6}")
     for row in (ours, baseline):
-        print(f"{row['engine'][:44]:44} {row['pages_per_minute']:9.2f} "
-              f"{row['seconds_per_page']:7.3f} {row['peak_rss_mb']:7.0f} {row['tiles_per_page']:6}")
+        print(
+            f"{row['engine'][:44]:44} {row['pages_per_minute']:9.2f} "
+            f"{row['seconds_per_page']:7.3f} {row['peak_rss_mb']:7.0f} {row['tiles_per_page']:6}"
+        )
     goals = result["goals"]
-    print(f"ratio vs baseline: speed ×{result['ratio_vs_baseline']['speed']}, peak RSS "
-          f"×{result['ratio_vs_baseline']['peak_rss']} (goals: ≥ {TILES_GOAL_PAGES_PER_MINUTE:g} "
-          f"pages/min {'met' if goals['pages_per_minute']['met'] else 'NOT met'}; RSS ≤ "
-          f"{TILES_GOAL_PEAK_RSS_MB:g} MB {'met' if goals['peak_rss_mb']['met'] else 'NOT met'})")
+    print(
+        f"ratio vs baseline: speed ×{result['ratio_vs_baseline']['speed']}, peak RSS "
+        f"×{result['ratio_vs_baseline']['peak_rss']} (goals: ≥ {TILES_GOAL_PAGES_PER_MINUTE:g} "
+        f"pages/min {'met' if goals['pages_per_minute']['met'] else 'NOT met'}; RSS ≤ "
+        f"{TILES_GOAL_PEAK_RSS_MB:g} MB {'met' if goals['peak_rss_mb']['met'] else 'NOT met'})"
+    )
     return result
 
 
@@ -439,8 +460,9 @@ def main() -> None:
         help="degraded A4 pages for OCR (cycling through the degradations)",
     )
     parser.add_argument("--vertical", type=int, default=2, help="vertical A4 pages for OCR")
-    parser.add_argument("--scans", type=int, default=20,
-                        help="A4 300-dpi JPEG scans for derivatives+tiles")
+    parser.add_argument(
+        "--scans", type=int, default=20, help="A4 300-dpi JPEG scans for derivatives+tiles"
+    )
     args = parser.parse_args()
     chosen = SECTIONS if args.section == "all" else {args.section: SECTIONS[args.section]}
     write_results({name: run(args) for name, run in chosen.items()})

@@ -39,10 +39,14 @@ class ItemFileIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         if self.user_has_permission("change") and instance.status != FileStatus.PROCESSING:
-            buttons.append(ListingButton(
-                _("Process again"), url=reverse("itemfile:retry", args=[instance.pk]),
-                icon_name="rotate", priority=20,
-            ))
+            buttons.append(
+                ListingButton(
+                    _("Process again"),
+                    url=reverse("itemfile:retry", args=[instance.pk]),
+                    icon_name="rotate",
+                    priority=20,
+                )
+            )
         return buttons
 
 
@@ -54,8 +58,7 @@ class ItemFileInspectView(InspectView):
         return super().get_field_display_value(field_name, field)
 
 
-class RetryView(PermissionCheckedMixin, WagtailAdminTemplateMixin, BaseOperationView,
-                TemplateView):
+class RetryView(PermissionCheckedMixin, WagtailAdminTemplateMixin, BaseOperationView, TemplateView):
     """GET asks for confirmation; POST queues processing. Steps already done are skipped."""
 
     model = ItemFile
@@ -97,15 +100,28 @@ class ItemFileViewSet(ModelViewSet):
     search_backend_name = None
     list_per_page = 50
     ordering = ["-updated_at"]
-    inspect_view_fields = ["item", "master", "label", "sequence", "mime_type", "size", "sha256",
-                           "status", "error", "technical", "created_at", "updated_at"]
+    inspect_view_fields = [
+        "item",
+        "master",
+        "label",
+        "sequence",
+        "mime_type",
+        "size",
+        "sha256",
+        "status",
+        "error",
+        "technical",
+        "created_at",
+        "updated_at",
+    ]
 
     @cached_property
     def list_display(self):
         return [
             "__str__",
-            Column("item", label=_("item"), accessor="item.identifier",
-                   sort_key="item__identifier"),
+            Column(
+                "item", label=_("item"), accessor="item.identifier", sort_key="item__identifier"
+            ),
             Column("mime_type", label=_("format"), sort_key="mime_type"),
             StatusColumn("status", label=_("status"), sort_key="status"),
             UpdatedAtColumn(),
@@ -116,10 +132,16 @@ class ItemFileViewSet(ModelViewSet):
 
     def get_common_view_kwargs(self, **kwargs):
         # No add/edit/delete/history/usage views: links to them must not be rendered.
-        return super().get_common_view_kwargs(**{
-            "add_url_name": None, "edit_url_name": None, "delete_url_name": None,
-            "history_url_name": None, "usage_url_name": None, **kwargs,
-        })
+        return super().get_common_view_kwargs(
+            **{
+                "add_url_name": None,
+                "edit_url_name": None,
+                "delete_url_name": None,
+                "history_url_name": None,
+                "usage_url_name": None,
+                **kwargs,
+            }
+        )
 
     def get_urlpatterns(self):
         return [

@@ -29,8 +29,18 @@ MAX_FILENAME_CHARS = 255
 MAX_EXTENSION_CHARS = 16
 FALLBACK_FILENAME = "file"
 _BIDI_CONTROLS = {
-    "\u061c", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
-    "\u2066", "\u2067", "\u2068", "\u2069",
+    "\u061c",
+    "\u200e",
+    "\u200f",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
 }
 
 
@@ -152,17 +162,23 @@ def _store_master(spool: BinaryIO, sha256: str, extension: str) -> str:
     return name
 
 
-def _record(item, sha256, size, stored_name, display_name, sniffed: SniffResult,
-            sequence, label) -> ItemFile:
+def _record(
+    item, sha256, size, stored_name, display_name, sniffed: SniffResult, sequence, label
+) -> ItemFile:
     from .tasks import process_item_file
 
     label = (label or "")[: ItemFile._meta.get_field("label").max_length]
     with transaction.atomic():
         item_file, created = ItemFile.objects.get_or_create(
-            item=item, sha256=sha256,
+            item=item,
+            sha256=sha256,
             defaults={
-                "master": stored_name, "original_filename": display_name, "size": size,
-                "mime_type": sniffed.mime, "sequence": sequence, "label": label,
+                "master": stored_name,
+                "original_filename": display_name,
+                "size": size,
+                "mime_type": sniffed.mime,
+                "sequence": sequence,
+                "label": label,
                 "technical": {
                     "format": {"mime": sniffed.mime, "label": sniffed.format.label},
                     "warnings": sniffed.warnings,

@@ -31,8 +31,9 @@ class ItemFile(models.Model):
     same bytes are kept once however often they are ingested.
     """
 
-    item = models.ForeignKey("collections.Item", on_delete=models.CASCADE, related_name="files",
-                             verbose_name=_("item"))
+    item = models.ForeignKey(
+        "collections.Item", on_delete=models.CASCADE, related_name="files", verbose_name=_("item")
+    )
     sequence = models.PositiveIntegerField(_("order"), default=0)
     label = models.CharField(_("label"), max_length=200, blank=True, help_text=_("e.g. 第1页"))
     master = models.FileField(_("master file"), storage=masters_storage, max_length=300)
@@ -40,15 +41,21 @@ class ItemFile(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     mime_type = models.CharField(_("format"), max_length=100)
-    status = models.CharField(_("status"), max_length=12, choices=FileStatus.choices,
-                              default=FileStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=12, choices=FileStatus.choices, default=FileStatus.PENDING
+    )
     error = models.TextField(_("error"), blank=True)
     technical = models.JSONField(_("technical metadata"), default=dict, blank=True)
     # None follows the item type (see media_pipeline.ocr.step.ocr_wanted); True/False overrides.
     ocr = models.BooleanField(
-        _("OCR"), null=True, blank=True, default=None,
-        help_text=_("Recognise the text of this file. Empty: automatic by item type "
-                    "(manuscripts, letters, certificates, documents, publications)."),
+        _("OCR"),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "Recognise the text of this file. Empty: automatic by item type "
+            "(manuscripts, letters, certificates, documents, publications)."
+        ),
     )
     # Retries (media_pipeline.retry): temporary failures in a row, when the next try is due, and
     # which worker (host:pid) is processing the file, so a dead worker's file can be requeued.
@@ -56,10 +63,12 @@ class ItemFile(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     worker = models.CharField(_("worker"), max_length=150, blank=True)
     # Outcome of the latest `manage.py fixity_audit` (history in FixityCheck).
-    fixity_checked_at = models.DateTimeField(_("fixity checked"), null=True, blank=True,
-                                             db_index=True)
-    fixity_status = models.CharField(_("fixity"), max_length=10, blank=True,
-                                     choices=FixityOutcome.choices)
+    fixity_checked_at = models.DateTimeField(
+        _("fixity checked"), null=True, blank=True, db_index=True
+    )
+    fixity_status = models.CharField(
+        _("fixity"), max_length=10, blank=True, choices=FixityOutcome.choices
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -67,9 +76,7 @@ class ItemFile(models.Model):
         ordering = ["item", "sequence", "pk"]
         verbose_name = _("file")
         verbose_name_plural = _("files")
-        constraints = [
-            models.UniqueConstraint(fields=["item", "sha256"], name="one_copy_per_item")
-        ]
+        constraints = [models.UniqueConstraint(fields=["item", "sha256"], name="one_copy_per_item")]
 
     def __str__(self):
         return self.label or self.original_filename
@@ -147,8 +154,9 @@ class ItemFile(models.Model):
     def master_url(self) -> str | None:
         if not self.pk or not self.master:
             return None
-        return reverse("media_pipeline:master",
-                       kwargs={"pk": self.pk, "filename": self.original_filename})
+        return reverse(
+            "media_pipeline:master", kwargs={"pk": self.pk, "filename": self.original_filename}
+        )
 
 
 class PageTextSource(models.TextChoices):
@@ -165,8 +173,9 @@ class PageText(models.Model):
     image size over these.
     """
 
-    item_file = models.ForeignKey(ItemFile, on_delete=models.CASCADE, related_name="pages",
-                                  verbose_name=_("file"))
+    item_file = models.ForeignKey(
+        ItemFile, on_delete=models.CASCADE, related_name="pages", verbose_name=_("file")
+    )
     page_number = models.PositiveIntegerField(_("page"))
     text = models.TextField(_("text"), blank=True)
     lines = models.JSONField(_("lines"), default=list, blank=True)
@@ -192,8 +201,9 @@ class PageText(models.Model):
 class FixityCheck(models.Model):
     """One re-hash of a stored master by `manage.py fixity_audit`: the file's fixity history."""
 
-    item_file = models.ForeignKey(ItemFile, on_delete=models.CASCADE,
-                                  related_name="fixity_checks", verbose_name=_("file"))
+    item_file = models.ForeignKey(
+        ItemFile, on_delete=models.CASCADE, related_name="fixity_checks", verbose_name=_("file")
+    )
     checked_at = models.DateTimeField(_("checked at"), db_index=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=FixityOutcome.choices)
     expected_sha256 = models.CharField(_("expected SHA-256"), max_length=64)

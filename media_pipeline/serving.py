@@ -93,7 +93,7 @@ def parse_range(header: str | None, size: int):
 def content_disposition(filename: str) -> str:
     """`inline` with an ASCII fallback name and the exact name RFC 5987-encoded."""
     ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    ascii_name = re.sub(r'[^A-Za-z0-9._ ()\-]', "_", ascii_name).strip() or "file"
+    ascii_name = re.sub(r"[^A-Za-z0-9._ ()\-]", "_", ascii_name).strip() or "file"
     return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 

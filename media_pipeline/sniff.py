@@ -157,8 +157,22 @@ _HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b
 _HEIF_BRANDS = {b"mif1", b"msf1", b"mif2"}
 _AVIF_BRANDS = {b"avif", b"avis"}
 _M4A_BRANDS = {b"M4A ", b"M4B ", b"M4P "}
-_MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1",
-               b"dash", b"M4V ", b"M4VH", b"M4VP", b"MSNV", b"f4v "}
+_MP4_BRANDS = {
+    b"isom",
+    b"iso2",
+    b"iso4",
+    b"iso5",
+    b"iso6",
+    b"mp41",
+    b"mp42",
+    b"avc1",
+    b"dash",
+    b"M4V ",
+    b"M4VH",
+    b"M4VP",
+    b"MSNV",
+    b"f4v ",
+}
 _3GP_BRANDS = {b"3gp4", b"3gp5", b"3gp6", b"3g2a", b"3gg6"}
 
 
@@ -182,7 +196,7 @@ def _container(head: bytes) -> str | None:
 def _ftyp(head: bytes) -> str:
     size = int.from_bytes(head[:4], "big")
     end = min(max(size, 16), len(head))
-    brands = [head[8:12]] + [head[i:i + 4] for i in range(16, end - 3, 4)]
+    brands = [head[8:12]] + [head[i : i + 4] for i in range(16, end - 3, 4)]
     # Specific brands win over generic ones wherever they appear: HEIC files often have the
     # generic major brand "mif1" and list "heic" among the compatible brands.
     for table in (_SPECIFIC_BRANDS, _GENERIC_BRANDS):
@@ -222,7 +236,7 @@ def _audio(head: bytes) -> str | None:
 def _after_id3(head: bytes) -> str:
     # ID3 tags also precede FLAC and AAC; the syncsafe size says where the audio starts.
     size = 10 + sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(head[6:10]))
-    if head[size:size + 4] == b"fLaC":
+    if head[size : size + 4] == b"fLaC":
         return "audio/flac"
     return "audio/mpeg"
 
@@ -257,14 +271,14 @@ _CONTROL_OK = {9, 10, 12, 13}
 def _text(head: bytes) -> str | None:
     if not head or b"\x00" in head:
         return None
-    body = head[len(_BOM):] if head.startswith(_BOM) else head
+    body = head[len(_BOM) :] if head.startswith(_BOM) else head
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         # A multi-byte character cut by the end of the sample is fine; anything else is not text.
         if exc.start < len(body) - 3 or exc.reason != "unexpected end of data":
             return None
-        text = body[:exc.start].decode("utf-8")
+        text = body[: exc.start].decode("utf-8")
     if any(ord(ch) < 32 and ord(ch) not in _CONTROL_OK for ch in text):
         return None
     return _text_kind(text)

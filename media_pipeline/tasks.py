@@ -34,8 +34,15 @@ from .technical import StepError, technical_metadata
 logger = logging.getLogger(__name__)
 
 # Bump a step's version when its output changes; files are then reprocessed for that step only.
-STEP_VERSIONS = {"fixity": 1, "technical": 2, "derivatives": 2, "iiif": 1, "av": 1,
-                 "pdf_text": 1, "ocr": 1}
+STEP_VERSIONS = {
+    "fixity": 1,
+    "technical": 2,
+    "derivatives": 2,
+    "iiif": 1,
+    "av": 1,
+    "pdf_text": 1,
+    "ocr": 1,
+}
 
 
 def fixity(item_file: ItemFile) -> dict:
@@ -50,10 +57,16 @@ def fixity(item_file: ItemFile) -> dict:
         size += len(chunk)
     if digest.hexdigest() != item_file.sha256 or size != item_file.size:
         raise StepError(
-            _("Checksum mismatch: the stored master hashes to %(actual)s (%(size)s bytes), "
-              "expected %(expected)s (%(expected_size)s bytes).")
-            % {"actual": digest.hexdigest(), "size": size, "expected": item_file.sha256,
-               "expected_size": item_file.size}
+            _(
+                "Checksum mismatch: the stored master hashes to %(actual)s (%(size)s bytes), "
+                "expected %(expected)s (%(expected_size)s bytes)."
+            )
+            % {
+                "actual": digest.hexdigest(),
+                "size": size,
+                "expected": item_file.sha256,
+                "expected_size": item_file.size,
+            }
         )
     return {"fixity": {"sha256": item_file.sha256, "checked_at": timezone.now().isoformat()}}
 
@@ -91,9 +104,16 @@ def _process(file_id: int) -> str:
         return "missing"
     # Claim the file; a duplicate task for a file another worker is processing does nothing.
     # A file left PROCESSING by a dead worker is made PENDING again by `manage.py retry_files`.
-    claimed = ItemFile.objects.filter(pk=file_id).exclude(status=FileStatus.PROCESSING).update(
-        status=FileStatus.PROCESSING, error="", worker=retry.worker_identity(),
-        updated_at=timezone.now())
+    claimed = (
+        ItemFile.objects.filter(pk=file_id)
+        .exclude(status=FileStatus.PROCESSING)
+        .update(
+            status=FileStatus.PROCESSING,
+            error="",
+            worker=retry.worker_identity(),
+            updated_at=timezone.now(),
+        )
+    )
     if not claimed:
         return "busy"
     technical = dict(item_file.technical or {})
@@ -108,11 +128,11 @@ def _process(file_id: int) -> str:
             return "missing"
         if error:
             message = _("Step “%(step)s” failed: %(error)s") % {"step": name, "error": error}
-            _update(file_id, status=FileStatus.FAILED, error=message, worker="",
-                    next_attempt_at=None)
+            _update(
+                file_id, status=FileStatus.FAILED, error=message, worker="", next_attempt_at=None
+            )
             return FileStatus.FAILED
-    _update(file_id, status=FileStatus.DONE, error="", worker="", attempts=0,
-            next_attempt_at=None)
+    _update(file_id, status=FileStatus.DONE, error="", worker="", attempts=0, next_attempt_at=None)
     # Steps store page text and technical data with update()/bulk writes, which send no model
     # signals: hand the item to the search index now that its text is complete.
     from search.indexing import schedule_items
@@ -122,8 +142,10 @@ def _process(file_id: int) -> str:
 
 
 def _is_current(record: dict | None, version: int, sha256: str) -> bool:
-    return bool(record) and record.get("status") == "done" and (
-        record.get("version") == version and record.get("sha256") == sha256
+    return (
+        bool(record)
+        and record.get("status") == "done"
+        and (record.get("version") == version and record.get("sha256") == sha256)
     )
 
 

@@ -11,8 +11,9 @@ Named routes (namespace ``media_pipeline``):
   derivative has been made, so templates can fall back to an icon. Audio and video get
   ``web.m4a`` (AAC) or ``web.mp4`` (H.264/AAC, ≤ 1280×720) when the master is not web-playable
   and ``poster.jpg`` for video; players use ``ItemFile.web_media_url`` / ``web_media_type``
-  (the web copy, or the master when browsers play it as it is) and ``poster_url``. Derivatives live under their
-  own path segment so that an original file named ``thumb.jpg`` keeps its own URL.
+  (the web copy, or the master when browsers play it as it is) and ``poster_url``.
+  Derivatives live under their own path segment so that an original file named ``thumb.jpg``
+  keeps its own URL.
 
 Both answer 404 when the visitor may not see the item (the access policy in
 archive_collections.access), support HTTP Range (206/416) and conditional GETs (ETag), and send

@@ -27,14 +27,17 @@ def master(request, pk: int, filename: str):
     item_file = _visible_file(request, pk)
     if filename != item_file.original_filename:
         raise Http404
-    return serve_stored(request, StoredFile(
-        storage=master_storage(),
-        name=item_file.master.name,
-        content_type=item_file.mime_type,
-        filename=item_file.original_filename,
-        etag=f'"{item_file.sha256}"',
-        public=_is_public(item_file),
-    ))
+    return serve_stored(
+        request,
+        StoredFile(
+            storage=master_storage(),
+            name=item_file.master.name,
+            content_type=item_file.mime_type,
+            filename=item_file.original_filename,
+            etag=f'"{item_file.sha256}"',
+            public=_is_public(item_file),
+        ),
+    )
 
 
 @require_safe
@@ -46,15 +49,18 @@ def derivative(request, pk: int, name: str):
     # web.m4a / web.mp4 / poster.jpg come from the `av` step, the others from `derivatives`.
     step = "av" if name in AV_DERIVATIVES else "derivatives"
     stem = os.path.splitext(item_file.original_filename)[0]
-    return serve_stored(request, StoredFile(
-        storage=derivative_storage(),
-        name=details["path"],
-        content_type=AV_DERIVATIVES.get(name) or content_type(name),
-        filename=f"{stem}-{name}",
-        # A new derivatives step version may redraw the image: the version is part of the tag.
-        etag=f'"{item_file.sha256[:32]}-{name}-v{STEP_VERSIONS[step]}"',
-        public=_is_public(item_file),
-    ))
+    return serve_stored(
+        request,
+        StoredFile(
+            storage=derivative_storage(),
+            name=details["path"],
+            content_type=AV_DERIVATIVES.get(name) or content_type(name),
+            filename=f"{stem}-{name}",
+            # A new derivatives step version may redraw the image: the version is part of the tag.
+            etag=f'"{item_file.sha256[:32]}-{name}-v{STEP_VERSIONS[step]}"',
+            public=_is_public(item_file),
+        ),
+    )
 
 
 def _visible_file(request, pk: int) -> ItemFile:

@@ -21,5 +21,10 @@ class FilesMenuItem(MenuItem):
 # "register_archive_menu_item" is the Archive menu's submenu hook (archive_collections admin).
 @hooks.register("register_archive_menu_item")
 def register_files_menu_item():
-    return FilesMenuItem(item_file_viewset.menu_label, item_file_viewset.menu_url,
-                         name="files", icon_name=item_file_viewset.icon, order=900)
+    return FilesMenuItem(
+        item_file_viewset.menu_label,
+        item_file_viewset.menu_url,
+        name="files",
+        icon_name=item_file_viewset.icon,
+        order=900,
+    )

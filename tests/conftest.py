@@ -18,8 +18,9 @@ def researcher(django_user_model):
 
 @pytest.fixture
 def staff_user(django_user_model):
-    return _user(django_user_model, "archivist", "view_researcher_items", "view_staff_items",
-                 is_staff=True)
+    return _user(
+        django_user_model, "archivist", "view_researcher_items", "view_staff_items", is_staff=True
+    )
 
 
 @pytest.fixture

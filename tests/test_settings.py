@@ -1,4 +1,4 @@
-"""The settings split: production refuses to start without its secrets and passes the deploy check."""
+"""The settings split: production refuses to start without its secrets, passes check --deploy."""
 
 import os
 import subprocess
@@ -21,7 +21,11 @@ def manage(*args, env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -55,8 +59,10 @@ def test_s3_storage_is_switched_on_by_the_environment():
         "from django.conf import settings; "
         "print(settings.STORAGES['masters']['BACKEND'], settings.AWS_S3_FILE_OVERWRITE)"
     )
-    env = {"DJANGO_SETTINGS_MODULE": "archive_site.settings.dev",
-           "AWS_STORAGE_BUCKET_NAME": "archive-test"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "archive_site.settings.dev",
+        "AWS_STORAGE_BUCKET_NAME": "archive-test",
+    }
     result = manage("shell", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["storages.backends.s3.S3Storage", "False"]

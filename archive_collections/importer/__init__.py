@@ -33,8 +33,14 @@ def no_progress(total: int, description: str) -> _NoProgress:
     return _NoProgress()
 
 
-def run_import(manifest: Path, *, kind: str | None = None, dry_run: bool = False, user=None,
-               progress=no_progress) -> ImportReport:
+def run_import(
+    manifest: Path,
+    *,
+    kind: str | None = None,
+    dry_run: bool = False,
+    user=None,
+    progress=no_progress,
+) -> ImportReport:
     """Validate a manifest and, when it is valid and this is not a dry run, import it.
 
     `progress(total, description)` returns an object with update(n) and close() (a tqdm bar

@@ -25,13 +25,16 @@ SESSION_KEY = "collections_import_problems_csv"
 class ImportForm(forms.Form):
     manifest = forms.FileField(
         label=gettext_lazy("Manifest"),
-        help_text=gettext_lazy("An XLSX workbook, or a .zip holding CSV files (scientists.csv, "
-                               "fonds.csv, series.csv, items.csv, interviews.csv) and the files "
-                               "they name."),
+        help_text=gettext_lazy(
+            "An XLSX workbook, or a .zip holding CSV files (scientists.csv, "
+            "fonds.csv, series.csv, items.csv, interviews.csv) and the files "
+            "they name."
+        ),
     )
     dry_run = forms.BooleanField(
         label=gettext_lazy("Dry run: check everything and report, but write nothing"),
-        required=False, initial=True,
+        required=False,
+        initial=True,
     )
 
 
@@ -91,5 +94,10 @@ class ImportMenuItem(MenuItem):
 
 @hooks.register("register_archive_menu_item")
 def register_import_menu_item():
-    return ImportMenuItem(gettext_lazy("Import"), reverse(URL_NAME), name="archive-import",
-                          icon_name="upload", order=10)
+    return ImportMenuItem(
+        gettext_lazy("Import"),
+        reverse(URL_NAME),
+        name="archive-import",
+        icon_name="upload",
+        order=10,
+    )

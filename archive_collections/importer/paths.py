@@ -32,17 +32,23 @@ def resolve_manifest_path(raw: str, base: Path, roots: list[Path] | None = None)
     raw = raw.strip()
     parts = PurePosixPath(raw.replace("\\", "/")).parts
     if ".." in parts:
-        raise PathRefused(_("“..” is not allowed in file paths; name files inside the manifest's "
-                            "folder"))
+        raise PathRefused(
+            _("“..” is not allowed in file paths; name files inside the manifest's folder")
+        )
     candidate = Path(raw)
     if not candidate.is_absolute() and PureWindowsPath(raw).drive:
-        raise PathRefused(_("Windows drive paths are not allowed; use a path relative to the "
-                            "manifest"))
+        raise PathRefused(
+            _("Windows drive paths are not allowed; use a path relative to the manifest")
+        )
     candidate = candidate if candidate.is_absolute() else base / raw.replace("\\", "/")
     real = candidate.resolve()
     if not _inside(real, roots):
-        raise PathRefused(_("is outside the import folders (ARCHIVE_IMPORT_ROOTS); links and "
-                            "absolute paths must stay inside them"))
+        raise PathRefused(
+            _(
+                "is outside the import folders (ARCHIVE_IMPORT_ROOTS); links and "
+                "absolute paths must stay inside them"
+            )
+        )
     if not real.exists():
         raise PathRefused(_("file not found: %(path)s") % {"path": candidate})
     if not real.is_file():

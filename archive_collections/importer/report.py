@@ -99,12 +99,19 @@ class ImportReport:
         for kind, counts in self.count_rows():
             lines.append(
                 _("  %(kind)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
-                % {"kind": kind, "created": counts.created, "updated": counts.updated,
-                   "unchanged": counts.unchanged}
+                % {
+                    "kind": kind,
+                    "created": counts.created,
+                    "updated": counts.updated,
+                    "unchanged": counts.unchanged,
+                }
             )
         if self.files:
-            message = (_("  %(n)d file(s) to hand to the media pipeline") if self.dry_run
-                       else _("  %(n)d file(s) handed to the media pipeline"))
+            message = (
+                _("  %(n)d file(s) to hand to the media pipeline")
+                if self.dry_run
+                else _("  %(n)d file(s) handed to the media pipeline")
+            )
             lines.append(message % {"n": self.files})
         if self.file_errors:
             lines.append(_("The records were saved, but these files could not be ingested:"))
@@ -117,7 +124,12 @@ class ImportReport:
         writer = csv.writer(buffer)
         writer.writerow([_("kind"), _("row"), _("column"), _("value"), _("reason")])
         for problem in self.sorted_problems():
-            cells = [problem.kind, "" if problem.row is None else str(problem.row),
-                     problem.column, problem.value, problem.reason]
+            cells = [
+                problem.kind,
+                "" if problem.row is None else str(problem.row),
+                problem.column,
+                problem.value,
+                problem.reason,
+            ]
             writer.writerow([neutralise(cell) for cell in cells])
         return "\ufeff" + buffer.getvalue()

@@ -55,8 +55,10 @@ def split_list(text: str) -> list[str]:
 def split_compound(entry: str, size: int) -> list[str]:
     parts = [part.strip() for part in entry.split("|")]
     if len(parts) > size:
-        raise CellError(_("“%(entry)s” has %(n)d parts separated by |; at most %(size)d allowed")
-                        % {"entry": entry, "n": len(parts), "size": size})
+        raise CellError(
+            _("“%(entry)s” has %(n)d parts separated by |; at most %(size)d allowed")
+            % {"entry": entry, "n": len(parts), "size": size}
+        )
     return parts + [""] * (size - len(parts))
 
 
@@ -69,8 +71,10 @@ def text(model=None, field: str | None = None, limit: int | None = None):
 
     def parse(value: str) -> str:
         if limit and len(value) > limit:
-            raise CellError(_("is %(n)d characters long; at most %(limit)d allowed")
-                            % {"n": len(value), "limit": limit})
+            raise CellError(
+                _("is %(n)d characters long; at most %(limit)d allowed")
+                % {"n": len(value), "limit": limit}
+            )
         return value
 
     return parse
@@ -79,15 +83,18 @@ def text(model=None, field: str | None = None, limit: int | None = None):
 def identifier(pattern: re.Pattern, limit: int, description: str):
     def parse(value: str) -> str:
         if len(value) > limit or not pattern.match(value):
-            raise CellError(_("is not a valid identifier: use %(rule)s, at most %(limit)d "
-                              "characters") % {"rule": description, "limit": limit})
+            raise CellError(
+                _("is not a valid identifier: use %(rule)s, at most %(limit)d characters")
+                % {"rule": description, "limit": limit}
+            )
         return value
 
     return parse
 
 
-scientist_id = identifier(SCIENTIST_ID, 80,
-                          gettext_lazy("lower-case letters, digits and single hyphens"))
+scientist_id = identifier(
+    SCIENTIST_ID, 80, gettext_lazy("lower-case letters, digits and single hyphens")
+)
 archival_id = identifier(ARCHIVAL_ID, 64, gettext_lazy("letters, digits, “-”, “_” and “.”"))
 
 
@@ -100,8 +107,10 @@ def choice(options: dict[str, str], label: str):
             return lookup[value.lower()]
         except KeyError:
             codes = sorted({v for v in options.values()})
-            raise CellError(_("is not a known %(label)s; use one of %(codes)s")
-                            % {"label": label, "codes": ", ".join(codes)}) from None
+            raise CellError(
+                _("is not a known %(label)s; use one of %(codes)s")
+                % {"label": label, "codes": ", ".join(codes)}
+            ) from None
 
     return parse
 
@@ -111,38 +120,81 @@ def _codes(choices) -> dict[str, str]:
 
 
 ITEM_TYPES = _codes(ItemType.choices) | {
-    "口述访谈": "oral_history", "口述": "oral_history", "手稿": "manuscript", "信件": "letter",
-    "书信": "letter", "照片": "photograph", "证书": "certificate", "出版物": "publication",
-    "实物": "object", "文件": "document", "音频": "audio", "视频": "video",
+    "口述访谈": "oral_history",
+    "口述": "oral_history",
+    "手稿": "manuscript",
+    "信件": "letter",
+    "书信": "letter",
+    "照片": "photograph",
+    "证书": "certificate",
+    "出版物": "publication",
+    "实物": "object",
+    "文件": "document",
+    "音频": "audio",
+    "视频": "video",
 }
 ACCESS_LEVELS = _codes(AccessLevel.choices) | {
-    "公开": "public", "研究人员": "researchers", "工作人员": "staff",
+    "公开": "public",
+    "研究人员": "researchers",
+    "工作人员": "staff",
 }
 GENDERS = {"male": "male", "female": "female", "男": "male", "女": "female"}
 LANGUAGES = _codes(LANGUAGE_CHOICES) | {
-    "简体中文": "zh-Hans", "中文": "zh", "繁体中文": "zh-Hant", "英文": "en", "英语": "en",
-    "俄文": "ru", "俄语": "ru", "德文": "de", "德语": "de", "法文": "fr", "法语": "fr",
-    "日文": "ja", "日语": "ja", "拉丁文": "la", "多语种": "mul", "无语言内容": "zxx",
+    "简体中文": "zh-Hans",
+    "中文": "zh",
+    "繁体中文": "zh-Hant",
+    "英文": "en",
+    "英语": "en",
+    "俄文": "ru",
+    "俄语": "ru",
+    "德文": "de",
+    "德语": "de",
+    "法文": "fr",
+    "法语": "fr",
+    "日文": "ja",
+    "日语": "ja",
+    "拉丁文": "la",
+    "多语种": "mul",
+    "无语言内容": "zxx",
 }
 CONSENT = _codes(ConsentStatus.choices) | {
-    "已签署": "signed", "有限制": "restricted", "待定": "pending", "无": "none",
+    "已签署": "signed",
+    "有限制": "restricted",
+    "待定": "pending",
+    "无": "none",
 }
 SERIES_LEVELS = {
-    "series": "series", "subseries": "subseries", "file": "file",
-    "系列": "series", "子系列": "subseries", "案卷": "file",
+    "series": "series",
+    "subseries": "subseries",
+    "file": "file",
+    "系列": "series",
+    "子系列": "subseries",
+    "案卷": "file",
 }
 NAME_KINDS = _codes(NameKind.choices) | {
-    "拼音": "pinyin", "威妥玛": "wade_giles", "英文名": "english", "繁体": "traditional",
-    "曾用名": "former", "字": "courtesy", "号": "art", "其他": "other",
+    "拼音": "pinyin",
+    "威妥玛": "wade_giles",
+    "英文名": "english",
+    "繁体": "traditional",
+    "曾用名": "former",
+    "字": "courtesy",
+    "号": "art",
+    "其他": "other",
 }
 RELATION_KINDS = _codes(RelationKind.choices) | {
-    "师承": "mentor_of", "导师": "mentor_of", "合作者": "collaborator", "同事": "colleague",
+    "师承": "mentor_of",
+    "导师": "mentor_of",
+    "合作者": "collaborator",
+    "同事": "colleague",
     "亲属": "family",
 }
-RIGHTS_SHORT_CODES = [uri.split("/vocab/")[1].split("/")[0]
-                      for uri, _label in RightsStatement.choices]
-RIGHTS_CODES = {code.lower(): uri for code, (uri, _label) in
-                zip(RIGHTS_SHORT_CODES, RightsStatement.choices, strict=True)}
+RIGHTS_SHORT_CODES = [
+    uri.split("/vocab/")[1].split("/")[0] for uri, _label in RightsStatement.choices
+]
+RIGHTS_CODES = {
+    code.lower(): uri
+    for code, (uri, _label) in zip(RIGHTS_SHORT_CODES, RightsStatement.choices, strict=True)
+}
 
 item_type = choice(ITEM_TYPES, gettext_lazy("item type"))
 access_level = choice(ACCESS_LEVELS, gettext_lazy("access level"))
@@ -157,8 +209,10 @@ def rights(value: str) -> str:
     match = re.match(r"^https?://rightsstatements\.org/(?:vocab|page)/([^/]+)/1\.0/?$", value)
     code = (match.group(1) if match else value).lower()
     if code not in RIGHTS_CODES:
-        raise CellError(_("is not a rightsstatements.org statement; use a URI or one of %(codes)s")
-                        % {"codes": ", ".join(RIGHTS_SHORT_CODES)})
+        raise CellError(
+            _("is not a rightsstatements.org statement; use a URI or one of %(codes)s")
+            % {"codes": ", ".join(RIGHTS_SHORT_CODES)}
+        )
     return RIGHTS_CODES[code]
 
 
@@ -229,7 +283,8 @@ def name_entry(entry: str) -> tuple[str, str]:
     if not name:
         raise CellError(_("“%(entry)s” has no name before |") % {"entry": entry})
     return _entry_text(name, ScientistName, "name"), choice(NAME_KINDS, _("name kind"))(
-        kind or "other")
+        kind or "other"
+    )
 
 
 def honour_entry(entry: str) -> tuple[str, int | None]:
@@ -250,8 +305,12 @@ def affiliation_entry(entry: str) -> tuple[str, str, int | None, int | None]:
     start_year, end_year = year(start), year(end)
     if start_year and end_year and end_year < start_year:
         raise CellError(_("“%(entry)s” ends before it starts") % {"entry": entry})
-    return (_entry_text(institution, ScientistAffiliation, "institution"),
-            _entry_text(role, ScientistAffiliation, "role"), start_year, end_year)
+    return (
+        _entry_text(institution, ScientistAffiliation, "institution"),
+        _entry_text(role, ScientistAffiliation, "role"),
+        start_year,
+        end_year,
+    )
 
 
 def relation_entry(entry: str) -> tuple[str, str]:
@@ -339,8 +398,13 @@ SCHEMAS: dict[str, list[Column]] = {
         Column("index", "索引", text(), empty=None),
     ],
 }
-KEY_COLUMN = {"scientists": "identifier", "fonds": "identifier", "series": "identifier",
-              "items": "identifier", "interviews": "item"}
+KEY_COLUMN = {
+    "scientists": "identifier",
+    "fonds": "identifier",
+    "series": "identifier",
+    "items": "identifier",
+    "interviews": "item",
+}
 
 
 def _header_key(header: str) -> str:
@@ -351,9 +415,14 @@ def header_lookup(kind: str) -> dict[str, Column]:
     """Every accepted spelling of each header: `title`, `题名`, `title (题名)`, `title（题名）`."""
     lookup = {}
     for column in SCHEMAS[kind]:
-        for spelling in (column.name, column.alias, f"{column.name} ({column.alias})",
-                         f"{column.name}（{column.alias}）", f"{column.alias}（{column.name}）",
-                         f"{column.alias} ({column.name})"):
+        for spelling in (
+            column.name,
+            column.alias,
+            f"{column.name} ({column.alias})",
+            f"{column.name}（{column.alias}）",
+            f"{column.alias}（{column.name}）",
+            f"{column.alias} ({column.name})",
+        ):
             lookup[_header_key(spelling)] = column
     return lookup
 
@@ -371,18 +440,25 @@ def map_header(kind: str, header: list[str]) -> tuple[list[Column | None], list[
         column = lookup.get(_header_key(raw))
         if column is None:
             known = ", ".join(f"{c.name} ({c.alias})" for c in SCHEMAS[kind])
-            problems.append((position_, _("unknown column “%(header)s”; the %(kind)s columns are "
-                                          "%(known)s") % {"header": raw.strip(), "kind": kind,
-                                                          "known": known}))
+            problems.append(
+                (
+                    position_,
+                    _("unknown column “%(header)s”; the %(kind)s columns are %(known)s")
+                    % {"header": raw.strip(), "kind": kind, "known": known},
+                )
+            )
         elif column.name in seen:
-            problems.append((position_, _("column %(name)s appears twice")
-                             % {"name": column.name}))
+            problems.append((position_, _("column %(name)s appears twice") % {"name": column.name}))
         else:
             seen[column.name] = position_
-        mapped.append(column if column is not None and seen.get(column.name) == position_
-                      else None)
+        mapped.append(column if column is not None and seen.get(column.name) == position_ else None)
     for column in SCHEMAS[kind]:
         if column.required and column.name not in seen:
-            problems.append((-1, _("required column %(name)s (%(alias)s) is missing")
-                             % {"name": column.name, "alias": column.alias}))
+            problems.append(
+                (
+                    -1,
+                    _("required column %(name)s (%(alias)s) is missing")
+                    % {"name": column.name, "alias": column.alias},
+                )
+            )
     return mapped, problems

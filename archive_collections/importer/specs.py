@@ -67,8 +67,9 @@ class KindSpec:
         values = record.values
         fields = {f: values[c] for c, f in self.column_fields.items() if c in values}
         refs = {f: values[c] for f, (c, _kind) in self.refs.items() if c in values}
-        children = {name: self.child_value(record, name) for name in self.children
-                    if name in values}
+        children = {
+            name: self.child_value(record, name) for name in self.children if name in values
+        }
         return fields, refs, children
 
     def child_value(self, record: Record, name: str) -> tuple:
@@ -92,8 +93,10 @@ class KindSpec:
             for chunk in chunked(pks):
                 for parent, *value in self.child_rows(name, chunk):
                     current[parent][name].append(value[0] if len(value) == 1 else tuple(value))
-        return {pk: {name: self.normalise_child(name, rows) for name, rows in by_name.items()}
-                for pk, by_name in current.items()}
+        return {
+            pk: {name: self.normalise_child(name, rows) for name, rows in by_name.items()}
+            for pk, by_name in current.items()
+        }
 
     def normalise_child(self, name: str, rows: list) -> tuple:
         return tuple(rows)
@@ -115,8 +118,12 @@ DATE_FIELDS = ["date_start", "date_end", "date_precision", "date_approximate"]
 
 def _ordered_children(model, parent_field: str, *fields: str):
     def rows(pks):
-        return model.objects.filter(**{f"{parent_field}_id__in": pks}).order_by(
-            f"{parent_field}_id", "sort_order", "pk").values_list(f"{parent_field}_id", *fields)
+        return (
+            model.objects.filter(**{f"{parent_field}_id__in": pks})
+            .order_by(f"{parent_field}_id", "sort_order", "pk")
+            .values_list(f"{parent_field}_id", *fields)
+        )
+
     return rows
 
 
@@ -124,17 +131,23 @@ def _replace_ordered(model, parent_field: str, parents, build) -> None:
     pks = [obj.pk for obj, _value in parents]
     for chunk in chunked(pks):
         model.objects.filter(**{f"{parent_field}_id__in": chunk}).delete()
-    rows = [build(obj, entry, order) for obj, value in parents
-            for order, entry in enumerate(value)]
+    rows = [build(obj, entry, order) for obj, value in parents for order, entry in enumerate(value)]
     model.objects.bulk_create(rows, batch_size=500)
 
 
 class ScientistSpec(KindSpec):
     kind, model = "scientists", Scientist
-    column_fields = {"name": "name", "name_pinyin": "name_pinyin", "gender": "gender",
-                     "birth": "birth_date_text", "death": "death_date_text",
-                     "birth_place": "birth_place", "death_place": "death_place",
-                     "summary": "summary", "biography": "biography"}
+    column_fields = {
+        "name": "name",
+        "name_pinyin": "name_pinyin",
+        "gender": "gender",
+        "birth": "birth_date_text",
+        "death": "death_date_text",
+        "birth_place": "birth_place",
+        "death_place": "death_place",
+        "summary": "summary",
+        "biography": "biography",
+    }
     children = ("disciplines", "names", "honours", "affiliations", "relations", "portrait")
     prefetch = ("names", "honours", "affiliations", "relations", "disciplines")
 
@@ -162,15 +175,19 @@ class ScientistSpec(KindSpec):
     def child_rows(self, name, pks):
         if name == "portrait":
             return Scientist.objects.filter(pk__in=pks, portrait__isnull=False).values_list(
-                "pk", "portrait__file_hash")
+                "pk", "portrait__file_hash"
+            )
         if name == "disciplines":
             return Scientist.disciplines.through.objects.filter(scientist_id__in=pks).values_list(
-                "scientist_id", "discipline__name")
+                "scientist_id", "discipline__name"
+            )
         model, fields = {
             "names": (ScientistName, ("name", "kind")),
             "honours": (ScientistHonour, ("title", "year")),
-            "affiliations": (ScientistAffiliation, ("institution", "role", "start_year",
-                                                    "end_year")),
+            "affiliations": (
+                ScientistAffiliation,
+                ("institution", "role", "start_year", "end_year"),
+            ),
             "relations": (ScientistRelation, ("other__identifier", "kind")),
         }[name]
         return _ordered_children(model, "scientist", *fields)(pks)
@@ -185,15 +202,35 @@ class ScientistSpec(KindSpec):
         if name == "portrait":
             return None  # written before the scientists themselves, see writer.set_portraits
         builders = {
-            "names": (ScientistName, lambda o, e, i: ScientistName(
-                scientist_id=o.pk, name=e[0], kind=e[1], sort_order=i)),
-            "honours": (ScientistHonour, lambda o, e, i: ScientistHonour(
-                scientist_id=o.pk, title=e[0], year=e[1], sort_order=i)),
-            "affiliations": (ScientistAffiliation, lambda o, e, i: ScientistAffiliation(
-                scientist_id=o.pk, institution=e[0], role=e[1], start_year=e[2], end_year=e[3],
-                sort_order=i)),
-            "relations": (ScientistRelation, lambda o, e, i: ScientistRelation(
-                scientist_id=o.pk, other_id=pks["scientists"][e[0]], kind=e[1], sort_order=i)),
+            "names": (
+                ScientistName,
+                lambda o, e, i: ScientistName(
+                    scientist_id=o.pk, name=e[0], kind=e[1], sort_order=i
+                ),
+            ),
+            "honours": (
+                ScientistHonour,
+                lambda o, e, i: ScientistHonour(
+                    scientist_id=o.pk, title=e[0], year=e[1], sort_order=i
+                ),
+            ),
+            "affiliations": (
+                ScientistAffiliation,
+                lambda o, e, i: ScientistAffiliation(
+                    scientist_id=o.pk,
+                    institution=e[0],
+                    role=e[1],
+                    start_year=e[2],
+                    end_year=e[3],
+                    sort_order=i,
+                ),
+            ),
+            "relations": (
+                ScientistRelation,
+                lambda o, e, i: ScientistRelation(
+                    scientist_id=o.pk, other_id=pks["scientists"][e[0]], kind=e[1], sort_order=i
+                ),
+            ),
         }
         model, build = builders[name]
         return _replace_ordered(model, "scientist", parents, build)
@@ -207,33 +244,58 @@ class ScientistSpec(KindSpec):
         for chunk in chunked([obj.pk for obj, _value in parents]):
             through.objects.filter(scientist_id__in=chunk).delete()
         through.objects.bulk_create(
-            [through(scientist_id=obj.pk, discipline_id=known[name])
-             for obj, value in parents for name in value], batch_size=500)
+            [
+                through(scientist_id=obj.pk, discipline_id=known[name])
+                for obj, value in parents
+                for name in value
+            ],
+            batch_size=500,
+        )
 
 
 class FondsSpec(KindSpec):
     kind, model = "fonds", Fonds
-    column_fields = {"title": "title", "date": "date_text", "extent": "extent",
-                     "scope_content": "scope_content", "custodial_history": "custodial_history",
-                     "arrangement": "arrangement",
-                     "collecting_institution": "collecting_institution"}
+    column_fields = {
+        "title": "title",
+        "date": "date_text",
+        "extent": "extent",
+        "scope_content": "scope_content",
+        "custodial_history": "custodial_history",
+        "arrangement": "arrangement",
+        "collecting_institution": "collecting_institution",
+    }
     refs = {"scientist": ("scientist", "scientists")}
 
 
 class SeriesSpec(KindSpec):
     kind, model = "series", Series
-    column_fields = {"title": "title", "level": "level", "position": "position",
-                     "date": "date_text", "scope_content": "scope_content"}
+    column_fields = {
+        "title": "title",
+        "level": "level",
+        "position": "position",
+        "date": "date_text",
+        "scope_content": "scope_content",
+    }
     refs = {"fonds": ("fonds", "fonds"), "parent": ("parent", "series")}
 
 
 class ItemSpec(KindSpec):
     kind, model = "items", Item
-    column_fields = {"title": "title", "type": "item_type", "date": "date_text",
-                     "creators": "creators", "description": "description", "places": "places",
-                     "language": "language", "extent": "extent", "provenance": "provenance",
-                     "rights": "rights_statement", "access": "access_level",
-                     "embargo_until": "embargo_until", "position": "position"}
+    column_fields = {
+        "title": "title",
+        "type": "item_type",
+        "date": "date_text",
+        "creators": "creators",
+        "description": "description",
+        "places": "places",
+        "language": "language",
+        "extent": "extent",
+        "provenance": "provenance",
+        "rights": "rights_statement",
+        "access": "access_level",
+        "embargo_until": "embargo_until",
+        "position": "position",
+    }
     refs = {"series": ("series", "series")}
     children = ("scientists", "subjects")
     prefetch = ("tagged_subjects", "scientists")
@@ -247,9 +309,11 @@ class ItemSpec(KindSpec):
     def child_rows(self, name, pks):
         if name == "scientists":
             return Item.scientists.through.objects.filter(item_id__in=pks).values_list(
-                "item_id", "scientist__identifier")
+                "item_id", "scientist__identifier"
+            )
         return ItemSubject.objects.filter(content_object_id__in=pks).values_list(
-            "content_object_id", "tag__name")
+            "content_object_id", "tag__name"
+        )
 
     def replace_children(self, name, parents, pks):
         if name == "scientists":
@@ -257,15 +321,25 @@ class ItemSpec(KindSpec):
             for chunk in chunked([obj.pk for obj, _value in parents]):
                 through.objects.filter(item_id__in=chunk).delete()
             through.objects.bulk_create(
-                [through(item_id=obj.pk, scientist_id=pks["scientists"][key])
-                 for obj, value in parents for key in value], batch_size=500)
+                [
+                    through(item_id=obj.pk, scientist_id=pks["scientists"][key])
+                    for obj, value in parents
+                    for key in value
+                ],
+                batch_size=500,
+            )
             return
         tags = tag_ids({name for _obj, value in parents for name in value})
         for chunk in chunked([obj.pk for obj, _value in parents]):
             ItemSubject.objects.filter(content_object_id__in=chunk).delete()
         ItemSubject.objects.bulk_create(
-            [ItemSubject(content_object_id=obj.pk, tag_id=tags[name])
-             for obj, value in parents for name in value], batch_size=500)
+            [
+                ItemSubject(content_object_id=obj.pk, tag_id=tags[name])
+                for obj, value in parents
+                for name in value
+            ],
+            batch_size=500,
+        )
 
 
 def tag_ids(names: set[str]) -> dict[str, int]:
@@ -281,9 +355,15 @@ def tag_ids(names: set[str]) -> dict[str, int]:
 class InterviewSpec(KindSpec):
     kind, model = "interviews", Interview
     key_lookup = "item__identifier"
-    column_fields = {"interviewers": "interviewers", "interview_date": "interview_date",
-                     "place": "place", "language": "language", "dialect": "dialect",
-                     "consent": "consent", "consent_note": "consent_note"}
+    column_fields = {
+        "interviewers": "interviewers",
+        "interview_date": "interview_date",
+        "place": "place",
+        "language": "language",
+        "dialect": "dialect",
+        "consent": "consent",
+        "consent_note": "consent_note",
+    }
     refs = {"item": ("item", "items"), "interviewee": ("interviewee", "scientists")}
     children = ("transcript", "index")
     prefetch = ("transcript", "index_segments")
@@ -291,14 +371,14 @@ class InterviewSpec(KindSpec):
 
     def child_value(self, record, name):
         if name == "transcript":
-            return tuple((c.start_ms, c.end_ms, c.speaker, c.text)
-                         for c in record.transcript or ())
+            return tuple((c.start_ms, c.end_ms, c.speaker, c.text) for c in record.transcript or ())
         return tuple((c.start_ms, c.title, c.synopsis) for c in record.index or ())
 
     def child_rows(self, name, pks):
         if name == "transcript":
-            return _ordered_children(TranscriptSegment, "interview", "start_ms", "end_ms",
-                                     "speaker", "text")(pks)
+            return _ordered_children(
+                TranscriptSegment, "interview", "start_ms", "end_ms", "speaker", "text"
+            )(pks)
         return _ordered_children(IndexSegment, "interview", "start_ms", "title", "synopsis")(pks)
 
     def prepare(self, obj, fields, created):
@@ -306,13 +386,31 @@ class InterviewSpec(KindSpec):
 
     def replace_children(self, name, parents, pks):
         if name == "transcript":
-            _replace_ordered(TranscriptSegment, "interview", parents, lambda o, e, i: (
-                TranscriptSegment(interview_id=o.pk, start_ms=e[0], end_ms=e[1], speaker=e[2],
-                                  text=e[3], sort_order=i)))
+            _replace_ordered(
+                TranscriptSegment,
+                "interview",
+                parents,
+                lambda o, e, i: TranscriptSegment(
+                    interview_id=o.pk,
+                    start_ms=e[0],
+                    end_ms=e[1],
+                    speaker=e[2],
+                    text=e[3],
+                    sort_order=i,
+                ),
+            )
         else:
-            _replace_ordered(IndexSegment, "interview", parents, lambda o, e, i: IndexSegment(
-                interview_id=o.pk, start_ms=e[0], title=e[1], synopsis=e[2], sort_order=i))
+            _replace_ordered(
+                IndexSegment,
+                "interview",
+                parents,
+                lambda o, e, i: IndexSegment(
+                    interview_id=o.pk, start_ms=e[0], title=e[1], synopsis=e[2], sort_order=i
+                ),
+            )
 
 
-SPECS = {spec.kind: spec for spec in (ScientistSpec(), FondsSpec(), SeriesSpec(), ItemSpec(),
-                                      InterviewSpec())}
+SPECS = {
+    spec.kind: spec
+    for spec in (ScientistSpec(), FondsSpec(), SeriesSpec(), ItemSpec(), InterviewSpec())
+}

@@ -55,8 +55,9 @@ def parse_transcript(path: Path) -> list[TranscriptCue]:
     elif suffix == ".srt":
         cues = parse_srt(text, path.name)
     else:
-        raise TimedTextError(path.name, 1, _("a transcript must be a WebVTT (.vtt) or SRT (.srt) "
-                                             "file"))
+        raise TimedTextError(
+            path.name, 1, _("a transcript must be a WebVTT (.vtt) or SRT (.srt) file")
+        )
     return [transcript_line(path.name, cue) for cue in cues]
 
 

@@ -41,8 +41,10 @@ def store_upload(uploaded, folder: Path) -> Path:
     if suffix not in {".xlsx", ".zip"}:
         raise UploadRefused(_("upload an .xlsx workbook or a .zip of CSV files and media"))
     if uploaded.size > settings.ARCHIVE_IMPORT_MAX_BYTES:
-        raise UploadRefused(_("the upload is larger than %(limit)d bytes")
-                            % {"limit": settings.ARCHIVE_IMPORT_MAX_BYTES})
+        raise UploadRefused(
+            _("the upload is larger than %(limit)d bytes")
+            % {"limit": settings.ARCHIVE_IMPORT_MAX_BYTES}
+        )
     target = folder / ("manifest.xlsx" if suffix == ".xlsx" else "upload.zip")
     with target.open("wb") as handle:
         for chunk in uploaded.chunks():
@@ -73,13 +75,15 @@ def entry_name(info: zipfile.ZipInfo) -> str:
 def _check_entry(info: zipfile.ZipInfo, name: str) -> None:
     mode = info.external_attr >> 16
     if stat.S_ISLNK(mode):
-        raise UploadRefused(_("the zip contains a symbolic link (%(name)s); links are not "
-                              "accepted") % {"name": name})
+        raise UploadRefused(
+            _("the zip contains a symbolic link (%(name)s); links are not accepted")
+            % {"name": name}
+        )
     posix = name.replace("\\", "/")
-    if (posix.startswith("/") or PureWindowsPath(name).drive
-            or ".." in PurePosixPath(posix).parts):
-        raise UploadRefused(_("the zip entry %(name)s points outside the upload folder")
-                            % {"name": name})
+    if posix.startswith("/") or PureWindowsPath(name).drive or ".." in PurePosixPath(posix).parts:
+        raise UploadRefused(
+            _("the zip entry %(name)s points outside the upload folder") % {"name": name}
+        )
 
 
 def _entries(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, str]]:
@@ -87,9 +91,10 @@ def _entries(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, str]]:
     if len(infos) > MAX_ZIP_ENTRIES:
         raise UploadRefused(_("the zip holds more than %(n)d entries") % {"n": MAX_ZIP_ENTRIES})
     if sum(info.file_size for info in infos) > settings.ARCHIVE_IMPORT_MAX_BYTES:
-        raise UploadRefused(_("the zip's contents are larger than %(limit)d bytes "
-                              "(ARCHIVE_IMPORT_MAX_BYTES)")
-                            % {"limit": settings.ARCHIVE_IMPORT_MAX_BYTES})
+        raise UploadRefused(
+            _("the zip's contents are larger than %(limit)d bytes (ARCHIVE_IMPORT_MAX_BYTES)")
+            % {"limit": settings.ARCHIVE_IMPORT_MAX_BYTES}
+        )
     entries = []
     for info in infos:
         name = entry_name(info)
@@ -113,8 +118,9 @@ def extract_zip(zip_path: Path, dest: Path) -> None:
         for info, name in _entries(archive):
             target = (dest / name).resolve()
             if not target.is_relative_to(root):
-                raise UploadRefused(_("the zip entry %(name)s points outside the upload folder")
-                                    % {"name": name})
+                raise UploadRefused(
+                    _("the zip entry %(name)s points outside the upload folder") % {"name": name}
+                )
             if info.is_dir():
                 target.mkdir(parents=True, exist_ok=True)
                 continue
@@ -128,9 +134,13 @@ def _copy_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, b
         while chunk := source.read(COPY_CHUNK):
             written += len(chunk)
             if written > budget:
-                raise UploadRefused(_("the zip's contents are larger than %(limit)d bytes "
-                                      "(ARCHIVE_IMPORT_MAX_BYTES)")
-                                    % {"limit": settings.ARCHIVE_IMPORT_MAX_BYTES})
+                raise UploadRefused(
+                    _(
+                        "the zip's contents are larger than %(limit)d bytes "
+                        "(ARCHIVE_IMPORT_MAX_BYTES)"
+                    )
+                    % {"limit": settings.ARCHIVE_IMPORT_MAX_BYTES}
+                )
             sink.write(chunk)
     return written
 

@@ -53,7 +53,7 @@ class Manifest:
 def chunked(values: Iterable, size: int = CHUNK):
     values = list(values)
     for start in range(0, len(values), size):
-        yield values[start: start + size]
+        yield values[start : start + size]
 
 
 def in_database(model, keys: Iterable[str], *extra: str) -> dict[str, tuple]:
@@ -101,9 +101,14 @@ class Validator:
             if record is None:
                 continue
             if record.key in first_row:
-                self.report.add(sheet.kind, row, KEY_COLUMN[sheet.kind], record.key,
-                                _("duplicate identifier: already used on row %(row)d")
-                                % {"row": first_row[record.key]})
+                self.report.add(
+                    sheet.kind,
+                    row,
+                    KEY_COLUMN[sheet.kind],
+                    record.key,
+                    _("duplicate identifier: already used on row %(row)d")
+                    % {"row": first_row[record.key]},
+                )
                 continue
             first_row[record.key] = row
             records.append(record)
@@ -159,9 +164,14 @@ class Validator:
         extension = record.portrait.suffix.lower().lstrip(".")
         if extension in settings.WAGTAILIMAGES_EXTENSIONS:
             return True
-        self.report.add(record.kind, record.row, "portrait", record.values["portrait"],
-                        _("a portrait must be an image (%(extensions)s)")
-                        % {"extensions": ", ".join(settings.WAGTAILIMAGES_EXTENSIONS)})
+        self.report.add(
+            record.kind,
+            record.row,
+            "portrait",
+            record.values["portrait"],
+            _("a portrait must be an image (%(extensions)s)")
+            % {"extensions": ", ".join(settings.WAGTAILIMAGES_EXTENSIONS)},
+        )
         return False
 
     def attach_timed_text(self, record: Record, column: str, parser) -> bool:
@@ -203,18 +213,25 @@ class References:
         return wanted
 
     def _load_database(self) -> None:
-        scientist_refs = (self._wanted("fonds", "scientist") | self._wanted("items", "scientists")
-                          | self._wanted("interviews", "interviewee")
-                          | self._wanted("scientists", "relations")) - self.scientists
+        scientist_refs = (
+            self._wanted("fonds", "scientist")
+            | self._wanted("items", "scientists")
+            | self._wanted("interviews", "interviewee")
+            | self._wanted("scientists", "relations")
+        ) - self.scientists
         self.scientists |= set(in_database(Scientist, scientist_refs))
         self.fonds |= set(in_database(Fonds, self._wanted("series", "fonds") - self.fonds))
         series_refs = (self._wanted("items", "series") | self._wanted("series", "parent")) - set(
-            self.series)
-        self.series |= {key: extra[0] for key, extra in
-                        in_database(Series, series_refs, "fonds__identifier").items()}
+            self.series
+        )
+        self.series |= {
+            key: extra[0]
+            for key, extra in in_database(Series, series_refs, "fonds__identifier").items()
+        }
         item_refs = self._wanted("interviews", "item") - set(self.items)
-        self.items |= {key: extra[0] for key, extra in
-                       in_database(Item, item_refs, "item_type").items()}
+        self.items |= {
+            key: extra[0] for key, extra in in_database(Item, item_refs, "item_type").items()
+        }
 
     def series_parent(self, key: str) -> str | None:
         record = self.series_records.get(key)
@@ -235,16 +252,26 @@ def check_references(manifest: Manifest, report: ImportReport) -> None:
 def _missing(report, record, column, value, target, manifest: Manifest) -> None:
     if target in manifest.unreadable or value in manifest.rejected.get(target, ()):
         return  # the target already has a problem; a second message about it would be noise
-    report.add(record.kind, record.row, column, value,
-               _("no %(target)s with identifier “%(value)s” in this manifest or the archive")
-               % {"target": target, "value": value})
+    report.add(
+        record.kind,
+        record.row,
+        column,
+        value,
+        _("no %(target)s with identifier “%(value)s” in this manifest or the archive")
+        % {"target": target, "value": value},
+    )
 
 
 def _check_scientists(record, refs, report, manifest) -> None:
     for other, _kind in record.values.get("relations", ()):
         if other == record.key:
-            report.add(record.kind, record.row, "relations", other,
-                       _("a scientist cannot be related to themselves"))
+            report.add(
+                record.kind,
+                record.row,
+                "relations",
+                other,
+                _("a scientist cannot be related to themselves"),
+            )
         elif other not in refs.scientists:
             _missing(report, record, "relations", other, "scientists", manifest)
 
@@ -263,12 +290,22 @@ def _check_series(record, refs, report, manifest) -> None:
     if parent not in refs.series:
         _missing(report, record, "parent", parent, "series", manifest)
     elif refs.series[parent] != fonds:
-        report.add(record.kind, record.row, "parent", parent,
-                   _("the parent series belongs to fonds %(other)s, not %(fonds)s")
-                   % {"other": refs.series[parent], "fonds": fonds})
+        report.add(
+            record.kind,
+            record.row,
+            "parent",
+            parent,
+            _("the parent series belongs to fonds %(other)s, not %(fonds)s")
+            % {"other": refs.series[parent], "fonds": fonds},
+        )
     elif _has_cycle(record.key, refs):
-        report.add(record.kind, record.row, "parent", parent,
-                   _("the series would be inside itself (a loop of parent series)"))
+        report.add(
+            record.kind,
+            record.row,
+            "parent",
+            parent,
+            _("the series would be inside itself (a loop of parent series)"),
+        )
 
 
 def _has_cycle(key: str, refs: References) -> bool:
@@ -296,8 +333,13 @@ def _check_interviews(record, refs, report, manifest) -> None:
     elif item not in refs.items:
         _missing(report, record, "item", item, "items", manifest)
     elif refs.items[item] != "oral_history":
-        report.add(record.kind, record.row, "item", item,
-                   _("item %(item)s is of type %(type)s; interviews belong to oral_history "
-                     "items") % {"item": item, "type": refs.items[item]})
+        report.add(
+            record.kind,
+            record.row,
+            "item",
+            item,
+            _("item %(item)s is of type %(type)s; interviews belong to oral_history items")
+            % {"item": item, "type": refs.items[item]},
+        )
     if interviewee not in refs.scientists:
         _missing(report, record, "interviewee", interviewee, "scientists", manifest)

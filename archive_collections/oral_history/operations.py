@@ -45,8 +45,8 @@ def retime(
                         "transcript",
                         0,
                         _(
-                            "the offset would move a segment starting at %(ms)d ms before the start of "
-                            "the recording"
+                            "the offset would move a segment starting at %(ms)d ms before the "
+                            "start of the recording"
                         )
                         % {"ms": segment.start_ms},
                     )
@@ -107,7 +107,8 @@ def split(segment: TranscriptSegment, at_ms: int, at_char: int) -> TranscriptSeg
                     "transcript",
                     0,
                     _(
-                        "the split time must fall inside the segment, after its start and before its end"
+                        "the split time must fall inside the segment, after its start and before "
+                        "its end"
                     ),
                 )
             ]
@@ -119,7 +120,8 @@ def split(segment: TranscriptSegment, at_ms: int, at_char: int) -> TranscriptSeg
                     "transcript",
                     0,
                     _(
-                        "the split position must fall inside the text (between 1 and %(n)d characters)"
+                        "the split position must fall inside the text (between 1 and %(n)d "
+                        "characters)"
                     )
                     % {"n": len(text) - 1},
                 )
@@ -164,7 +166,8 @@ def merge(segments: list[TranscriptSegment]) -> TranscriptSegment:
                     "transcript",
                     0,
                     _(
-                        "only neighbouring segments can be merged; the chosen ones have others between "
+                        "only neighbouring segments can be merged; the chosen ones have others "
+                        "between "
                         "them"
                     ),
                 )
@@ -178,7 +181,8 @@ def merge(segments: list[TranscriptSegment]) -> TranscriptSegment:
                     "transcript",
                     0,
                     _(
-                        "the segments have different speakers (%(speakers)s); merge only one speaker's "
+                        "the segments have different speakers (%(speakers)s); merge only one "
+                        "speaker's "
                         "lines"
                     )
                     % {"speakers": "、".join(sorted(s or "—" for s in speakers))},

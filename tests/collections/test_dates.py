@@ -37,7 +37,11 @@ from archive_collections.dates import DateParseError, chinese_number, parse_date
 def test_written_dates_become_ranges(text, start, end, precision, approximate):
     parsed = parse_date(text)
     assert (parsed.start, parsed.end, parsed.precision, parsed.approximate) == (
-        start, end, precision, approximate)
+        start,
+        end,
+        precision,
+        approximate,
+    )
 
 
 @pytest.mark.parametrize("text", ["", "不详", "未知", "?", "n.d.", None])
@@ -67,7 +71,12 @@ def test_unparseable_dates_say_why(text, reason):
 
 def test_chinese_numerals():
     assert [chinese_number(t) for t in ["三十八", "十", "十二", "二〇〇八", "元"]] == [
-        38, 10, 12, 2008, 1]
+        38,
+        10,
+        12,
+        2008,
+        1,
+    ]
 
 
 def test_reasons_are_in_chinese_for_chinese_curators():

@@ -77,7 +77,7 @@ def test_dry_run_zip_shows_counts_and_writes_nothing(admin_client, tmp_path):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="import-counts"' in html
-    assert "<th scope=\"row\">items</th>" in html and "<td>3</td>" in html
+    assert '<th scope="row">items</th>' in html and "<td>3</td>" in html
     assert not Item.objects.exists()
 
 
@@ -127,8 +127,9 @@ def make_zip(path, entries):
     return path
 
 
-@pytest.mark.parametrize("name", ["../evil.csv", "/abs/evil.csv", "a/../../evil.csv",
-                                  "C:\\evil.csv"])
+@pytest.mark.parametrize(
+    "name", ["../evil.csv", "/abs/evil.csv", "a/../../evil.csv", "C:\\evil.csv"]
+)
 def test_zip_slip_is_refused(tmp_path, name):
     archive = make_zip(tmp_path / "x.zip", [("ok.csv", b"a", 0), (name, b"b", 0)])
     with pytest.raises(UploadRefused, match="points outside the upload folder"):

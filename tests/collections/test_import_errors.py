@@ -47,16 +47,18 @@ def test_unbalanced_quote(tmp_path):
     path.write_text('identifier,name\nqian-xuesen,钱学森\nguo-yonghuai,"郭永怀\n', encoding="utf-8")
     problem = only_problem(run_import(path))
     assert (problem.kind, problem.row, problem.column) == ("scientists", 3, "")
-    assert problem.reason.startswith("malformed CSV in scientists.csv: the record starting on "
-                                     "line 3 cannot be read")
+    assert problem.reason.startswith(
+        "malformed CSV in scientists.csv: the record starting on line 3 cannot be read"
+    )
     assert "unbalanced quote" in problem.reason
     assert_nothing_written()
 
 
 def test_row_with_more_cells_than_headers(tmp_path):
     path = tmp_path / "scientists.csv"
-    path.write_text("identifier,name\nqian-xuesen,钱学森\nguo-yonghuai,郭永怀,extra\n",
-                    encoding="utf-8")
+    path.write_text(
+        "identifier,name\nqian-xuesen,钱学森\nguo-yonghuai,郭永怀,extra\n", encoding="utf-8"
+    )
     problem = only_problem(run_import(path))
     assert (problem.row, problem.value) == (3, "extra")
     assert problem.reason.startswith("the row has 3 cells but the header has 2 columns")
@@ -69,15 +71,15 @@ def test_utf16_file_is_refused_with_position(tmp_path):
     problem = only_problem(run_import(path))
     assert problem.reason == (
         "scientists.csv is neither UTF-8 nor GB18030: line 1, byte offset 0 (bytes ff fe 69 00) "
-        "cannot be decoded; save the file as UTF-8 CSV")
+        "cannot be decoded; save the file as UTF-8 CSV"
+    )
     assert_nothing_written()
 
 
 def test_latin1_file_is_refused_at_the_failing_line(tmp_path):
     path = tmp_path / "scientists.csv"
     # é followed by a newline is invalid UTF-8 and an incomplete GB18030 sequence at the end.
-    path.write_bytes("identifier,name\nqian-xuesen,钱\nli-na,René\n".encode()[:-3]
-                     + b"\xe9\n")
+    path.write_bytes("identifier,name\nqian-xuesen,钱\nli-na,René\n".encode()[:-3] + b"\xe9\n")
     problem = only_problem(run_import(path))
     assert "line 3, byte offset" in problem.reason
     assert problem.reason.startswith("scientists.csv is neither UTF-8 nor GB18030")
@@ -89,7 +91,8 @@ def test_missing_required_columns(tmp_path):
     report = import_with(tmp_path, "scientists", rows)
     scientist_problems = [p for p in report.problems if p.kind == "scientists"]
     assert [(p.row, p.column, p.reason) for p in scientist_problems] == [
-        (1, "", "required column name (姓名) is missing")]
+        (1, "", "required column name (姓名) is missing")
+    ]
     assert_nothing_written()
 
 
@@ -98,8 +101,9 @@ def test_unknown_column(tmp_path):
     rows[0][-1] = "titel"
     problem = only_problem(import_with(tmp_path, "items", rows))
     assert (problem.kind, problem.row, problem.column) == ("items", 1, "titel")
-    assert problem.reason.startswith("unknown column “titel”; the items columns are identifier "
-                                     "(档号), title (题名)")
+    assert problem.reason.startswith(
+        "unknown column “titel”; the items columns are identifier (档号), title (题名)"
+    )
     assert_nothing_written()
 
 
@@ -107,7 +111,11 @@ def test_duplicate_identifiers(tmp_path):
     rows = ITEMS + [ITEMS[1]]
     problem = only_problem(import_with(tmp_path, "items", rows))
     assert (problem.kind, problem.row, problem.column, problem.value) == (
-        "items", 5, "identifier", "IT-0001")
+        "items",
+        5,
+        "identifier",
+        "IT-0001",
+    )
     assert problem.reason == "duplicate identifier: already used on row 2"
     assert_nothing_written()
 
@@ -115,14 +123,19 @@ def test_duplicate_identifiers(tmp_path):
 def test_unknown_item_type(tmp_path):
     problem = only_problem(import_with(tmp_path, "items", replace_cell(ITEMS, 3, "type", "书本")))
     assert (problem.kind, problem.row, problem.column, problem.value) == (
-        "items", 3, "type", "书本")
+        "items",
+        3,
+        "type",
+        "书本",
+    )
     assert problem.reason.startswith("is not a known item type; use one of audio, certificate")
     assert_nothing_written()
 
 
 def test_unparseable_date_reports_the_parser_reason(tmp_path):
-    problem = only_problem(import_with(tmp_path, "items",
-                                       replace_cell(ITEMS, 4, "date", "1956年13月")))
+    problem = only_problem(
+        import_with(tmp_path, "items", replace_cell(ITEMS, 4, "date", "1956年13月"))
+    )
     assert (problem.row, problem.column, problem.value) == (4, "date", "1956年13月")
     assert problem.reason == "cannot read “1956年13月” as a date: month 13 does not exist"
     assert_nothing_written()
@@ -147,10 +160,10 @@ def test_last_row_of_xlsx_failing_writes_nothing(tmp_path):
 @pytest.mark.parametrize("path", ["../../etc/passwd", "/etc/passwd", "scans/..\\..\\x.png"])
 def test_file_paths_outside_the_import_folder(tmp_path, path):
     problem = only_problem(import_with(tmp_path, "items", replace_cell(ITEMS, 2, "files", path)))
-    assert (problem.kind, problem.row, problem.column, problem.value) == (
-        "items", 2, "files", path)
-    assert ("“..” is not allowed" in problem.reason
-            or problem.reason.startswith("is outside the import folders"))
+    assert (problem.kind, problem.row, problem.column, problem.value) == ("items", 2, "files", path)
+    assert "“..” is not allowed" in problem.reason or problem.reason.startswith(
+        "is outside the import folders"
+    )
     assert_nothing_written()
 
 
@@ -165,8 +178,9 @@ def test_symlink_escaping_the_import_folder(tmp_path):
 
 
 def test_missing_file(tmp_path):
-    problem = only_problem(import_with(tmp_path, "items",
-                                       replace_cell(ITEMS, 2, "files", "scans/p9.png")))
+    problem = only_problem(
+        import_with(tmp_path, "items", replace_cell(ITEMS, 2, "files", "scans/p9.png"))
+    )
     assert problem.reason.startswith("file not found:")
     assert_nothing_written()
 
@@ -186,8 +200,9 @@ def test_interview_of_an_item_that_is_not_oral_history(tmp_path):
     rows = replace_cell(INTERVIEWS, 2, "item", "IT-0001")
     problem = only_problem(import_with(tmp_path, "interviews", rows))
     assert (problem.row, problem.column) == (2, "item")
-    assert problem.reason == ("item IT-0001 is of type manuscript; interviews belong to "
-                              "oral_history items")
+    assert problem.reason == (
+        "item IT-0001 is of type manuscript; interviews belong to oral_history items"
+    )
     assert_nothing_written()
 
 
@@ -195,11 +210,13 @@ def test_bad_transcript_fails_the_whole_import(tmp_path):
     folder = csv_manifest(tmp_path / "batch")
     (folder / "oh1.vtt").write_text(
         "WEBVTT\n\n00:00:05.000 --> 00:00:06.000\n甲\n\n00:00:01.000 --> 00:00:02.000\n乙\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     problem = only_problem(run_import(folder))
     assert (problem.kind, problem.row, problem.column) == ("interviews", 2, "transcript")
-    assert problem.reason == ("oh1.vtt, line 6: timecodes go backwards: this cue starts before "
-                              "the cue on line 3")
+    assert problem.reason == (
+        "oh1.vtt, line 6: timecodes go backwards: this cue starts before the cue on line 3"
+    )
     assert_nothing_written()
 
 
@@ -208,7 +225,9 @@ def test_invalid_identifier_and_rights_and_relation(tmp_path):
     rows = replace_cell(rows, 2, "关系", "guo-yonghuai")
     report = run_import(write_csv(tmp_path / "scientists.csv", rows))
     assert sorted((p.row, p.column) for p in report.problems) == [
-        (2, "relations"), (3, "identifier")]
+        (2, "relations"),
+        (3, "identifier"),
+    ]
     assert_nothing_written()
 
 
@@ -233,8 +252,9 @@ def test_error_export_neutralises_formulas(tmp_path):
     assert exported.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(exported.lstrip("\ufeff"))))
     assert rows[1][:4] == ["items", "2", "type", "'" + payload]
-    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
-               for row in rows for cell in row)
+    assert all(
+        not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in rows for cell in row
+    )
     assert_nothing_written()
 
 

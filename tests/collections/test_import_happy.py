@@ -33,9 +33,21 @@ pytestmark = pytest.mark.django_db
 
 
 def record_counts():
-    return {model.__name__: model.objects.count() for model in (
-        Scientist, Fonds, Series, Item, Interview, TranscriptSegment, IndexSegment,
-        ScientistRelation, Revision, ItemFile)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Scientist,
+            Fonds,
+            Series,
+            Item,
+            Interview,
+            TranscriptSegment,
+            IndexSegment,
+            ScientistRelation,
+            Revision,
+            ItemFile,
+        )
+    }
 
 
 def assert_manifest_imported():
@@ -46,17 +58,25 @@ def assert_manifest_imported():
     assert sorted(qian.disciplines.values_list("name", flat=True)) == ["力学", "航天"]
     assert list(qian.names.values_list("name", "kind")) == [("Tsien Hsue-shen", "wade_giles")]
     assert list(qian.honours.values_list("title", "year")) == [
-        ("中国科学院学部委员", 1957), ("两弹一星功勋奖章", 1999)]
+        ("中国科学院学部委员", 1957),
+        ("两弹一星功勋奖章", 1999),
+    ]
     assert list(qian.affiliations.values_list("institution", "start_year", "end_year"))[1] == (
-        "中国科学院力学研究所", 1956, 1968)
+        "中国科学院力学研究所",
+        1956,
+        1968,
+    )
     assert list(qian.relations.values_list("other__identifier", "kind")) == [
-        ("guo-yonghuai", "collaborator")]
+        ("guo-yonghuai", "collaborator")
+    ]
     assert Scientist.objects.get(identifier="guo-yonghuai").name_pinyin == "Guo Yonghuai"
 
     fonds = Fonds.objects.get(identifier="F001")
     assert fonds.scientist == qian
-    assert (fonds.date_start, fonds.date_end) == (datetime.date(1930, 1, 1),
-                                                  datetime.date(2009, 12, 31))
+    assert (fonds.date_start, fonds.date_end) == (
+        datetime.date(1930, 1, 1),
+        datetime.date(2009, 12, 31),
+    )
     sub = Series.objects.get(identifier="S001.1")
     assert (sub.parent.identifier, sub.level, sub.fonds) == ("S001", "subseries", fonds)
 
@@ -70,17 +90,20 @@ def assert_manifest_imported():
     assert letter.creators == "钱学森；蒋英"
     assert letter.date_approximate is True
     assert letter.rights_statement == "http://rightsstatements.org/vocab/NoC-US/1.0/"
-    assert (letter.access_level, letter.embargo_until) == ("researchers",
-                                                           datetime.date(2030, 1, 1))
+    assert (letter.access_level, letter.embargo_until) == ("researchers", datetime.date(2030, 1, 1))
     assert letter.scientists.count() == 2
 
     interview = Interview.objects.get(item__identifier="OH-0001")
     assert (interview.interviewee, interview.consent) == (qian, "signed")
     assert interview.interview_date == datetime.date(1989, 5, 4)
     assert list(interview.transcript.values_list("start_ms", "end_ms", "speaker", "text")) == [
-        (1000, 4500, "采访者", "请您谈谈童年。"), (5000, 9000, "钱学森", "我小时候在北京读书。")]
+        (1000, 4500, "采访者", "请您谈谈童年。"),
+        (5000, 9000, "钱学森", "我小时候在北京读书。"),
+    ]
     assert list(interview.index_segments.values_list("start_ms", "title", "synopsis")) == [
-        (0, "童年与求学", "谈到在北京师范大学附中读书的经历。"), (60000, "赴美留学", "")]
+        (0, "童年与求学", "谈到在北京师范大学附中读书的经历。"),
+        (60000, "赴美留学", ""),
+    ]
 
 
 def test_csv_folder_imports_every_kind(tmp_path, django_capture_on_commit_callbacks):
@@ -88,12 +111,19 @@ def test_csv_folder_imports_every_kind(tmp_path, django_capture_on_commit_callba
         report = run_import(csv_manifest(tmp_path / "batch"))
     assert report.ok, report.as_text()
     assert {kind: c.created for kind, c in report.counts.items()} == {
-        "scientists": 2, "fonds": 1, "series": 3, "items": 3, "interviews": 1}
+        "scientists": 2,
+        "fonds": 1,
+        "series": 3,
+        "items": 3,
+        "interviews": 1,
+    }
     assert report.encodings == {f"{kind}.csv": "UTF-8" for kind in MANIFEST}
     assert_manifest_imported()
     files = ItemFile.objects.filter(item__identifier="IT-0001").order_by("sequence")
     assert [(f.sequence, f.label, f.original_filename) for f in files] == [
-        (1, "p1", "p1.png"), (2, "p2", "p2.png")]
+        (1, "p1", "p1.png"),
+        (2, "p2", "p2.png"),
+    ]
     assert report.files == 2
     assert Revision.objects.for_instance(Item.objects.get(identifier="IT-0001")).count() == 1
 
@@ -117,7 +147,8 @@ def test_rerun_reports_unchanged_and_writes_nothing(tmp_path, django_capture_on_
         report = run_import(folder)
     assert report.ok
     assert {kind: (c.created, c.updated) for kind, c in report.counts.items()} == {
-        kind: (0, 0) for kind in MANIFEST}
+        kind: (0, 0) for kind in MANIFEST
+    }
     assert report.counts["items"].unchanged == 3
     assert record_counts() == before
     assert dict(Item.objects.values_list("identifier", "updated_at")) == stamps
@@ -209,8 +240,10 @@ def test_command_dry_run(tmp_path, capsys):
 
 def test_absent_columns_leave_fields_alone(tmp_path):
     run_import(csv_manifest(tmp_path / "batch"))
-    rows = [["档号", "题名", "类型", "系列", "开放级别"],
-            ["IT-0001", "工程控制论手稿", "手稿", "S001.1", "工作人员"]]
+    rows = [
+        ["档号", "题名", "类型", "系列", "开放级别"],
+        ["IT-0001", "工程控制论手稿", "手稿", "S001.1", "工作人员"],
+    ]
     path = write_csv(tmp_path / "more-items.csv", rows)
     report = run_import(path)
     assert report.ok, report.as_text()
@@ -222,9 +255,11 @@ def test_absent_columns_leave_fields_alone(tmp_path):
 
 def test_existing_series_moves_under_a_new_series(tmp_path):
     run_import(csv_manifest(tmp_path / "batch"))
-    rows = [["identifier", "title", "fonds", "parent", "level"],
-            ["S001", "手稿", "F001", "S100", "subseries"],
-            ["S100", "新系列", "F001", "", "series"]]
+    rows = [
+        ["identifier", "title", "fonds", "parent", "level"],
+        ["S001", "手稿", "F001", "S100", "subseries"],
+        ["S100", "新系列", "F001", "", "series"],
+    ]
     report = run_import(write_csv(tmp_path / "series.csv", rows))
     assert report.ok, report.as_text()
     assert (report.counts["series"].created, report.counts["series"].updated) == (1, 1)

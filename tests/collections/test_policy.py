@@ -51,7 +51,9 @@ def test_staff_see_everything(items, staff_user, superuser):
 def test_inactive_user_falls_back_to_public(items, researcher):
     researcher.is_active = False
     assert visible(AccessPolicy.for_user(researcher, today=TODAY), items) == {
-        "public", "embargo_over"}
+        "public",
+        "embargo_over",
+    }
 
 
 def test_item_q_reaches_items_through_a_relation(items):

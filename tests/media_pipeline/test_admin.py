@@ -32,8 +32,7 @@ def test_inspect_shows_technical_metadata(client, superuser, broken):
     assert broken.sha256 in response.content.decode()
 
 
-def test_retry_requeues_processing(client, superuser, broken,
-                                   django_capture_on_commit_callbacks):
+def test_retry_requeues_processing(client, superuser, broken, django_capture_on_commit_callbacks):
     client.force_login(superuser)
     assert client.get(f"/admin/itemfile/retry/{broken.pk}/").status_code == 200
     before = broken.technical["steps"]
@@ -49,8 +48,9 @@ def test_retry_requeues_processing(client, superuser, broken,
     assert after["fixity"] == before["fixity"]
 
 
-def test_retry_after_fixing_the_cause_reaches_done(client, superuser, ingest,
-                                                   django_capture_on_commit_callbacks):
+def test_retry_after_fixing_the_cause_reaches_done(
+    client, superuser, ingest, django_capture_on_commit_callbacks
+):
     item_file = ingest(ItemFactory(), samples.pdf_bytes(), "a.pdf")
     ItemFile.objects.filter(pk=item_file.pk).update(status=FileStatus.FAILED, error="x")
     client.force_login(superuser)

@@ -16,8 +16,9 @@ def folder(tmp_path):
     return path
 
 
-def test_ingest_folder_into_one_item(folder, media_root, capsys,
-                                     django_capture_on_commit_callbacks):
+def test_ingest_folder_into_one_item(
+    folder, media_root, capsys, django_capture_on_commit_callbacks
+):
     item = ItemFactory(identifier="A001-001")
     (folder / "p2.jpg").write_bytes(samples.image_bytes("JPEG", size=(50, 40)))
     (folder / "p1.png").write_bytes(samples.image_bytes("PNG", size=(50, 40)))

@@ -41,8 +41,10 @@ def _sniff(data: bytes, name: str = ""):
         (samples.ftyp(b"isom", b"isom", b"iso2", b"avc1", b"mp41"), "video/mp4"),
         (samples.ftyp(b"qt  ", b"qt  "), "video/quicktime"),
         (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm" + b"\x00" * 16, "video/webm"),
-        (b"\x1a\x45\xdf\xa3\xa3\x42\x86\x81\x01\x42\x82\x88matroska" + b"\x00" * 16,
-         "video/x-matroska"),
+        (
+            b"\x1a\x45\xdf\xa3\xa3\x42\x86\x81\x01\x42\x82\x88matroska" + b"\x00" * 16,
+            "video/x-matroska",
+        ),
         ("第一行：口述访谈记录\n第二行\n".encode(), "text/plain"),
         ("\ufeffWEBVTT\n\n00:00.000 --> 00:04.000\n我小时候在上海读书。\n".encode(), "text/vtt"),
         (samples.office_zip("word/"), DOCX),

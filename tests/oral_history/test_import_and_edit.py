@@ -32,7 +32,8 @@ def test_import_replaces_transcript_and_keeps_index_when_file_has_none():
     [
         (
             [Line(0, 5000, "", "一"), Line(4000, 6000, "", "二")],
-            "Transcript segment 2 (00:00:04.000 “二”): it overlaps segment 1, which ends at 00:00:05.000",
+            "Transcript segment 2 (00:00:04.000 “二”): it overlaps segment 1, "
+            "which ends at 00:00:05.000",
         ),
         (
             [Line(0, 70_000, "", "太长")],

@@ -11,22 +11,37 @@ from archive_collections.importer import KINDS, run_import
 
 
 def tqdm_progress(total: int, description: str):
-    return tqdm(total=total, desc=description, unit=_("rows"), file=sys.stderr,
-                dynamic_ncols=True, leave=False)
+    return tqdm(
+        total=total,
+        desc=description,
+        unit=_("rows"),
+        file=sys.stderr,
+        dynamic_ncols=True,
+        leave=False,
+    )
 
 
 class Command(BaseCommand):
-    help = _("Import scientists, fonds, series, items and interviews from a manifest "
-             "(XLSX workbook, folder of CSVs or one CSV). Nothing is written unless every row "
-             "is valid.")
+    help = _(
+        "Import scientists, fonds, series, items and interviews from a manifest "
+        "(XLSX workbook, folder of CSVs or one CSV). Nothing is written unless every row "
+        "is valid."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("manifest", type=Path,
-                            help=_("an .xlsx workbook, a folder of CSVs or one .csv file"))
-        parser.add_argument("--dry-run", action="store_true",
-                            help=_("validate and report what would change, without writing"))
-        parser.add_argument("--kind", choices=KINDS,
-                            help=_("the record kind of a single CSV whose name does not say it"))
+        parser.add_argument(
+            "manifest", type=Path, help=_("an .xlsx workbook, a folder of CSVs or one .csv file")
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=_("validate and report what would change, without writing"),
+        )
+        parser.add_argument(
+            "--kind",
+            choices=KINDS,
+            help=_("the record kind of a single CSV whose name does not say it"),
+        )
 
     def handle(self, *args, manifest: Path, dry_run: bool, kind: str | None, **options):
         progress = tqdm_progress if options.get("verbosity", 1) > 0 else None
@@ -36,5 +51,6 @@ class Command(BaseCommand):
             raise CommandError(report.as_text())
         self.stdout.write(report.as_text())
         if report.file_errors:
-            raise CommandError(_("%(n)d file(s) could not be ingested; see above")
-                               % {"n": len(report.file_errors)})
+            raise CommandError(
+                _("%(n)d file(s) could not be ingested; see above") % {"n": len(report.file_errors)}
+            )

@@ -35,13 +35,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("folder", type=Path)
         target = parser.add_mutually_exclusive_group(required=True)
-        target.add_argument("--item", metavar="IDENTIFIER",
-                            help="Identifier (档号) of the item that receives every file.")
-        target.add_argument("--match-by-filename", action="store_true",
-                            help="Find each file's item from its name: <identifier>[_NNN].<ext>.")
+        target.add_argument(
+            "--item",
+            metavar="IDENTIFIER",
+            help="Identifier (档号) of the item that receives every file.",
+        )
+        target.add_argument(
+            "--match-by-filename",
+            action="store_true",
+            help="Find each file's item from its name: <identifier>[_NNN].<ext>.",
+        )
         parser.add_argument("--recursive", action="store_true", help="Include sub-folders.")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="Check and report what would be ingested; change nothing.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check and report what would be ingested; change nothing.",
+        )
 
     def handle(self, *args, folder: Path, item, match_by_filename, recursive, dry_run, **options):
         self.verbosity = options["verbosity"]
@@ -58,7 +67,8 @@ class Command(BaseCommand):
     def _files(self, folder: Path, recursive: bool) -> list[Path]:
         found = folder.rglob("*") if recursive else folder.iterdir()
         return sorted(
-            p for p in found
+            p
+            for p in found
             if p.is_file() and not p.name.startswith(".") and p.name.lower() not in _SKIPPED_NAMES
         )
 
@@ -82,13 +92,22 @@ class Command(BaseCommand):
         numbered = _NUMBERED.match(stem)
         if numbered and numbered["identifier"] in items:
             return Planned(path, items[numbered["identifier"]], int(numbered["sequence"]))
-        return Planned(path, None, 0, f"no item has the identifier {stem!r}"
-                       + (f" or {numbered['identifier']!r}" if numbered else ""))
+        return Planned(
+            path,
+            None,
+            0,
+            f"no item has the identifier {stem!r}"
+            + (f" or {numbered['identifier']!r}" if numbered else ""),
+        )
 
     def _run(self, plan: list[Planned], dry_run: bool, errors: list) -> list[Planned]:
         done = []
-        for planned in tqdm(plan, desc="dry run" if dry_run else "ingest", unit="file",
-                            disable=not plan or self.verbosity == 0):
+        for planned in tqdm(
+            plan,
+            desc="dry run" if dry_run else "ingest",
+            unit="file",
+            disable=not plan or self.verbosity == 0,
+        ):
             try:
                 if dry_run:
                     self._check(planned.path)
@@ -105,8 +124,10 @@ class Command(BaseCommand):
         if size == 0:
             raise IngestError(f"{sanitize_filename(path.name)} is empty (0 bytes).")
         if size > max_file_bytes():
-            raise IngestError(f"{sanitize_filename(path.name)} is larger than the "
-                              f"{max_file_bytes():,}-byte limit (MEDIA_MAX_FILE_BYTES).")
+            raise IngestError(
+                f"{sanitize_filename(path.name)} is larger than the "
+                f"{max_file_bytes():,}-byte limit (MEDIA_MAX_FILE_BYTES)."
+            )
         with path.open("rb") as fileobj:
             sniffed = sniff_file(fileobj, path.name)
         for warning in sniffed.warnings:
@@ -115,8 +136,9 @@ class Command(BaseCommand):
     def _report(self, folder: Path, done: list[Planned], errors: list, dry_run: bool) -> None:
         verb = "Would ingest" if dry_run else "Ingested"
         for planned in done if self.verbosity >= 2 else []:
-            self.stdout.write(f"  {planned.path.name} → {planned.item.identifier} "
-                              f"#{planned.sequence}")
+            self.stdout.write(
+                f"  {planned.path.name} → {planned.item.identifier} #{planned.sequence}"
+            )
         self.stdout.write(self.style.SUCCESS(f"{verb} {len(done)} file(s) from {folder}."))
         if errors:
             for path, message in errors:
