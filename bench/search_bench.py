@@ -545,6 +545,9 @@ def main() -> int:
         help="queries of each set run on the slow stock search",
     )
     parser.add_argument("--chunk", type=int, default=1000)
+    parser.add_argument(
+        "--output", type=Path, default=RESULTS, help="results file (default %(default)s)"
+    )
     args = parser.parse_args()
     try:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -565,8 +568,8 @@ def main() -> int:
         setup_django(db_path)
         rows = [run_size(size, args, es, db_path) for size in sizes]
     print_table(rows)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(
         json.dumps(
             {
                 "benchmark": "search",
@@ -590,7 +593,7 @@ def main() -> int:
         + "\n",
         encoding="utf-8",
     )
-    print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+    print(f"\nwrote {args.output}")
     return 0
 
 

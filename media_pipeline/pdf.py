@@ -72,6 +72,15 @@ def open_pdf(path: Path | str) -> Iterator[pymupdf.Document]:
         document.close()
 
 
+def needs_password(path: Path | str) -> bool:
+    """True for a PDF whose pages cannot be read without its user password."""
+    try:
+        with pymupdf.open(str(path), filetype="pdf") as document:
+            return bool(document.needs_pass)
+    except (pymupdf.FileDataError, RuntimeError, ValueError):
+        return False  # unreadable for another reason, which open_pdf reports
+
+
 def pdf_info(path: Path | str) -> dict:
     """Technical metadata: PDF version, page count, encryption, whether it needed repair.
 
@@ -160,6 +169,21 @@ def _pixel_size(page: pymupdf.Page) -> tuple[int, int]:
 
 def render_page(page: pymupdf.Page) -> Image.Image:
     """The page as an upright greyscale image at RENDER_DPI (the size read_page reports)."""
+    pixmap = render_pixmap(page)
+    image = Image.frombytes("L", (pixmap.width, pixmap.height), pixmap.samples)
+    width, height = _pixel_size(page)
+    if image.size != (width, height):
+        # MuPDF rounds the pixmap outward; keep the size boxes are expressed in.
+        image = image.resize((width, height))
+    return image
+
+
+def render_pixmap(page: pymupdf.Page, *, colour: bool = False) -> pymupdf.Pixmap:
+    """The page rendered upright at RENDER_DPI, greyscale for OCR or RGB for viewing.
+
+    MuPDF may round the pixmap outward by a pixel; callers bring it to `page_pixel_size(page)`,
+    the size text-layer and OCR boxes are expressed in. Refused above MEDIA_MAX_IMAGE_PIXELS.
+    """
     width, height = _pixel_size(page)
     limit = int(getattr(settings, "MEDIA_MAX_IMAGE_PIXELS", 200_000_000))
     if width * height > limit:
@@ -171,14 +195,16 @@ def render_page(page: pymupdf.Page) -> Image.Image:
             % {"page": page.number + 1, "width": width, "height": height, "dpi": RENDER_DPI}
         )
     scale = page_scale()
-    pixmap = page.get_pixmap(
-        matrix=pymupdf.Matrix(scale, scale), colorspace=pymupdf.csGRAY, alpha=False
+    return page.get_pixmap(
+        matrix=pymupdf.Matrix(scale, scale),
+        colorspace=pymupdf.csRGB if colour else pymupdf.csGRAY,
+        alpha=False,
     )
-    image = Image.frombytes("L", (pixmap.width, pixmap.height), pixmap.samples)
-    if image.size != (width, height):
-        # MuPDF rounds the pixmap outward; keep the size boxes are expressed in.
-        image = image.resize((width, height))
-    return image
+
+
+def page_pixel_size(page: pymupdf.Page) -> tuple[int, int]:
+    """Width and height in pixels of the page rendered upright at RENDER_DPI."""
+    return _pixel_size(page)
 
 
 def read_pages(path: Path | str) -> list[PdfPage]:

@@ -38,7 +38,7 @@ STEP_VERSIONS = {
     "fixity": 1,
     "technical": 2,
     "derivatives": 2,
-    "iiif": 1,
+    "iiif": 2,
     "av": 1,
     "pdf_text": 1,
     "ocr": 1,

@@ -1,9 +1,19 @@
-"""Admin registration: the Files listing, with a menu entry in the curators' Archive menu."""
+"""Admin registration: the Files listing, with a menu entry in the curators' Archive menu, and
+the multi-file upload onto an Item."""
 
+from django.urls import path
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .admin_upload import UPLOAD_URL_NAME, ItemUploadView
 from .admin_views import item_file_viewset
+
+
+@hooks.register("register_admin_urls")
+def register_item_upload_url():
+    return [
+        path("media/item/<int:pk>/upload/", ItemUploadView.as_view(), name=UPLOAD_URL_NAME),
+    ]
 
 
 @hooks.register("register_admin_viewset")

@@ -26,3 +26,20 @@ def staff_user(django_user_model):
 @pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser("admin", "admin@example.org", "pw")
+
+
+def choose_english(request) -> None:
+    """Make the pages a test requests English, the way a visitor would: the language
+    switcher's cookie for the site, the user's preference for Wagtail's admin. (The site ignores
+    Accept-Language on purpose: it is Chinese first.)"""
+    from django.conf import settings
+
+    for name in ("client", "admin_client"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name).cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    if "admin_client" in request.fixturenames:
+        from wagtail.users.models import UserProfile
+
+        profile = UserProfile.get_for_user(request.getfixturevalue("admin_user"))
+        profile.preferred_language = "en"
+        profile.save()

@@ -10,6 +10,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from archive_collections.models import Discipline, Fonds, Interview, Item, Scientist, Series
+from media_pipeline.admin_upload import ItemEditView
 
 from . import filters, panels
 from .choosers import SearchableSnippetChooserViewSet
@@ -156,6 +157,7 @@ class SeriesViewSet(ArchiveSnippetViewSet):
 class ItemViewSet(ArchiveSnippetViewSet):
     model = Item
     icon = "doc-full"
+    edit_view_class = ItemEditView  # adds "Upload files" to the header
     edit_handler = panels.item_edit_handler
     list_display = [
         "title",

@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "archive_site.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -227,6 +227,9 @@ ARCHIVE_IMPORT_ROOTS = [Path(p) for p in env_list("ARCHIVE_IMPORT_ROOTS")] or [
 ]
 MEDIA_MAX_FILE_BYTES = int(os.environ.get("MEDIA_MAX_FILE_BYTES", str(4 * 1024**3)))
 MEDIA_MAX_IMAGE_PIXELS = int(os.environ.get("MEDIA_MAX_IMAGE_PIXELS", "200000000"))
+# Media pipeline — IIIF (media_pipeline/iiif/tiles.py): PDF pages beyond this many are not tiled
+# for the deep-zoom viewer (they stay readable in the PDF download); the step's record says so.
+MEDIA_IIIF_MAX_PDF_PAGES = int(os.environ.get("MEDIA_IIIF_MAX_PDF_PAGES", "2000"))
 # Media pipeline — audio/video (media_pipeline/av.py): web.mp4 fits within these sides.
 MEDIA_WEB_VIDEO_SHORT_SIDE = int(os.environ.get("MEDIA_WEB_VIDEO_SHORT_SIDE", "720"))
 MEDIA_WEB_VIDEO_LONG_SIDE = int(os.environ.get("MEDIA_WEB_VIDEO_LONG_SIDE", "1280"))
@@ -237,6 +240,10 @@ MEDIA_RETRY_MAX_ATTEMPTS = int(os.environ.get("MEDIA_RETRY_MAX_ATTEMPTS", "5"))
 MEDIA_RETRY_BACKOFF_SECONDS = int(os.environ.get("MEDIA_RETRY_BACKOFF_SECONDS", "60"))
 MEDIA_RETRY_BACKOFF_MAX_SECONDS = int(os.environ.get("MEDIA_RETRY_BACKOFF_MAX_SECONDS", "3600"))
 MEDIA_PROCESSING_TIMEOUT = int(os.environ.get("MEDIA_PROCESSING_TIMEOUT", str(6 * 3600)))
+# Media pipeline — admin upload (media_pipeline/admin_upload.py): the largest request of files a
+# curator may upload onto an item at once, and how many files (a folder of page scans).
+MEDIA_ADMIN_UPLOAD_MAX_BYTES = int(os.environ.get("MEDIA_ADMIN_UPLOAD_MAX_BYTES", str(2 * 1024**3)))
+DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FILES", "1000"))
 ARCHIVE_IMPORT_MAX_ROWS = int(os.environ.get("ARCHIVE_IMPORT_MAX_ROWS", "200000"))
 ARCHIVE_IMPORT_MAX_BYTES = int(os.environ.get("ARCHIVE_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 # A 2,000-segment interview edited inline posts ~14,000 fields.
@@ -264,5 +271,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # Wagtail logs every page save at INFO; its own audit log keeps that history already.
+        "wagtail": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
@@ -33,22 +33,6 @@ def parse_timecode(text: str) -> int:
     if int(minutes) > 59 or float(seconds) >= 60:
         raise ValueError(_("“%(text)s” has minutes or seconds above 59.") % {"text": text})
     return round(((int(hours or 0) * 60 + int(minutes)) * 60 + float(seconds)) * 1000)
-
-
-def iiif_urls(scan, region: str) -> tuple[str, str] | None:
-    """(region URL, whole-page URL) from media_pipeline's IIIF Image API, or None when that
-    service is not installed (the block then crops the web derivative instead)."""
-    common = {"identifier": str(scan.pk), "rotation": "0", "quality": "default", "fmt": "jpg"}
-    try:
-        return (
-            reverse(
-                "iiif:image-request",
-                kwargs={**common, "region": f"pct:{region}", "size": "!1200,1200"},
-            ),
-            reverse("iiif:image-request", kwargs={**common, "region": "full", "size": "max"}),
-        )
-    except NoReverseMatch:
-        return None
 
 
 def _percent(value) -> str:
@@ -93,17 +77,18 @@ class DeepZoomDetailBlock(ArchiveStructBlock):
     def resolve(self, value, records):
         item = records.item(value.get("item"))
         scan = image_file(item, value.get("page") or 1)
-        context = {"item": item, "scan": scan, "region_url": None, "full_url": None, "crop": None}
+        context = {"item": item, "scan": scan, "full_url": None, "crop": None}
         if scan is None:
             return context
         x, y, w, h = (value.get(k) or 0 for k in ("x", "y", "width", "height"))
         w, h = max(w, 1), max(h, 1)
-        iiif = iiif_urls(scan, ",".join(_percent(v) for v in (x, y, w, h)))
-        if iiif is not None:
-            context["region_url"], context["full_url"] = iiif
-            return context
+        # The IIIF service is level 0 (tiles and listed sizes only), so the detail is the web
+        # copy cropped in CSS; "zoom" opens the item's deep-zoom viewer on that page with the
+        # region outlined (hlr = fractions of the page).
+        region = ",".join(_percent(v / 100) for v in (x, y, w, h))
+        query = urlencode({"file": scan.pk, "page": 1, "hlr": region})
+        context["full_url"] = f"{item.get_absolute_url()}?{query}"
         web = scan.derivatives.get("web.jpg") or {}
-        context["full_url"] = scan.web_url
         if scan.web_url and web.get("width") and web.get("height"):
             context["crop"] = {
                 "src": scan.web_url,

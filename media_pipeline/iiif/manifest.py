@@ -1,8 +1,9 @@
 """The IIIF Presentation 3 manifest of an Item.
 
 Canvases, in the Item's file order: one per tiled image page (a multi-page TIFF gives one per
-page), one per audio or video file with its duration from ffprobe (the `av` step). PDFs and other
-files are offered as `rendering` downloads, not canvases. An oral-history interview adds its
+page), one per tiled PDF page (the PDF itself is the canvas's `rendering`), one per audio or video
+file with its duration from ffprobe (the `av` step). Other files, and PDFs without tiles, are
+offered as `rendering` downloads of the manifest. An oral-history interview adds its
 index as Ranges and describing annotations (archive_collections.oral_history.iiif).
 Labels are in Simplified Chinese and English; values are the catalogue's own text.
 """
@@ -33,10 +34,13 @@ def build_manifest(request, item) -> dict:
     # Each file contributes what its own steps have finished, even if a later step (say OCR)
     # failed: a readable scan stays viewable while its text is retried.
     for item_file in item.files.order_by("sequence", "pk"):
-        pages = tiled_pages(item_file) if item_file.is_image else []
+        pages = tiled_pages(item_file) if (item_file.is_image or item_file.is_pdf) else []
         for page in pages:
             service = service_url(request, item_file.pk, page["number"])
-            canvases.append(_image_canvas(base, item_file, page, service))
+            canvas = _image_canvas(base, item_file, page, service)
+            if item_file.is_pdf and item_file.master_url:
+                canvas["rendering"] = [_rendering(request, item_file)]
+            canvases.append(canvas)
         if item_file.is_audio or item_file.is_video:
             canvas = _av_canvas(request, base, item_file)
             if canvas:

@@ -10,11 +10,14 @@ Regions and sizes are always spelled out in pixels (libvips' "iiif3" layout); th
 maps "full", "max" and the other request forms onto them. A tile at scale factor s covering
 region w×h is ceil(w/s)×ceil(h/s), the formula of the Image API and of OpenSeadragon.
 Tiles are written to a temporary folder first and published only when every page succeeded.
+Pages are those of an image (media_pipeline/imaging.py) or of a PDF, rendered by pdf.py at its
+RENDER_DPI so the tiles are the raster that PDF text and OCR line boxes are measured in.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -38,6 +41,10 @@ TILE_QUALITY = 85
 SIZES_MAX_LONGEST = 1024
 IMAGE_CONTEXT = "http://iiif.io/api/image/3/context.json"
 UPLOAD_THREADS = 8
+# PDF pages tiled per file unless settings.MEDIA_IIIF_MAX_PDF_PAGES says otherwise.
+DEFAULT_MAX_PDF_PAGES = 2000
+
+logger = logging.getLogger(__name__)
 
 
 def tree_prefix(sha256: str) -> str:
@@ -70,6 +77,8 @@ def level_size(width: int, height: int, factor: int) -> tuple[int, int]:
 
 def make_iiif_tiles(item_file) -> dict:
     """The `technical` keys this step contributes: {"iiif": {"tile_size", "pages": [...]}}."""
+    if item_file.is_pdf:
+        return make_pdf_tiles(item_file)
     if not item_file.is_image:
         return {}
     loader = imaging.loader_for(item_file.mime_type)
@@ -85,8 +94,98 @@ def make_iiif_tiles(item_file) -> dict:
 
 def tile_page(path: Path, loader: str, page: imaging.Page, out: Path) -> dict:
     """Write one page's tiles, sizes and info.json into the local folder `out`."""
+
+    def reduced(largest: int):
+        options = imaging.jpeg_shrink_for(loader, page, largest)
+        return imaging.open_page(path, loader, page, **options)
+
+    return _tile(page.number, out, lambda: imaging.open_page(path, loader, page), reduced)
+
+
+def max_pdf_pages() -> int:
+    return max(int(getattr(settings, "MEDIA_IIIF_MAX_PDF_PAGES", DEFAULT_MAX_PDF_PAGES)), 0)
+
+
+def make_pdf_tiles(item_file) -> dict:
+    """Each PDF page rendered upright at pdf.RENDER_DPI (the raster text-layer and OCR boxes
+    refer to) and tiled like an image page; one page in memory at a time.
+
+    Pages beyond MEDIA_IIIF_MAX_PDF_PAGES are not tiled and are named in the record's "note"; an
+    encrypted PDF gets no tiles and is left to the `pdf_text` step to report.
+    """
+    from .. import pdf
+    from ..storage import local_path, master_storage
+
+    record = {"tile_size": TILE_SIZE, "pages": [], "source": "pdf", "dpi": pdf.RENDER_DPI}
+    encrypted = ((item_file.technical or {}).get("pdf") or {}).get("encrypted")
+    cap = max_pdf_pages()
+    with local_path(master_storage(), item_file.master.name) as path:
+        # Only a user password locks the pages (an owner password merely restricts editing).
+        if encrypted and pdf.needs_password(path):
+            record["note"] = _("The PDF is encrypted with a password; its pages are not tiled.")
+            return {"iiif": record}
+        with (
+            pdf.open_pdf(path) as document,  # StepError when it is damaged or has no pages
+            tempfile.TemporaryDirectory(prefix="iiif-", dir=settings.FILE_UPLOAD_TEMP_DIR) as work,
+        ):
+            count = document.page_count
+            for index in range(min(count, cap)):
+                out = Path(work) / str(index + 1)
+                record["pages"].append(_tile_pdf_page(document, index, out))
+            publish_tree(derivative_storage(), Path(work), tree_prefix(item_file.sha256))
+    record["page_count"] = count
+    if count > cap:
+        record["pages_not_tiled"] = [cap + 1, count]
+        record["note"] = _(
+            "Only the first %(cap)s of the PDF's %(count)s pages were tiled "
+            "(MEDIA_IIIF_MAX_PDF_PAGES); pages %(first)s–%(count)s are in the PDF download only."
+        ) % {"cap": cap, "count": count, "first": cap + 1}
+        logger.warning("ItemFile %s: %s", item_file.pk, record["note"])
+    return {"iiif": record}
+
+
+def _tile_pdf_page(document, index: int, out: Path) -> dict:
+    from .. import pdf
+
     try:
-        image = imaging.open_page(path, loader, page)
+        page = document.load_page(index)
+        pixmap = pdf.render_pixmap(page, colour=True)
+        width, height = pdf.page_pixel_size(page)
+    except (RuntimeError, ValueError) as exc:
+        raise StepError(
+            _("Page %(page)s of the PDF cannot be rendered: %(detail)s")
+            % {"page": index + 1, "detail": str(exc) or exc.__class__.__name__}
+        ) from exc
+    # libvips reads the pixmap's buffer in place (no copy); `pixmap` stays referenced until this
+    # function returns, after the page is written, and the operation cache is emptied so no
+    # cached operation keeps this page's pixels alive while the next pages are tiled.
+    image = pyvips.Image.new_from_memory(
+        pixmap.samples_mv, pixmap.width, pixmap.height, pixmap.n, "uchar"
+    ).copy(interpretation="srgb")
+    # MuPDF rounds the pixmap outward by at most a pixel: crop to the size the page's text
+    # boxes are expressed in (scale only if it ever came out smaller).
+    if image.width >= width and image.height >= height:
+        image = image.crop(0, 0, width, height)
+    else:
+        image = imaging.force_size(image, width, height)
+    try:
+        return _tile(index + 1, out, lambda: image, lambda _longest: image)
+    finally:
+        _drop_vips_cache()
+
+
+def _drop_vips_cache() -> None:
+    """Empty libvips' operation cache: cached operations hold their input images, here the
+    previous page's pixels. Lowering the limit trims the cache at once."""
+    pyvips.cache_set_max(0)
+    pyvips.cache_set_max(imaging.VIPS_CACHE_MAX_OPERATIONS)
+
+
+def _tile(number: int, out: Path, open_full, open_reduced) -> dict:
+    """Tiles, sizes and info.json of one page: `open_full()` gives the page at full size,
+    `open_reduced(longest)` the same page, possibly pre-shrunk, to make the sizes from."""
+    try:
+        image = open_full()
         width, height = image.width, image.height
         # libvips writes the pyramid in one sequential pass over the decoded rows.
         image.dzsave(
@@ -96,7 +195,7 @@ def tile_page(path: Path, loader: str, page: imaging.Page, out: Path) -> dict:
             overlap=0,
             suffix=f".jpg[Q={TILE_QUALITY},strip]",
         )
-        sizes = _write_sizes(path, loader, page, out, width, height)
+        sizes = _write_sizes(open_reduced, out, width, height)
     except pyvips.Error as exc:
         raise StepError(imaging.decode_error(exc)) from exc
     for leftover in ("info.json", "vips-properties.xml"):
@@ -106,7 +205,7 @@ def tile_page(path: Path, loader: str, page: imaging.Page, out: Path) -> dict:
     info = info_json(width, height, factors, sizes)
     (out / "info.json").write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
     return {
-        "number": page.number,
+        "number": number,
         "width": width,
         "height": height,
         "scale_factors": factors,
@@ -114,15 +213,12 @@ def tile_page(path: Path, loader: str, page: imaging.Page, out: Path) -> dict:
     }
 
 
-def _write_sizes(path, loader, page, out: Path, width: int, height: int):
+def _write_sizes(open_reduced, out: Path, width: int, height: int):
     """Full-image renditions at each pyramid level up to SIZES_MAX_LONGEST, from one decode."""
     wanted = [level_size(width, height, f) for f in scale_factors(width, height)]
     wanted = [size for size in wanted if max(size) <= SIZES_MAX_LONGEST] or [wanted[-1]]
     largest = max(max(size) for size in wanted)
-    source = imaging.fit(
-        imaging.open_page(path, loader, page, **imaging.jpeg_shrink_for(loader, page, largest)),
-        largest,
-    ).copy_memory()
+    source = imaging.fit(open_reduced(largest), largest).copy_memory()
     for size in wanted:
         target = out / image_file_name("", (0, 0, width, height), size).lstrip("/")
         if target.exists():

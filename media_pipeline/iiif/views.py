@@ -1,7 +1,8 @@
 """IIIF endpoints, each behind the access policy: an invisible item answers 404, like a missing one.
 
 Image identifiers are the ItemFile's id for its first page and "<id>-<page>" for the further
-pages of a multi-page TIFF (see media_pipeline/imaging.py for what counts as a page).
+pages of a multi-page TIFF or a PDF (see media_pipeline/imaging.py for what counts as a page of
+an image, media_pipeline/iiif/tiles.py for how PDF pages are rendered).
 """
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
-"""`{% iiif_viewer files %}`: the deep-zoom viewer for an Item's image pages.
+"""`{% iiif_viewer files %}`: the deep-zoom viewer for an Item's image and PDF pages.
 
 Query parameters of the item page it understands (search results link with them):
 
-- ``page=N`` — open the N-th image page of the Item (1-based, in the order of the IIIF manifest's
-  image canvases); with ``file=<ItemFile id>``, N counts the pages of that file only.
-- ``hl=x,y,w,h`` — outline a rectangle, in pixels of the page image (the upright master, as OCR
-  line boxes are stored); repeat the parameter or separate rectangles with ";".
+- ``page=N`` — open the N-th page of the Item (1-based, in the order of the IIIF manifest's
+  image canvases: image pages and PDF pages, file by file); with ``file=<ItemFile id>``, N
+  counts the pages of that file only.
+- ``hl=x,y,w,h`` — outline a rectangle, in pixels of the page image (the upright master, or a
+  PDF page rendered at 200 dpi: the pixels OCR and text-layer line boxes are stored in); repeat
+  the parameter or separate rectangles with ";".
 - ``hlr=x,y,w,h`` — the same with fractions of the page's width and height (0–1), which is how
   search results link: they need not know the page's size.
 
@@ -61,10 +63,10 @@ def iiif_viewer(context, files):
 
 
 def image_pages(files) -> list[dict]:
-    """Every tiled page of the Item's image files, in manifest order."""
+    """Every tiled page of the Item's image and PDF files, in manifest order."""
     pages = []
     for item_file in files:
-        if not item_file.is_image:
+        if not (item_file.is_image or item_file.is_pdf):
             continue
         tiled = tiled_pages(item_file)
         for page in tiled:

@@ -125,8 +125,13 @@ def test_open_deep_zoom_detail(page, exhibition, live_url):
     page.goto(live_url(exhibition["chapters"][1].url))
     link = page.locator("a.deep-zoom__open")
     assert page.locator(".deep-zoom img").get_attribute("alt") == "信的开头"
-    href = link.get_attribute("href")
-    assert href.startswith("/iiif/3/") or "/derivatives/web.jpg" in href
+    assert "/derivatives/web.jpg" in page.locator(".deep-zoom img").get_attribute("src")
+    assert "hlr=" in link.get_attribute("href")
+    link.click()
+    # The item page opens on that page with the region to outline (the viewer drawing `hlr`
+    # rectangles on tiled pages is tested in test_viewer.py).
+    page.wait_for_load_state()
+    assert "hlr=" in page.url and page.locator("h1").inner_text()
 
 
 def test_worksheet_print_preview(page, exhibition, live_url, screenshot):

@@ -71,7 +71,7 @@ def test_viewer_loads_tiles_and_passes_axe(page, live_url, item, axe, screenshot
 
 def test_viewer_is_keyboard_operable(page, live_url, item):
     _open(page, live_url, item)
-    zoom_in = page.get_by_role("button", name="Zoom in")
+    zoom_in = page.get_by_role("button", name="放大")  # the Chinese UI: "Zoom in"
     zoom_in.focus()
     before = _zoom(page)
     page.keyboard.press("Enter")
@@ -93,8 +93,10 @@ def test_viewer_is_keyboard_operable(page, live_url, item):
     assert _problems(page) == []
 
 
-def test_page_and_highlight_parameters(page, live_url, item):
-    _open(page, live_url, item, "?page=3&hl=20,100,120,40")
+# hl in pixels of the page, hlr as fractions of its 200×450 size (what search results link with).
+@pytest.mark.parametrize("highlight", ["hl=20,100,120,40", "hlr=0.1,0.2222,0.6,0.0889"])
+def test_page_and_highlight_parameters(page, live_url, item, highlight):
+    _open(page, live_url, item, f"?page=3&{highlight}")
     size = page.evaluate("""() => {
       const item = document.querySelector('[data-viewer]').viewer.world.getItemAt(0);
       const s = item.getContentSize(); return [s.x, s.y];

@@ -153,23 +153,17 @@ def deep_zoom_chapter(item, missing):
     )
 
 
-def test_deep_zoom_asks_the_iiif_service_for_the_region(client):
-    item = ItemFactory(title="计算手稿")
-    scan = scan_file(item)
-    html = get(client, deep_zoom_chapter(item, ItemFactory()))
-    assert f"/iiif/3/{scan.pk}/pct:10,20,50,40/!1200,1200/0/default.jpg" in html
-    assert 'class="deep-zoom__missing"' in html
-
-
-@pytest.mark.urls("tests.exhibits.urls_without_iiif")
-def test_deep_zoom_crops_the_web_derivative_without_an_image_service(client):
+def test_deep_zoom_crops_the_web_copy_and_opens_the_viewer_on_the_region(client):
     item = ItemFactory(title="计算手稿")
     scan = scan_file(item, width=2000, height=1000)
     chapter = deep_zoom_chapter(item, ItemFactory(title="没有扫描件的手稿"))
     html = get(client, chapter)
     assert f"/files/{scan.pk}/derivatives/web.jpg" in html and 'alt="页边演算"' in html
     assert "aspect-ratio: 100000 / 40000" in html and "left: -20.0000%" in html
-    assert 'class="deep-zoom__missing"' in html
+    # The region, as fractions of the page, outlined in the item's deep-zoom viewer.
+    zoom = f"{item.get_absolute_url()}?file={scan.pk}&amp;page=1&amp;hlr=0.1%2C0.2%2C0.5%2C0.4"
+    assert f'href="{zoom}"' in html
+    assert 'class="deep-zoom__missing"' in html  # the item without a scan
 
 
 def test_timeline_sorts_on_parsed_dates_and_hides_invisible_items(client):

@@ -262,9 +262,10 @@ def test_manifest_has_one_canvas_per_page_and_resolvable_services(client, scan, 
     assert manifest["label"] == {"zh-Hans": ["钱学森手稿"]}
     assert manifest["rights"] == scan.item.rights_statement
     assert manifest["homepage"][0]["id"] == "http://testserver/archive/items/QXS-001-0001/"
-    assert [c["width"] for c in manifest["items"]] == [1001, 300, 100]
+    # The PDF's two A4 pages are canvases too, rendered at 200 dpi (tests/.../test_iiif_pdf.py).
+    assert [c["width"] for c in manifest["items"]] == [1001, 300, 100, 1653, 1653]
     assert manifest["items"][0]["label"] == {"none": ["第1页"]}
-    assert manifest["rendering"][0]["format"] == "application/pdf"
+    assert manifest["items"][3]["rendering"][0]["format"] == "application/pdf"
     for canvas in manifest["items"]:
         body = canvas["items"][0]["items"][0]["body"]
         assert canvas["items"][0]["items"][0]["target"] == canvas["id"]

@@ -97,7 +97,7 @@ def test_search_results_highlight_with_page_fractions(client, item):
 
 def test_items_without_tiled_images_have_no_viewer(client, ingest):
     item = ItemFactory(item_type="photograph", access_level="public")
-    ingest(item, samples.pdf_bytes(), "a.pdf")
+    ingest(item, samples.wav_bytes(), "a.wav")
     html = client.get(item.get_absolute_url()).content.decode()
     assert "data-viewer" not in html
     assert "openseadragon" not in html

@@ -13,6 +13,7 @@ from archive_collections.models import Discipline, ScientistName
 from media_pipeline.models import ItemFile, PageText
 from search.engines import get_engine_by_name, reset_engines
 from search.indexing import iter_document_chunks
+from tests.conftest import choose_english
 from tests.factories import (
     FondsFactory,
     IndexSegmentFactory,
@@ -49,7 +50,8 @@ _add_engine_params()
 
 
 @pytest.fixture(autouse=True)
-def english_messages():
+def english_messages(request):
+    choose_english(request)
     with translation.override("en"):
         yield
 
