@@ -221,8 +221,8 @@ def _page_text_model():
 
 
 def _page_documents(item: Item, base: dict) -> list[SearchDocument]:
-    """One document per page of text. Page numbers count across the item's files in order, so
-    page 3 of the item is what the viewer opens with ?page=3."""
+    """One document per page of text. Page numbers count across the item's files in order (what
+    a reader sees as "p. 3"); links open the viewer by file and page within it."""
     if not hasattr(item, "files"):
         return []
     PageText = _page_text_model()
@@ -242,7 +242,12 @@ def _page_documents(item: Item, base: dict) -> list[SearchDocument]:
                 if page.text.strip():
                     documents.append(
                         _page_document(
-                            item_file.pk, offset + page.page_number, page.text, _lines(page), base
+                            item_file.pk,
+                            offset + page.page_number,
+                            page.text,
+                            _lines(page),
+                            base,
+                            file_page=page.page_number,
                         )
                     )
             offset += max(p.page_number for p in pages)
@@ -294,9 +299,11 @@ def _plain_text(item_file) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def _page_document(file_pk, number: int, text: str, lines: list[dict], base: dict):
+def _page_document(file_pk, number: int, text: str, lines: list[dict], base: dict, file_page=1):
+    """`number` counts across the item's files (what results show); the id keeps the file and
+    the page within it, which is what the viewer opens exactly (?file=F&page=P)."""
     return SearchDocument(
-        id=f"page:{file_pk}:{number}",
+        id=f"page:{file_pk}:{file_page}",
         kind="page",
         body=text[:MAX_BODY_CHARS],
         page_number=number,

@@ -586,13 +586,22 @@ def make_hit(data: dict, pieces: list[str], score: float) -> Hit:
     if kind == "page" and page_number:
         hit.line_boxes = matched_line_boxes(data.get("lines") or [], pieces)
         # The page viewer outlines the matched lines (fractions of the page: `hlr`).
-        query = [("page", page_number)] + [
+        query = _page_location(hit.doc_id, page_number) + [
             ("hlr", ",".join(f"{v:.4f}" for v in box)) for box in hit.line_boxes[:10]
         ]
         hit.url = f"{url}?{urlencode(query)}"
     elif kind in ("segment", "index") and start_ms is not None:
         hit.url = f"{url}?{urlencode({'t': int(start_ms) // 1000})}"
     return hit
+
+
+def _page_location(doc_id: str, page_number: int) -> list[tuple[str, object]]:
+    """?file=F&page=P from a page document's id ("page:F:P"): the viewer counts pages within
+    that file exactly, whatever other files (recordings, text files) the item holds."""
+    parts = doc_id.split(":")
+    if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+        return [("file", int(parts[1])), ("page", int(parts[2]))]
+    return [("page", page_number)]
 
 
 def _has_piece(text: str, pieces: list[str]) -> bool:

@@ -213,8 +213,10 @@ def test_ocr_page_hit_links_to_item_page(engine, indexed, public):
     results = run(engine, public, "基本概念")
     group = next(g for g in results.groups if g.key == item_key(indexed.manuscript))
     hit = next(h for h in group.hits if h.kind == "page")
-    assert hit.page_number == 3  # second file, first page
-    assert hit.url.startswith(indexed.manuscript.get_absolute_url() + "?page=3")
+    assert hit.page_number == 3  # shown as the item's page 3: second file, first page
+    second = indexed.manuscript.files.get(sequence=2)
+    # The link names the file and its page, which the viewer opens exactly.
+    assert hit.url.startswith(f"{indexed.manuscript.get_absolute_url()}?file={second.pk}&page=1&")
     assert "<mark>基本概念</mark>" in hit.snippet
     assert hit.line_boxes == [[0.1, 0.1, 0.8, 0.025]]
 

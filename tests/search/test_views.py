@@ -27,7 +27,9 @@ def test_page_shows_grouped_hits_with_page_and_time_links(client, db_archive):
     html = response.content.decode()
     manuscript = db_archive.manuscript.get_absolute_url()
     # The matched OCR line, box [100, 200, 800, 50] on a 1000×2000 page, as page fractions.
-    assert f'href="{manuscript}?page=3&amp;hlr=0.1000%2C0.1000%2C0.8000%2C0.0250"' in html
+    second = db_archive.manuscript.files.get(sequence=2).pk
+    link = f"{manuscript}?file={second}&amp;page=1&amp;hlr=0.1000%2C0.1000%2C0.8000%2C0.0250"
+    assert f'href="{link}"' in html
     assert f'href="{db_archive.interview.item.get_absolute_url()}?t=754"' in html
     assert "00:12:34" in html
     assert "<mark>" in html
