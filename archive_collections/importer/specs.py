@@ -101,11 +101,13 @@ class KindSpec:
     def normalise_child(self, name: str, rows: list) -> tuple:
         return tuple(rows)
 
+    # Kinds with `children` (scientists, items, interviews) read and write them; a kind that
+    # declares children without these would silently drop them, so it fails loudly instead.
     def child_rows(self, name: str, pks: list[int]):
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} declares child rows {name!r} but cannot read them")
 
     def replace_children(self, name: str, parents: list[tuple[object, tuple]], pks) -> None:
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} declares child rows {name!r} but cannot write them")
 
     def prepare(self, obj, fields: dict, created: bool) -> None:
         """Derived values a model's save() would set; bulk writes skip save()."""
