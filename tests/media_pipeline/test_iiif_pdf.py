@@ -94,10 +94,11 @@ def test_manifest_has_a_canvas_per_pdf_page_in_file_order(client, ingest, public
     manifest = _validated(json.loads(response.content))
     canvases = manifest["items"]
     assert [(c["width"], c["height"]) for c in canvases] == [(400, 300), *EXPECTED]
+    # Labels in the site's language: Chinese first.
     assert [c["label"]["none"][0] for c in canvases[1:]] == [
-        "论文集, page 1",
-        "论文集, page 2",
-        "论文集, page 3",
+        "论文集，第 1 页",
+        "论文集，第 2 页",
+        "论文集，第 3 页",
     ]
     for canvas in canvases[1:]:
         (rendering,) = canvas["rendering"]
