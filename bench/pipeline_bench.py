@@ -1,13 +1,17 @@
 """Benchmark the media pipeline on generated A4 300-dpi page scans with Chinese text.
 
     .venv/bin/python bench/pipeline_bench.py [--section ocr|tiles] [--pages 12] [--scans 20]
+                                             [--workers N]
 
 Sections (each measures its own baseline in the same run and prints `ratio vs baseline`):
 
 - ocr: the archive's OCR (media_pipeline.ocr, RapidOCR with PP-OCRv6 small on onnxruntime) vs
   tesseract chi_sim (Debian; `scripts/system-deps.sh ocr-bench`) on the same degraded pages —
   blur, noise, skew, low contrast, JPEG artefacts — for pages/min, character error rate and peak
-  memory. Vertical pages are measured too and reported separately.
+  memory. Vertical pages are measured too and reported separately. Both engines run as the
+  pipeline is deployed: N worker processes (default: one per core) with one thread each, sharing
+  the pages; pages/min is every page of the run over the busiest worker's time (engine start-up
+  excluded, as a long-running worker pays it once).
 
 - tiles: derivatives (web JPEG + WebP, thumbnail) and IIIF level-0 tiles + sizes of JPEG scans
   with the pipeline's pyvips code vs a Pillow baseline (resize per level, crop 256 px tiles), for
@@ -130,6 +134,36 @@ def _in_child(function: str, page_list: list[dict]) -> dict:
         return json.loads(answer.read_text())
 
 
+def _in_children(function: str, page_list: list[dict], workers: int, env: dict | None) -> dict:
+    """Run `function` in `workers` interpreters at once, each taking every workers-th page.
+
+    The answers are merged back into page order; `busy_seconds` is the busiest worker's page
+    time, which is the wall time the whole list takes once the workers are running.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        shares = [page_list[index::workers] for index in range(workers)]
+        running = []
+        for index, share in enumerate(shares):
+            request = Path(scratch) / f"in-{index}.json"
+            answer = Path(scratch) / f"out-{index}.json"
+            request.write_text(json.dumps(share, ensure_ascii=False))
+            command = [sys.executable, __file__, "--child", function, str(request), str(answer)]
+            running.append((subprocess.Popen(command, env={**os.environ, **(env or {})}), answer))
+        for process, _ in running:
+            if process.wait() != 0:
+                raise SystemExit(f"{function} worker failed with exit status {process.returncode}")
+        answers = [json.loads(answer.read_text()) for _, answer in running]
+    merged = dict(answers[0])
+    merged["pages"] = [None] * len(page_list)
+    for index, answer in enumerate(answers):
+        merged["pages"][index::workers] = answer["pages"]
+    merged["workers"] = workers
+    merged["busy_seconds"] = max(sum(page["seconds"] for page in a["pages"]) for a in answers)
+    merged["load_seconds"] = max(answer["load_seconds"] for answer in answers)
+    merged["peak_rss_mb"] = max(answer["peak_rss_mb"] for answer in answers)
+    return merged
+
+
 def summarise(engine: dict, page_list: list[dict]) -> dict:
     from tests.media_pipeline import pages
 
@@ -148,15 +182,20 @@ def summarise(engine: dict, page_list: list[dict]) -> dict:
     by_kind = {}
     for row in horizontal:
         by_kind.setdefault(row["kind"], []).append(row["cer"])
-    seconds = sum(row["seconds"] for row in horizontal)
+    seconds = sum(row["seconds"] for row in rows)
     return {
         "engine": engine["engine"],
+        "workers": engine["workers"],
         "load_seconds": round(engine["load_seconds"], 2),
-        "pages": len(horizontal),
-        "seconds_per_page": round(seconds / len(horizontal), 2),
-        "pages_per_minute": round(60 * len(horizontal) / seconds, 2),
+        "pages": len(rows),
+        "seconds_per_page": round(seconds / len(rows), 2),
+        "pages_per_minute": round(60 * len(rows) / engine["busy_seconds"], 2),
         "cer": round(_mean(row["cer"] for row in horizontal), 4),
         "cer_by_degradation": {kind: round(_mean(values), 4) for kind, values in by_kind.items()},
+        "seconds_by_kind": {
+            kind: round(_mean(row["seconds"] for row in rows if row["kind"] == kind), 2)
+            for kind in dict.fromkeys(row["kind"] for row in rows)
+        },
         "vertical_cer": round(_mean(row["cer"] for row in vertical), 4) if vertical else None,
         "peak_rss_mb": engine["peak_rss_mb"],
     }
@@ -175,9 +214,16 @@ def ocr_section(args) -> dict:
         print(
             f"ocr: {args.pages} degraded A4 pages at 300 dpi + {args.vertical} vertical", flush=True
         )
-        ours = summarise(_in_child("run_ours", page_list), page_list)
+        workers = args.workers
+        print(f"  {workers} worker process(es), one thread each", flush=True)
+        ours = summarise(
+            _in_children("run_ours", page_list, workers, {"OCR_THREADS": "1"}), page_list
+        )
         print(f"  ours done: {ours['pages_per_minute']} pages/min, CER {ours['cer']}", flush=True)
-        baseline = summarise(_in_child("run_tesseract", page_list), page_list)
+        baseline = summarise(
+            _in_children("run_tesseract", page_list, workers, {"OMP_THREAD_LIMIT": "1"}),
+            page_list,
+        )
     cer_ratio = ours["cer"] / baseline["cer"] if baseline["cer"] else None
     speed_ratio = ours["pages_per_minute"] / baseline["pages_per_minute"]
     result = {
@@ -204,6 +250,7 @@ def ocr_section(args) -> dict:
 
 def _print_ocr(result: dict) -> None:
     print(f"{'engine':44} {'pages/min':>9} {'s/page':>7} {'CER':>7} {'vertical':>8} {'RSS MB':>7}")
+    print(f"{'':44} {'(all)':>9} {'(1 wkr)':>7}")
     for row in (result["ours"], result["baseline"]):
         vertical = "-" if row["vertical_cer"] is None else f"{row['vertical_cer']:.3f}"
         print(
@@ -211,9 +258,15 @@ def _print_ocr(result: dict) -> None:
             f"{row['seconds_per_page']:7.2f} {row['cer']:7.3f} {vertical:>8} "
             f"{row['peak_rss_mb']:7.0f}"
         )
-    print("CER by degradation (ours / tesseract):")
-    for kind, value in result["ours"]["cer_by_degradation"].items():
-        print(f"  {kind:13} {value:.3f} / {result['baseline']['cer_by_degradation'][kind]:.3f}")
+    print("CER and seconds per page by degradation (ours / tesseract):")
+    ours, baseline = result["ours"], result["baseline"]
+    for kind, seconds in ours["seconds_by_kind"].items():
+        cer = (
+            f"{ours['cer_by_degradation'][kind]:.3f} / {baseline['cer_by_degradation'][kind]:.3f}"
+            if kind in ours["cer_by_degradation"]
+            else "(vertical, above)"
+        )
+        print(f"  {kind:13} {cer:17}   {seconds:5.2f} s / {baseline['seconds_by_kind'][kind]:5.2f} s")
     ratios = result["ratio_vs_baseline"]
     print(
         f"ratio vs baseline: speed ×{ratios['speed']}, CER ×{ratios['cer']} "
@@ -462,6 +515,12 @@ def main() -> None:
     parser.add_argument("--vertical", type=int, default=2, help="vertical A4 pages for OCR")
     parser.add_argument(
         "--scans", type=int, default=20, help="A4 300-dpi JPEG scans for derivatives+tiles"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="OCR worker processes, one thread each (default: one per core)",
     )
     args = parser.parse_args()
     chosen = SECTIONS if args.section == "all" else {args.section: SECTIONS[args.section]}

@@ -258,7 +258,8 @@ ORAL_HISTORY_MAX_FILE_BYTES = int(
 # OCR and PDF text (media_pipeline/ocr, media_pipeline/pdf.py). Files whose ItemFile.ocr is left
 # empty are OCR'd automatically when their item's type is one of MEDIA_OCR_ITEM_TYPES (PDF pages
 # without a text layer always are); set to an empty string to switch automatic OCR off.
-# OCR_THREADS caps onnxruntime's threads per worker process (0: one per core).
+# OCR_THREADS caps onnxruntime's threads per worker process (0: one per core). Run one worker
+# per core with OCR_THREADS=1 for throughput, as scripts/demo.sh does.
 MEDIA_OCR_ITEM_TYPES = env_list(
     "MEDIA_OCR_ITEM_TYPES", "manuscript,letter,certificate,document,publication"
 )
