@@ -266,7 +266,8 @@ def _print_ocr(result: dict) -> None:
             if kind in ours["cer_by_degradation"]
             else "(vertical, above)"
         )
-        print(f"  {kind:13} {cer:17}   {seconds:5.2f} s / {baseline['seconds_by_kind'][kind]:5.2f} s")
+        theirs = baseline["seconds_by_kind"][kind]
+        print(f"  {kind:13} {cer:17}   {seconds:5.2f} s / {theirs:5.2f} s")
     ratios = result["ratio_vs_baseline"]
     print(
         f"ratio vs baseline: speed ×{ratios['speed']}, CER ×{ratios['cer']} "
