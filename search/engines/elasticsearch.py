@@ -16,6 +16,12 @@ hits fetched for the whole page in one terms/top_hits request; totals and facet 
 distinct groups (cardinality aggregations: practically exact below their precision thresholds —
 40,000 for the total, 3,000 per facet value — and within about a per cent above).
 Any transport or server failure raises ``EngineUnavailable``.
+
+Writes during a full rebuild: the generation being loaded carries a second alias,
+``<alias>-building``. Incremental writes (a record saved, a file finished) go to the live alias
+AND to every index behind that one, so nothing saved during a rebuild is lost at the swap. The
+rebuild itself only *creates* documents: where an incremental write got there first, its newer
+version wins over the rebuild's earlier snapshot.
 """
 
 from __future__ import annotations
@@ -78,6 +84,7 @@ class ElasticsearchEngine:
         self.alias = (alias or getattr(settings, "ELASTICSEARCH_INDEX", "") or "archive").lower()
         self.timeout = float(timeout or getattr(settings, "ELASTICSEARCH_TIMEOUT", 5))
         self.bulk_timeout = float(getattr(settings, "ELASTICSEARCH_BULK_TIMEOUT", 120))
+        self.building_alias = f"{self.alias}-building"
         self._client: Elasticsearch | None = None
         # Set once the alias is known to exist; writes then go straight to it, and
         # require_alias makes a vanished alias an error instead of a stray auto-created index.
@@ -203,13 +210,44 @@ class ElasticsearchEngine:
         for doc in documents:
             yield {"_op_type": "index", "_index": index, "_id": doc.id, "_source": to_source(doc)}
 
-    def index_documents(self, documents: Iterable[SearchDocument]) -> int:
-        self.ensure_index()
-        return self._bulk(self._index_actions(self.alias, documents), "indexing", refresh=True)
+    def building_indices(self) -> list[str]:
+        """Indices a full rebuild is loading right now (normally none)."""
+        try:
+            found = self.client.indices.get_alias(name=self.building_alias)
+        except ApiError as error:
+            if error.meta.status == 404:
+                return []
+            raise EngineUnavailable(
+                f"Elasticsearch at {self.url} refused reading alias {self.building_alias}: {error}"
+            ) from error
+        except TransportError as error:
+            raise EngineUnavailable(
+                f"Elasticsearch at {self.url} is unreachable: {error}"
+            ) from error
+        return sorted(found.body)
 
-    def _ids_of_groups(self, groups: Sequence[str]) -> list[str]:
+    def _write_targets(self) -> list[tuple[str, bool]]:
+        """Where an incremental write goes: the live alias, then any generation being built
+        (by concrete name: a rebuild may swap the alias away meanwhile)."""
+        self.ensure_index()
+        return [(self.alias, True), *((name, False) for name in self.building_indices())]
+
+    def index_documents(self, documents: Iterable[SearchDocument]) -> int:
+        documents = list(documents)
+        written = 0
+        for index, is_alias in self._write_targets():
+            written = self._bulk(
+                self._index_actions(index, documents), "indexing", refresh=True, to_alias=is_alias
+            )
+        return written
+
+    def _ids_of_groups(self, groups: Sequence[str], index: str | None = None) -> list[str]:
         """Ids of every document of `groups`, paged with search_after (a group can hold
         thousands of transcript segments)."""
+        if index is not None and index != self.alias:
+            # A generation being built is not refreshed until it goes live: make what the
+            # rebuild wrote so far listable.
+            self._call(f"refreshing {index}", self.client.indices.refresh, index=index)
         found: list[str] = []
         after = None
         while True:
@@ -222,7 +260,7 @@ class ElasticsearchEngine:
             if after is not None:
                 body["search_after"] = after
             response = self._call(
-                "listing group documents", self.client.search, index=self.alias, **body
+                "listing group documents", self.client.search, index=index or self.alias, **body
             )
             hits = response["hits"]["hits"]
             found.extend(hit["_id"] for hit in hits)
@@ -230,27 +268,32 @@ class ElasticsearchEngine:
                 return found
             after = hits[-1]["sort"]
 
-    def _delete_action(self, doc_id: str) -> dict:
-        return {"_op_type": "delete", "_index": self.alias, "_id": doc_id}
+    @staticmethod
+    def _delete_action(index: str, doc_id: str) -> dict:
+        return {"_op_type": "delete", "_index": index, "_id": doc_id}
 
     def replace_group(self, group: str, documents: Sequence[SearchDocument]) -> None:
-        self.ensure_index()
         keep = {doc.id for doc in documents}
-        stale = [_id for _id in self._ids_of_groups([group]) if _id not in keep]
-        actions = [self._delete_action(_id) for _id in stale]
-        self._bulk(
-            [*actions, *self._index_actions(self.alias, documents)], f"replacing {group}", True
-        )
+        for index, is_alias in self._write_targets():
+            stale = [_id for _id in self._ids_of_groups([group], index) if _id not in keep]
+            actions = [self._delete_action(index, _id) for _id in stale]
+            self._bulk(
+                [*actions, *self._index_actions(index, documents)],
+                f"replacing {group}",
+                True,
+                to_alias=is_alias,
+            )
 
     def delete_groups(self, groups: Iterable[str]) -> None:
         groups = list(dict.fromkeys(groups))
         if not groups or not self.live_indices():
             return
-        for start in range(0, len(groups), 500):
-            ids = self._ids_of_groups(groups[start : start + 500])
-            actions = [self._delete_action(_id) for _id in ids]
-            if actions:
-                self._bulk(actions, "deleting groups", refresh=True)
+        for index, is_alias in self._write_targets():
+            for start in range(0, len(groups), 500):
+                ids = self._ids_of_groups(groups[start : start + 500], index)
+                actions = [self._delete_action(index, _id) for _id in ids]
+                if actions:
+                    self._bulk(actions, "deleting groups", refresh=True, to_alias=is_alias)
 
     def clear(self) -> None:
         """Remove every document: an empty new generation replaces the live one atomically
@@ -580,26 +623,55 @@ class ElasticsearchRebuild:
         self.index = new_index_name(engine.alias)
         self.count = 0
         self.summary = ""
+        for orphan in engine.building_indices():
+            # Left by a rebuild that died before commit or abort; it would otherwise keep
+            # receiving every incremental write.
+            logger.warning("deleting %s, left behind by an unfinished rebuild", orphan)
+            engine._call(
+                f"deleting unfinished index {orphan}",
+                engine._bulk_client().indices.delete,
+                index=orphan,
+                ignore_unavailable=True,
+            )
         engine.create_index(self.index, building=True)
+        # From here on, incremental writes reach this generation too (see the module docstring).
+        engine._call(
+            "marking the new index as building",
+            engine._bulk_client().indices.update_aliases,
+            actions=[{"add": {"index": self.index, "alias": engine.building_alias}}],
+        )
+
+    def _create_actions(self, documents: Sequence[SearchDocument]):
+        for action in self.engine._index_actions(self.index, documents):
+            yield {**action, "_op_type": "create"}
 
     def add(self, documents: Sequence[SearchDocument]) -> int:
         # Two sender threads: Elasticsearch indexes one chunk while Python analyses the next
         # (the analysis, not the node, is the slower half of a rebuild).
         written = 0
-        for ok, _info in self.engine._call(
+        for ok, info in self.engine._call(
             "rebuilding",
             lambda: list(
                 helpers.parallel_bulk(
                     self.engine._bulk_client(),
-                    self.engine._index_actions(self.index, documents),
+                    self._create_actions(documents),
                     thread_count=2,
                     chunk_size=BULK_CHUNK,
                     queue_size=2,
-                    raise_on_error=True,
+                    raise_on_error=False,
                 )
             ),
         ):
-            written += 1 if ok else 0
+            if ok:
+                written += 1
+                continue
+            outcome = info.get("create", {})
+            if outcome.get("status") == 409:
+                continue  # an incremental write during the rebuild holds a newer version
+            raise EngineUnavailable(
+                f"Elasticsearch at {self.engine.url} rejected a document during rebuilding "
+                f"{self.index}: {outcome.get('_id')}: {outcome.get('error')}"
+            )
         self.count += written
         return written
 
@@ -625,6 +697,7 @@ class ElasticsearchRebuild:
         old = [name for name in engine.live_indices() if name != self.index]
         actions = [{"remove": {"index": name, "alias": engine.alias}} for name in old]
         actions.append({"add": {"index": self.index, "alias": engine.alias}})
+        actions.append({"remove": {"index": self.index, "alias": engine.building_alias}})
         # One request: readers see either the old generation or the new one, never neither.
         engine._call("swapping the alias", client.indices.update_aliases, actions=actions)
         for name in old:

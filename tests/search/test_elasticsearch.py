@@ -105,6 +105,47 @@ def test_aborted_rebuild_leaves_live_index_untouched(es_engine):
     assert titles(es_engine, "手稿") == ["钱学森手稿"]
 
 
+def test_writes_during_a_rebuild_survive_the_swap(es_engine):
+    es_engine.index_documents(
+        [item(1, "钱学森手稿 旧题"), item(2, "将被删除的信"), item(3, "原样")]
+    )
+    rebuild = es_engine.start_rebuild()
+    # The rebuild has read item 2 from the archive and written it...
+    rebuild.add([item(2, "将被删除的信")])
+    # ...then curators work while it runs: item 1 corrected, item 2 deleted, item 4 new,
+    # item 3's interview gets segments.
+    es_engine.index_documents([item(1, "钱学森手稿 新题")])
+    es_engine.delete_groups(["item:2"])
+    es_engine.index_documents([item(4, "新入藏的照片")])
+    es_engine.replace_group("item:3", [item(3, "原样"), segment(3, 1, "学术成长")])
+    # The rebuild's own snapshot of item 1 was taken before the correction and arrives later:
+    # it must not overwrite the newer version.
+    rebuild.add([item(1, "钱学森手稿 旧题"), item(3, "原样")])
+    assert titles(es_engine, "新题") == ["钱学森手稿 新题"]  # live index kept current too
+    rebuild.commit()
+
+    assert es_engine.building_indices() == []
+    assert titles(es_engine, "新题") == ["钱学森手稿 新题"]
+    assert titles(es_engine, "旧题") == []
+    assert titles(es_engine, "删除") == []
+    assert titles(es_engine, "照片") == ["新入藏的照片"]
+    results = es_engine.search(SearchQuery(text="学术成长"), ANYONE)
+    assert [(g.key, g.hit_count) for g in results.groups] == [("item:3", 1)]
+    assert rebuild.count == 1  # item 2; items 1 and 3 were already written by the curators
+
+
+def test_a_rebuild_left_unfinished_stops_receiving_writes_at_the_next_one(es_engine):
+    es_engine.index_documents([item(1, "钱学森手稿")])
+    crashed = es_engine.start_rebuild()  # its process died: neither commit nor abort
+    assert es_engine.building_indices() == [crashed.index]
+    rebuild = es_engine.start_rebuild()
+    assert es_engine.building_indices() == [rebuild.index]
+    assert not es_engine.client.indices.exists(index=crashed.index)
+    rebuild.add([item(1, "钱学森手稿")])
+    rebuild.commit()
+    assert titles(es_engine, "手稿") == ["钱学森手稿"]
+
+
 def test_replace_and_delete_large_groups_page_through_all_documents(es_engine):
     # More documents than one listing page (1000): an interview with many segments.
     segments = [segment(1, n, "学术成长") for n in range(1200)]
