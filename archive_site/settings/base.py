@@ -204,14 +204,17 @@ WAGTAIL_SITE_NAME = "老科学家学术成长资料采集工程 · 档案与展�
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Search — engine selection (search/engines/__init__.py): Elasticsearch when ELASTICSEARCH_URL is
 # set (the database index is still written, and answers with a notice when ES is unreachable),
-# else the database engine. Wagtail's own admin search follows the same switch.
+# else the database engine. Wagtail's own admin search follows the same switch: its backend
+# (search/wagtail_backend.py) is Wagtail's Elasticsearch 8 one, falling back to core-only analysis
+# on a node without the analysis-common module; its indices are `<ELASTICSEARCH_INDEX>-wagtail-`
+# + `wagtailcore_page`, `wagtailimages_image`… (filled by `manage.py update_index`).
 SEARCH_ENGINE = "elasticsearch" if ELASTICSEARCH_URL else "database"
 if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
-            "BACKEND": "wagtail.search.backends.elasticsearch8",
+            "BACKEND": "search.wagtail_backend",
             "URLS": [ELASTICSEARCH_URL],
-            "INDEX": f"{ELASTICSEARCH_INDEX}-wagtail",
+            "INDEX_PREFIX": f"{ELASTICSEARCH_INDEX}-wagtail-",
             "TIMEOUT": ELASTICSEARCH_TIMEOUT,
         }
     }
