@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.images.views.serve import ServeView
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -13,6 +14,13 @@ urlpatterns = [
     path("files/", include("media_pipeline.urls")),
     path("", include("search.urls")),
     path("iiif/3/", include("media_pipeline.iiif.urls")),
+    # Exhibits: Wagtail's signed image URLs, for link previews (og:image). Crawlers get a stable
+    # URL the site itself serves, whatever the storage (local media or expiring S3 signatures).
+    re_path(
+        r"^images/([^/]*)/(\d*)/([^/]*)/[^/]*$",
+        ServeView.as_view(action="serve"),
+        name="wagtailimages_serve",
+    ),
 ]
 
 if settings.DEBUG:

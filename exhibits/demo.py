@@ -12,8 +12,10 @@ import json
 from collections.abc import Callable
 from datetime import date
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Page
+from django.utils.translation import gettext as _
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from archive_collections.models import Interview, Item, Scientist
 
@@ -29,6 +31,15 @@ from .models import (
 )
 
 EXHIBITION_SLUG = "chinese-scientists-under-the-party"
+CURATORS_GROUP = "策展人"
+# Wagtail's own group, created by its migrations; its "Moderators approval" workflow covers
+# every page and is the step between a curator's submission and publishing.
+MODERATORS_GROUP = "Moderators"
+CURATOR_PAGE_PERMISSIONS = ["add_page", "change_page"]  # never publish_page: moderators do
+CURATOR_IMAGE_PERMISSIONS = ["add_image", "change_image", "choose_image"]
+CREDIT_PERMISSIONS = ["add_credit", "change_credit", "view_credit"]
+# The archive-record choosers in exhibit blocks list Items, Interviews and Scientists.
+CHOOSER_PERMISSIONS = ["view_item", "view_interview", "view_scientist"]
 
 
 class Refs:
@@ -642,13 +653,67 @@ def resources(refs: Refs) -> list[dict]:
     ]
 
 
+def _permissions(app_label: str, codenames: list[str]) -> list[Permission]:
+    found = list(
+        Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+    )
+    missing = set(codenames) - {permission.codename for permission in found}
+    if missing:
+        raise RuntimeError(
+            _("Permission(s) %(names)s of %(app)s are missing; run `manage.py migrate` first.")
+            % {"names": ", ".join(sorted(missing)), "app": app_label}
+        )
+    return found
+
+
+@transaction.atomic
+def ensure_curator_group(home: Page, log: Callable[[str], None] = print) -> Group:
+    """The 策展人 (curators) group: edit the site's pages and submit them for moderation, manage
+    exhibition images and credits, choose archive records; publishing is left to Wagtail's
+    Moderators group, which approves through the default workflow. Missing permissions are
+    added; permissions someone granted in the admin are kept."""
+    curators, created = Group.objects.get_or_create(name=CURATORS_GROUP)
+    curators.permissions.add(
+        *_permissions("wagtailadmin", ["access_admin"]),
+        *_permissions("exhibits", CREDIT_PERMISSIONS),
+        *_permissions("collections", CHOOSER_PERMISSIONS),
+    )
+    for permission in _permissions("wagtailcore", CURATOR_PAGE_PERMISSIONS):
+        GroupPagePermission.objects.get_or_create(group=curators, page=home, permission=permission)
+    root_collection = Collection.get_first_root_node()
+    for permission in _permissions("wagtailimages", CURATOR_IMAGE_PERMISSIONS):
+        GroupCollectionPermission.objects.get_or_create(
+            group=curators, collection=root_collection, permission=permission
+        )
+    moderators = Group.objects.filter(name=MODERATORS_GROUP).first()
+    if moderators is not None:
+        moderators.permissions.add(
+            *_permissions("exhibits", CREDIT_PERMISSIONS),
+            *_permissions("collections", CHOOSER_PERMISSIONS),
+        )
+    if created:
+        log(_("  group %(group)s: created") % {"group": CURATORS_GROUP})
+    else:
+        log(
+            _("  group %(group)s: already present, permissions checked") % {"group": CURATORS_GROUP}
+        )
+    if moderators is None:
+        log(
+            _("  no %(group)s group, so nobody can approve curators' submissions yet")
+            % {"group": MODERATORS_GROUP}
+        )
+    return curators
+
+
 @transaction.atomic
 def load_theme_exhibition(log: Callable[[str], None] = print) -> ExhibitionPage | None:
-    """Create the theme exhibition under the home page; existing pages are left as they are."""
+    """Create the theme exhibition under the home page, and the curators' group that edits it;
+    existing pages are left as they are."""
     home = HomePage.objects.first()
     if home is None:
         log("  no home page exists; the theme exhibition was not created")
         return None
+    ensure_curator_group(home, log)
     refs = Refs()
     index = _child(
         home,
@@ -677,12 +742,19 @@ def load_theme_exhibition(log: Callable[[str], None] = print) -> ExhibitionPage 
                 "历史叙述依据公开史实，由策展人撰写。</p>"
             ),
             opening_date=date(2026, 10, 1),
+            # In the page, not added afterwards: credits live in the page's revisions, so a link
+            # created beside them would vanish the next time a curator publishes the page.
+            credit_links=[
+                ExhibitionCredit(
+                    credit=Credit.objects.get_or_create(
+                        name="演示策展小组", organisation="演示采集小组"
+                    )[0],
+                    role="策展",
+                )
+            ],
         ),
         log,
     )
-    if not exhibition.credit_links.exists():
-        curator, _ = Credit.objects.get_or_create(name="演示策展小组", organisation="演示采集小组")
-        ExhibitionCredit.objects.create(page=exhibition, credit=curator, role="策展", sort_order=0)
     for spec in chapters(refs):
         slug = spec.pop("slug")
         _child(exhibition, ChapterPage, slug, lambda spec=spec: ChapterPage(**spec), log)

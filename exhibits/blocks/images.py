@@ -1,10 +1,24 @@
 """Images uploaded to Wagtail, always with alternative text."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
-__all__ = ["AccessibleImageBlock"]
+__all__ = ["ALT_TEXT_REQUIRED", "AccessibleImageBlock", "alt_text_errors"]
+
+ALT_TEXT_REQUIRED = _("Describe the image: alternative text is required.")
+
+
+def alt_text_errors(value, subject: str, alt: str = "alt") -> dict:
+    """The block error for a value that shows something (its `subject` is set) without alt text.
+
+    Wagtail defers "required" checks when a draft is saved, so a draft could otherwise keep an
+    image nobody has described; this check runs on drafts as well, like the page-level check on
+    hero and listing images (BasePage.clean)."""
+    if value.get(subject) and not (value.get(alt) or "").strip():
+        return {alt: ValidationError(ALT_TEXT_REQUIRED)}
+    return {}
 
 
 class AccessibleImageBlock(blocks.StructBlock):
@@ -23,3 +37,10 @@ class AccessibleImageBlock(blocks.StructBlock):
         icon = "image"
         label = _("Image")
         template = "exhibits/blocks/image.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        errors = alt_text_errors(value, "image")
+        if errors:
+            raise blocks.StructBlockValidationError(block_errors=errors)
+        return value

@@ -1,12 +1,47 @@
 """The abstract page every exhibit page type builds on."""
 
+import re
+from html import unescape
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
+from exhibits.blocks.images import ALT_TEXT_REQUIRED
 from exhibits.records import CONTEXT_KEY, ArchiveRecords
+
+# Enough plain text for a <meta name="description"> or a link preview: the templates truncate to
+# 160 and 200 characters; reading a whole body to throw most of it away would be wasted work.
+DESCRIPTION_SOURCE_CHARS = 400
+
+
+# Block boundaries become spaces, so "<h2>Heading</h2><p>Text" does not read "HeadingText".
+_BLOCK_BOUNDARY = re.compile(r"<(?:br|/(?:p|h[1-6]|li|div|blockquote))\b[^>]*>", re.IGNORECASE)
+
+
+def plain_text(html: str) -> str:
+    """Rich text (or plain text) as one line of plain text, entities decoded."""
+    text = strip_tags(_BLOCK_BOUNDARY.sub(" ", html or ""))
+    return " ".join(unescape(text).split())
+
+
+def first_text(stream) -> str:
+    """The plain text of a StreamField's first rich-text blocks, up to DESCRIPTION_SOURCE_CHARS:
+    a description for pages whose words are all in their body."""
+    parts, length = [], 0
+    for child in stream or ():
+        if child.block_type != "text":
+            continue
+        text = plain_text(child.value.source if hasattr(child.value, "source") else child.value)
+        if text:
+            parts.append(text)
+            length += len(text)
+        if length >= DESCRIPTION_SOURCE_CHARS:
+            break
+    return " ".join(parts)
 
 
 class BasePage(Page):
@@ -15,7 +50,8 @@ class BasePage(Page):
     - Sharing and search metadata: Wagtail's SEO title and search description, plus a listing
       image (with required alt text) and a one-line summary used for cards, <meta
       name="description"> and the Open Graph tags rendered into base.html's `meta` block by
-      exhibits/includes/meta.html.
+      exhibits/includes/meta.html. Without a search description or summary the description
+      falls back to the page's own introduction (`description_fallback()`).
     - Required alt text: every (image field, alt field) pair in `image_alt_fields` is checked in
       `clean()`, so a page with an image but no description of it cannot be saved or published.
     - Live archive records: `get_context()` collects every Item, Interview and Scientist that
@@ -69,7 +105,7 @@ class BasePage(Page):
         errors = {}
         for image_field, alt_field in self.image_alt_fields:
             if getattr(self, f"{image_field}_id", None) and not getattr(self, alt_field).strip():
-                errors[alt_field] = _("Describe the image: alternative text is required.")
+                errors[alt_field] = ALT_TEXT_REQUIRED
         if errors:
             raise ValidationError(errors)
 
@@ -80,7 +116,18 @@ class BasePage(Page):
 
     @property
     def meta_description(self) -> str:
-        return self.search_description or self.listing_summary
+        """For <meta name="description"> and og:description: what the curator wrote for search
+        engines, else the listing summary, else the page's own opening words, so a page whose
+        promote tab was left empty still gets a useful preview instead of none."""
+        return (
+            plain_text(self.search_description)
+            or plain_text(self.listing_summary)
+            or self.description_fallback()
+        )
+
+    def description_fallback(self) -> str:
+        """The page's introductory text, as plain text; each page type says where that is."""
+        return ""
 
     @property
     def share_image(self):

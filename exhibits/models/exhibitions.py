@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -11,7 +12,7 @@ from wagtail.models import Orderable
 
 from exhibits.blocks import RICH_TEXT_FEATURES, ExhibitStreamBlock
 
-from .base import BasePage
+from .base import BasePage, first_text, plain_text
 
 
 class ExhibitionIndexPage(BasePage):
@@ -23,6 +24,9 @@ class ExhibitionIndexPage(BasePage):
 
     class Meta:
         verbose_name = _("exhibition index")
+
+    def description_fallback(self) -> str:
+        return plain_text(self.introduction)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -95,6 +99,10 @@ class ExhibitionPage(BasePage):
                 {"closing_date": _("An exhibition cannot close before it opens.")}
             )
 
+    def description_fallback(self) -> str:
+        statement = plain_text(self.curators_statement)
+        return statement or first_text(self.body) or plain_text(self.subtitle)
+
     @property
     def share_image(self):
         return self.listing_image or self.hero_image
@@ -162,6 +170,28 @@ class ChapterPage(BasePage):
     class Meta:
         verbose_name = _("chapter")
 
+    def description_fallback(self) -> str:
+        return plain_text(self.introduction) or first_text(self.body)
+
+    @cached_property
+    def parent_exhibition(self):
+        parent = self.get_parent()
+        return parent.specific if parent is not None else None
+
+    # A chapter has no hero image of its own: shared without a listing image it shows the
+    # exhibition's image rather than a bare link.
+    @property
+    def share_image(self):
+        if self.listing_image_id or not isinstance(self.parent_exhibition, ExhibitionPage):
+            return self.listing_image
+        return self.parent_exhibition.share_image
+
+    @property
+    def share_image_alt(self) -> str:
+        if self.listing_image_id or not isinstance(self.parent_exhibition, ExhibitionPage):
+            return self.listing_image_alt
+        return self.parent_exhibition.share_image_alt
+
     def clean(self):
         super().clean()
         if self.start_year and self.end_year and self.end_year < self.start_year:
@@ -169,7 +199,7 @@ class ChapterPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        exhibition = self.get_parent().specific_deferred
+        exhibition = self.parent_exhibition
         chapters = list(
             ChapterPage.objects.sibling_of(self)
             .live()

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 
-from .base import BasePage
+from .base import BasePage, plain_text
 
 HOME_EXHIBITIONS = 6
 HOME_RESOURCES = 4
@@ -36,11 +36,8 @@ class HomePage(BasePage):
     class Meta:
         verbose_name = _("home page")
 
-    @property
-    def meta_description(self) -> str:
-        from django.utils.html import strip_tags
-
-        return self.search_description or self.listing_summary or strip_tags(self.introduction)
+    def description_fallback(self) -> str:
+        return plain_text(self.introduction)
 
     def get_context(self, request, *args, **kwargs):
         from archive_collections.models import Scientist

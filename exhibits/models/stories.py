@@ -9,7 +9,7 @@ from wagtail.fields import StreamField
 
 from exhibits.blocks import ActivityBlock, ExhibitStreamBlock, LinkedItemsBlock, WorksheetBlock
 
-from .base import BasePage
+from .base import BasePage, first_text, plain_text
 
 
 class ScientistStoryPage(BasePage):
@@ -40,6 +40,9 @@ class ScientistStoryPage(BasePage):
 
     class Meta:
         verbose_name = _("scientist story")
+
+    def description_fallback(self) -> str:
+        return plain_text(self.standfirst) or first_text(self.body)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -112,6 +115,9 @@ class TeacherResourcePage(BasePage):
     class Meta:
         verbose_name = _("teacher resource")
 
+    def description_fallback(self) -> str:
+        return plain_text(self.overview)
+
 
 class StandardPage(BasePage):
     body = StreamField(ExhibitStreamBlock(), blank=True, verbose_name=_("body"))
@@ -123,3 +129,6 @@ class StandardPage(BasePage):
 
     class Meta:
         verbose_name = _("standard page")
+
+    def description_fallback(self) -> str:
+        return first_text(self.body)
