@@ -233,6 +233,11 @@ MEDIA_MAX_IMAGE_PIXELS = int(os.environ.get("MEDIA_MAX_IMAGE_PIXELS", "200000000
 # Media pipeline — IIIF (media_pipeline/iiif/tiles.py): PDF pages beyond this many are not tiled
 # for the deep-zoom viewer (they stay readable in the PDF download); the step's record says so.
 MEDIA_IIIF_MAX_PDF_PAGES = int(os.environ.get("MEDIA_IIIF_MAX_PDF_PAGES", "2000"))
+# Media pipeline — IIIF regions (media_pipeline/iiif/render.py): the largest image the service
+# renders on request (info.json maxWidth, which is also the height limit, and maxArea in pixels);
+# larger sizes answer 400. At least 1024 and 1024² (the static sizes must fit).
+MEDIA_IIIF_MAX_WIDTH = int(os.environ.get("MEDIA_IIIF_MAX_WIDTH", "4000"))
+MEDIA_IIIF_MAX_AREA = int(os.environ.get("MEDIA_IIIF_MAX_AREA", "12000000"))
 # Media pipeline — audio/video (media_pipeline/av.py): web.mp4 fits within these sides.
 MEDIA_WEB_VIDEO_SHORT_SIDE = int(os.environ.get("MEDIA_WEB_VIDEO_SHORT_SIDE", "720"))
 MEDIA_WEB_VIDEO_LONG_SIDE = int(os.environ.get("MEDIA_WEB_VIDEO_LONG_SIDE", "1280"))

@@ -11,9 +11,11 @@ from wagtail import blocks
 
 from archive_collections.models import format_timecode
 from exhibits.records import ClipSpan, image_file, playable_file, record_key
+from media_pipeline.iiif.views import region_image
 
 from .base import ArchiveStructBlock
 from .choosers import InterviewChooserBlock, ItemChooserBlock
+from .images import alt_text_errors
 
 __all__ = ["DeepZoomDetailBlock", "OralHistoryClipBlock", "parse_timecode"]
 
@@ -35,6 +37,10 @@ def parse_timecode(text: str) -> int:
     return round(((int(hours or 0) * 60 + int(minutes)) * 60 + float(seconds)) * 1000)
 
 
+# The detail fills the text column (--measure, 42em in site.css) or the narrower screen.
+DETAIL_SIZES = "(min-width: 42em) 42em, 100vw"
+
+
 def _percent(value) -> str:
     return f"{float(value):g}"
 
@@ -42,8 +48,10 @@ def _percent(value) -> str:
 class DeepZoomDetailBlock(ArchiveStructBlock):
     """A region of one page of a scanned item, given in percent of the page's width and height.
 
-    Served as an IIIF region (pct:x,y,w,h) when the image service is installed; otherwise the
-    page's web derivative is cropped in the browser, so the detail shows either way."""
+    Shown as an image of that region cut from the master by the IIIF image service
+    (media_pipeline/iiif/render.py), at a couple of widths for the browser to choose from, so a
+    small region of a 300-dpi scan stays sharp. While the file is still being processed (no
+    image service yet) the page's web derivative is cropped in the browser instead."""
 
     item = ItemChooserBlock(label=_("item"))
     page = blocks.IntegerBlock(label=_("page (image number)"), min_value=1, default=1)
@@ -65,10 +73,13 @@ class DeepZoomDetailBlock(ArchiveStructBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        errors = {}
-        if value["x"] + value["width"] > 100:
+        errors = alt_text_errors(value, "item")
+        # A draft may leave numbers empty (Wagtail defers "required" on drafts): check only the
+        # edges that are given.
+        x, y, width, height = (value.get(name) for name in ("x", "y", "width", "height"))
+        if x is not None and width is not None and x + width > 100:
             errors["width"] = ValidationError(_("The region runs past the right edge of the page."))
-        if value["y"] + value["height"] > 100:
+        if y is not None and height is not None and y + height > 100:
             errors["height"] = ValidationError(_("The region runs past the bottom of the page."))
         if errors:
             raise blocks.StructBlockValidationError(block_errors=errors)
@@ -77,17 +88,22 @@ class DeepZoomDetailBlock(ArchiveStructBlock):
     def resolve(self, value, records):
         item = records.item(value.get("item"))
         scan = image_file(item, value.get("page") or 1)
-        context = {"item": item, "scan": scan, "full_url": None, "crop": None}
+        context = {"item": item, "scan": scan, "full_url": None, "detail": None, "crop": None}
         if scan is None:
             return context
         x, y, w, h = (value.get(k) or 0 for k in ("x", "y", "width", "height"))
         w, h = max(w, 1), max(h, 1)
-        # The IIIF service is level 0 (tiles and listed sizes only), so the detail is the web
-        # copy cropped in CSS; "zoom" opens the item's deep-zoom viewer on that page with the
-        # region outlined (hlr = fractions of the page).
+        # "zoom" opens the item's deep-zoom viewer on that page with the region outlined
+        # (hlr = fractions of the page).
         region = ",".join(_percent(v / 100) for v in (x, y, w, h))
         query = urlencode({"file": scan.pk, "page": 1, "hlr": region})
         context["full_url"] = f"{item.get_absolute_url()}?{query}"
+        # `item` came through the viewer's access policy (records.item), and the image URLs
+        # are checked again by the IIIF views when the browser fetches them.
+        context["detail"] = region_image(scan, (x, y, w, h))
+        if context["detail"]:
+            context["detail"]["sizes"] = DETAIL_SIZES
+            return context
         web = scan.derivatives.get("web.jpg") or {}
         if scan.web_url and web.get("width") and web.get("height"):
             context["crop"] = {
@@ -124,11 +140,13 @@ class OralHistoryClipBlock(ArchiveStructBlock):
         errors = {}
         times = {}
         for name in ("start", "end"):
+            if not (value.get(name) or "").strip():
+                continue  # only possible in a draft: Wagtail defers "required" until publishing
             try:
                 times[name] = parse_timecode(value.get(name))
             except ValueError as exc:
                 errors[name] = ValidationError(str(exc))
-        if not errors and times["end"] <= times["start"]:
+        if not errors and len(times) == 2 and times["end"] <= times["start"]:
             errors["end"] = ValidationError(_("The clip must end after it starts."))
         if errors:
             raise blocks.StructBlockValidationError(block_errors=errors)

@@ -10,6 +10,8 @@ Regions and sizes are always spelled out in pixels (libvips' "iiif3" layout); th
 maps "full", "max" and the other request forms onto them. A tile at scale factor s covering
 region w×h is ceil(w/s)×ceil(h/s), the formula of the Image API and of OpenSeadragon.
 Tiles are written to a temporary folder first and published only when every page succeeded.
+Requests the tiles do not cover are rendered on demand by render.py and cached under
+iiif-cache/<sha256>/, which this step empties whenever it rebuilds a file's tiles.
 Pages are those of an image (media_pipeline/imaging.py) or of a PDF, rendered by pdf.py at its
 RENDER_DPI so the tiles are the raster that PDF text and OCR line boxes are measured in.
 """
@@ -75,12 +77,22 @@ def level_size(width: int, height: int, factor: int) -> tuple[int, int]:
     return imaging.ceil_div(width, factor), imaging.ceil_div(height, factor)
 
 
+def cache_prefix(sha256: str) -> str:
+    """Where render.py caches the images the static tiles do not cover."""
+    return f"iiif-cache/{sha256}"
+
+
 def make_iiif_tiles(item_file) -> dict:
     """The `technical` keys this step contributes: {"iiif": {"tile_size", "pages": [...]}}."""
-    if item_file.is_pdf:
-        return make_pdf_tiles(item_file)
-    if not item_file.is_image:
+    if not (item_file.is_pdf or item_file.is_image):
         return {}
+    record = make_pdf_tiles(item_file) if item_file.is_pdf else _make_image_tiles(item_file)
+    # Renderings cached from the previous tiles' source are dropped with them.
+    remove_tree(derivative_storage(), cache_prefix(item_file.sha256))
+    return record
+
+
+def _make_image_tiles(item_file) -> dict:
     loader = imaging.loader_for(item_file.mime_type)
     pages = imaging.page_list(item_file)
     with (
@@ -297,6 +309,14 @@ def _swap_local(local_root: Path, target: Path) -> None:
         os.replace(target, retired)
     os.replace(staged, target)  # readers see the old tree or the new one, never a mix
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def remove_tree(storage: Storage, prefix: str) -> None:
+    """Remove the stored tree `prefix`, on local storage with its folders."""
+    if isinstance(storage, FileSystemStorage):
+        shutil.rmtree(storage.path(prefix), ignore_errors=True)
+        return
+    delete_tree(storage, prefix)
 
 
 def delete_tree(storage: Storage, prefix: str) -> None:

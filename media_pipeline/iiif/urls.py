@@ -2,8 +2,9 @@
 
 - ``iiif:manifest`` — ``manifest/<item identifier>.json``: Presentation 3 manifest of an Item
 - ``iiif:image`` — ``<image id>``: the image service base URI (303 to its info.json)
-- ``iiif:info`` — ``<image id>/info.json``: Image API 3 level-0 description
-- ``iiif:image-request`` — ``<image id>/<region>/<size>/<rotation>/<quality>.<format>``
+- ``iiif:info`` — ``<image id>/info.json``: Image API 3 description (level 0 + extraFeatures)
+- ``iiif:image-request`` — ``<image id>/<region>/<size>/<rotation>/<quality>.<format>``: a static
+  tile or size when one matches, otherwise rendered from the master and cached
 
 Image ids: see media_pipeline/iiif/views.py. All answer 404 when the visitor may not see the item.
 """
@@ -22,7 +23,8 @@ urlpatterns = [
     re_path(rf"^{_IMAGE_ID}/info\.json$", views.info, name="info"),
     re_path(
         rf"^{_IMAGE_ID}/(?P<region>[^/]+)/(?P<size>[^/]+)/(?P<rotation>[^/]+)/"
-        r"(?P<quality>[a-z]+)\.(?P<fmt>[a-z0-9]+)$",
+        # Any quality and format reach the view, which answers 400 naming the unsupported one.
+        r"(?P<quality>[^/.]+)\.(?P<fmt>[^/.]+)$",
         views.image,
         name="image-request",
     ),

@@ -1,5 +1,8 @@
 """IIIF endpoints, each behind the access policy: an invisible item answers 404, like a missing one.
 
+Image requests are answered from the static tiles when one matches (the fast path), otherwise
+rendered from the master and cached (render.py); see image_api.py for what is supported.
+
 Image identifiers are the ItemFile's id for its first page and "<id>-<page>" for the further
 pages of a multi-page TIFF or a PDF (see media_pipeline/imaging.py for what counts as a page of
 an image, media_pipeline/iiif/tiles.py for how PDF pages are rendered).
@@ -8,8 +11,16 @@ an image, media_pipeline/iiif/tiles.py for how PDF pages are rendered).
 from __future__ import annotations
 
 import json
+import logging
 
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+import pyvips
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+)
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -20,7 +31,8 @@ from archive_collections.models import Item
 from ..models import ItemFile
 from ..serving import StoredFile, serve_stored
 from ..storage import derivative_storage
-from . import image_api, tiles
+from ..technical import StepError
+from . import image_api, render, tiles
 from .manifest import build_manifest
 
 IMAGE_PROFILE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
@@ -28,6 +40,31 @@ PRESENTATION_PROFILE = (
     'application/ld+json;profile="http://iiif.io/api/presentation/3/context.json"'
 )
 CACHE_SECONDS = 3600
+# info.json "extraFeatures": what this service does beyond its "level0" profile (Image API 3
+# §5.7). Level 1 is not claimed: it requires CORS on every response, and restricted items are
+# deliberately same-origin only. Upscaling (`^` sizes that enlarge) is not offered.
+EXTRA_FEATURES = (
+    "baseUriRedirect",
+    "canonicalLinkHeader",
+    "jsonldMediaType",
+    "regionByPct",
+    "regionByPx",
+    "regionSquare",
+    "sizeByConfinedWh",
+    "sizeByH",
+    "sizeByPct",
+    "sizeByW",
+    "sizeByWh",
+)
+
+# Widths of a region offered to browsers by region_image (an exhibit's detail image).
+DETAIL_WIDTHS = (640, 1280)
+
+logger = logging.getLogger(__name__)
+
+
+class HttpResponseNotImplemented(HttpResponse):
+    status_code = 501
 
 
 def image_identifier(file_id: int, page_number: int = 1) -> str:
@@ -38,6 +75,44 @@ def service_url(request, file_id: int, page_number: int = 1) -> str:
     """The absolute image service id (its info.json is this plus /info.json)."""
     path = reverse("iiif:image", kwargs={"identifier": image_identifier(file_id, page_number)})
     return request.build_absolute_uri(path)
+
+
+def region_image(item_file: ItemFile, percent: tuple, widths=DETAIL_WIDTHS, page_number=1):
+    """`<img>` attributes for a region of a page, given in percent of the page (x, y, w, h):
+    canonical Image API URLs of the region at a few widths (never wider than the region or the
+    service's limits), or None while the page has no image service yet. The caller has already
+    checked that the viewer may see the item."""
+    page = next((p for p in tiled_pages(item_file) if p["number"] == page_number), None)
+    if page is None:
+        return None
+    width, height = page["width"], page["height"]
+    limit = image_api.limits()
+    try:
+        box = image_api.parse_region(
+            "{},{},{},{}".format(*image_api.percent_box(*percent, width, height)), width, height
+        )
+    except image_api.BadRequest:
+        return None  # a region rounding to nothing on this page
+    largest = image_api.max_size(box[2], box[3], limit)
+    sizes = set()
+    for wanted_width in widths:
+        try:
+            sizes.add(image_api.parse_size(f"{min(wanted_width, largest[0])},", *box[2:], limit)[0])
+        except image_api.BadRequest:
+            continue  # a sliver that would be under a pixel high at this width
+    sizes = sorted(sizes) or [largest]
+    base = reverse("iiif:image", kwargs={"identifier": image_identifier(item_file.pk, page_number)})
+    urls = [
+        f"{base}/"
+        + image_api.canonical_path(image_api.ImageRequest(box, size), width, height, limit)
+        for size in sizes
+    ]
+    return {
+        "src": urls[0],
+        "srcset": ", ".join(f"{url} {size[0]}w" for url, size in zip(urls, sizes, strict=True)),
+        "width": sizes[-1][0],
+        "height": sizes[-1][1],
+    }
 
 
 @require_safe
@@ -56,28 +131,54 @@ def info(request, identifier: str):
     except (FileNotFoundError, OSError) as exc:
         raise Http404 from exc
     data["id"] = service_url(request, item_file.pk, page["number"])
+    # The stored document describes the static tiles; what the dynamic renderer adds is set
+    # here, so a change of the limits needs no re-tiling.
+    limit = image_api.limits()
+    data["maxWidth"] = limit.max_width
+    data["maxArea"] = limit.max_area
+    data["extraFeatures"] = list(EXTRA_FEATURES)
     response = _json(request, data, IMAGE_PROFILE)
-    response["ETag"] = f'"{item_file.sha256[:32]}-{page["number"]}-v{_version()}"'
+    response["ETag"] = (
+        f'"{item_file.sha256[:32]}-{page["number"]}-v{_version()}-'
+        f'{limit.max_width}-{limit.max_area}-f{len(EXTRA_FEATURES)}"'
+    )
     return _finish(response, item_file)
 
 
 @require_safe
 def image(request, identifier: str, region: str, size: str, rotation: str, quality: str, fmt: str):
     item_file, page = _visible_page(request, identifier)
+    limit = image_api.limits()
     try:
         wanted = image_api.resolve(
-            region, size, rotation, quality, fmt, page["width"], page["height"]
+            region, size, rotation, quality, fmt, page["width"], page["height"], limit
         )
     except image_api.BadRequest as exc:
-        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
-    except image_api.NotAvailable as exc:
-        raise Http404(str(exc)) from exc
-    wanted = image_api.snap_to_level(wanted, page["scale_factors"])
+        return _cors(_text(HttpResponseBadRequest, str(exc)), item_file)
+    except image_api.UpscalingNotSupported as exc:
+        return _cors(_text(HttpResponseNotImplemented, str(exc)), item_file)
+    # The static tiles and sizes are the fast path; anything else is rendered (at exactly the
+    # size asked for, not snapped to a pyramid level) once and cached.
+    snapped = image_api.snap_to_level(wanted, page["scale_factors"])
     prefix = tiles.page_prefix(item_file.sha256, page["number"])
-    name = tiles.image_file_name(prefix, wanted.region, wanted.size)
+    name = tiles.image_file_name(prefix, snapped.region, snapped.size)
     storage = derivative_storage()
-    if not storage.exists(name):
-        raise Http404("This level-0 service has no image at that region and size.")
+    if storage.exists(name):
+        wanted = snapped
+    else:
+        name = render.cache_name(item_file.sha256, _version(), page["number"], wanted)
+        if not storage.exists(name):
+            try:
+                data = render.render_jpeg(item_file, page, wanted)
+            except (StepError, OSError, pyvips.Error):
+                # The reason (a damaged or missing master) is for the log, not the public.
+                logger.exception("IIIF rendering of %s as %s failed", identifier, name)
+                return _text(
+                    HttpResponseServerError,
+                    "This image could not be rendered from its master file; the archive's "
+                    "staff can see why in the server log.",
+                )
+            render.store(storage, name, data)
     x, y, w, h = wanted.region
     response = serve_stored(
         request,
@@ -91,6 +192,9 @@ def image(request, identifier: str, region: str, size: str, rotation: str, quali
             public=_is_public(item_file),
         ),
     )
+    canonical = image_api.canonical_path(wanted, page["width"], page["height"], limit)
+    service = service_url(request, item_file.pk, page["number"])
+    response["Link"] = f'<{service}/{canonical}>;rel="canonical"'
     return _cors(response, item_file)
 
 
@@ -147,6 +251,10 @@ def _json(request, data: dict, profile: str) -> HttpResponse:
         if (content_type == "application/json")
         else content_type,
     )
+
+
+def _text(response_class, message: str) -> HttpResponse:
+    return response_class(message, content_type="text/plain; charset=utf-8")
 
 
 def _is_public(item_file: ItemFile) -> bool:
