@@ -146,6 +146,47 @@ def test_a_rebuild_left_unfinished_stops_receiving_writes_at_the_next_one(es_eng
     assert titles(es_engine, "手稿") == ["钱学森手稿"]
 
 
+def test_new_generations_have_the_configured_shards_and_one_segment_each(
+    es_engine, elasticsearch_settings
+):
+    elasticsearch_settings.ELASTICSEARCH_SHARDS = 3
+    engine = ElasticsearchEngine()
+    rebuild = engine.start_rebuild()
+    for chunk in range(3):
+        rebuild.add([item(chunk * 20 + k, f"钱学森书信{chunk}-{k}") for k in range(20)])
+        # Each refresh writes what came so far as new segments, as a long bulk load does.
+        engine.client.indices.refresh(index=rebuild.index)
+    rebuild.commit()
+    (live,) = engine.live_indices()
+    shards = engine.client.indices.segments(index=live)["indices"][live]["shards"]
+    assert len(shards) == 3
+    assert all(copy["num_search_segments"] == 1 for (copy,) in shards.values())
+    assert engine.search(SearchQuery(text="钱学森"), ANYONE).total == 60
+
+
+def test_a_generation_built_by_an_earlier_version_gets_the_new_fields(es_engine, caplog):
+    """An index whose mapping predates group_id (what an upgraded site has until it rebuilds):
+    incremental writes still succeed under the strict mapping, and the log asks for a rebuild."""
+    from search.engines.es_index import INDEX_SETTINGS, MAPPING
+
+    old_mapping = {
+        **MAPPING,
+        "properties": {k: v for k, v in MAPPING["properties"].items() if k != "group_id"},
+    }
+    name = f"{es_engine.alias}-20200101000000000000"
+    es_engine.client.indices.create(index=name, settings=INDEX_SETTINGS, mappings=old_mapping)
+    es_engine.client.indices.update_aliases(
+        actions=[{"add": {"index": name, "alias": es_engine.alias}}]
+    )
+    with caplog.at_level("WARNING", logger="search.engines.elasticsearch"):
+        es_engine.index_documents([item(1, "钱学森手稿")])
+    mapping = es_engine.client.indices.get_mapping(index=name)[name]["mappings"]
+    assert mapping["properties"]["group_id"] == {"type": "long"}
+    assert any("rebuild_search_index" in r.getMessage() for r in caplog.records)
+    results = es_engine.search(SearchQuery(text="手稿"), ANYONE)
+    assert (results.total, [g.title for g in results.groups]) == (1, ["钱学森手稿"])
+
+
 def test_replace_and_delete_large_groups_page_through_all_documents(es_engine):
     # More documents than one listing page (1000): an interview with many segments.
     segments = [segment(1, n, "学术成长") for n in range(1200)]
