@@ -150,22 +150,24 @@ class ElasticsearchEngine:
             mappings={**MAPPING, "_meta": {"state": "building" if building else "live"}},
         )
 
-    def live_indices(self) -> list[str]:
-        """Concrete indices the alias points at (normally one; none before the first build)."""
-        client = self.client
+    def _indices_behind(self, alias: str) -> list[str]:
         try:
-            found = client.indices.get_alias(name=self.alias)
+            found = self.client.indices.get_alias(name=alias)
         except ApiError as error:
             if error.meta.status == 404:
                 return []
             raise EngineUnavailable(
-                f"Elasticsearch at {self.url} refused reading alias {self.alias}: {error}"
+                f"Elasticsearch at {self.url} refused reading alias {alias}: {error}"
             ) from error
         except TransportError as error:
             raise EngineUnavailable(
                 f"Elasticsearch at {self.url} is unreachable: {error}"
             ) from error
         return sorted(found.body)
+
+    def live_indices(self) -> list[str]:
+        """Concrete indices the alias points at (normally one; none before the first build)."""
+        return self._indices_behind(self.alias)
 
     def ensure_index(self) -> None:
         """Create a first, empty generation behind the alias when there is none (incremental
@@ -244,19 +246,7 @@ class ElasticsearchEngine:
 
     def building_indices(self) -> list[str]:
         """Indices a full rebuild is loading right now (normally none)."""
-        try:
-            found = self.client.indices.get_alias(name=self.building_alias)
-        except ApiError as error:
-            if error.meta.status == 404:
-                return []
-            raise EngineUnavailable(
-                f"Elasticsearch at {self.url} refused reading alias {self.building_alias}: {error}"
-            ) from error
-        except TransportError as error:
-            raise EngineUnavailable(
-                f"Elasticsearch at {self.url} is unreachable: {error}"
-            ) from error
-        return sorted(found.body)
+        return self._indices_behind(self.building_alias)
 
     def _write_targets(self) -> list[tuple[str, bool]]:
         """Where an incremental write goes: the live alias, then any generation being built
