@@ -70,6 +70,9 @@ CARDINALITY_PRECISION = 40000  # Elasticsearch's maximum: near-exact counts belo
 # Facet counts are a guide, and nine cardinality sketches per facet value at full precision cost
 # a fifth of the request: near-exact up to 3,000 groups per value, within ~1% above.
 FACET_CARDINALITY_PRECISION = 3000
+# An exact occurrence of a split query term, in any field, outranks its words found apart even
+# in the weightiest field (a page's text holding 拉栖第水 above a title holding 拉栖第 … 水).
+EXACT_TEXT_BOOST = 2.0 * max(FIELD_WEIGHTS.values())
 
 
 class ElasticsearchEngine:
@@ -388,20 +391,21 @@ class ElasticsearchEngine:
         return filters
 
     @staticmethod
-    def _term(term: Term):
-        fields = [term.field] if term.field else list(FIELDS)
-        musts = []
-        for phrase in term.phrases:
-            text = " ".join(phrase)
-            per_field = [
-                Q("match_phrase", **{f"t_{f}": {"query": text, "boost": FIELD_WEIGHTS[f]}})
-                for f in fields
-            ]
-            musts.append(
-                per_field[0]
-                if len(per_field) == 1
-                else Q("dis_max", queries=per_field, tie_breaker=0.1)
-            )
+    def _phrase(phrase: Sequence[str], field: str | None, boost: float | None = None):
+        """`phrase` (tokens) contiguous in `field`, or in any field (the best one scores);
+        weighted by field unless `boost` is given."""
+        text = " ".join(phrase)
+        per_field = [
+            Q("match_phrase", **{f"t_{f}": {"query": text, "boost": boost or FIELD_WEIGHTS[f]}})
+            for f in ([field] if field else FIELDS)
+        ]
+        if len(per_field) == 1:
+            return per_field[0]
+        return Q("dis_max", queries=per_field, tie_breaker=0.1)
+
+    @classmethod
+    def _term(cls, term: Term):
+        musts = [cls._phrase(phrase, term.field) for phrase in term.phrases]
         return musts[0] if len(musts) == 1 else Q("bool", must=musts)
 
     @classmethod
@@ -431,15 +435,18 @@ class ElasticsearchEngine:
             for word in analysis.ranking_tokens(term.text):
                 if word not in words and len(words) < 16:
                     words.append(word)
-        ranked = Q("bool", must=[self.compile_node(parsed.root)])
+        should = []
         if words:
             # Whole-word (jieba) matches rank above the same characters across word boundaries.
-            ranked = Q(
-                "bool",
-                must=[self.compile_node(parsed.root)],
-                should=[Q("match", w_all={"query": " ".join(words), "boost": 0.5})],
-            )
-        return ranked
+            should.append(Q("match", w_all={"query": " ".join(words), "boost": 0.5}))
+        for term in parsed.positive_terms():
+            if len(term.phrases) > 1:
+                # An unquoted run split into words matches them anywhere in a field; where the
+                # text occurs exactly as typed, that document ranks first.
+                exact = analysis.phrase_tokens(term.text)
+                if exact:
+                    should.append(self._phrase(exact, term.field, EXACT_TEXT_BOOST))
+        return Q("bool", must=[self.compile_node(parsed.root)], should=should)
 
     @staticmethod
     def _facet_filter(name: str, values: list[str]):

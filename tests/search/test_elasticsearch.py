@@ -187,6 +187,25 @@ def test_a_generation_built_by_an_earlier_version_gets_the_new_fields(es_engine,
     assert (results.total, [g.title for g in results.groups]) == (1, ["钱学森手稿"])
 
 
+def test_an_exact_occurrence_of_a_split_query_ranks_first(es_engine):
+    """拉栖第水 unquoted is split into words that may occur apart; the recording that says it
+    exactly comes before titles that hold the words apart (title weighs most)."""
+    from search.query import parse_query
+
+    assert len(parse_query("拉栖第水").root.phrases) > 1  # really split
+    es_engine.index_documents(
+        [
+            item(1, "拉栖第官司与水稻"),
+            item(3, "水利与拉栖第"),
+            item(2, "访谈二"),
+            segment(2, 1, "他说拉栖第水很深"),
+        ]
+    )
+    results = es_engine.search(SearchQuery(text="拉栖第水"), ANYONE)
+    assert results.total == 3
+    assert results.groups[0].key == "item:2"
+
+
 def test_replace_and_delete_large_groups_page_through_all_documents(es_engine):
     # More documents than one listing page (1000): an interview with many segments.
     segments = [segment(1, n, "学术成长") for n in range(1200)]

@@ -180,7 +180,8 @@ def test_settings_choose_engines_from_environment(monkeypatch):
     configured = runpy.run_path(base)
     assert configured["SEARCH_ENGINE"] == "elasticsearch"
     wagtail = configured["WAGTAILSEARCH_BACKENDS"]["default"]
-    assert wagtail["BACKEND"] == "wagtail.search.backends.elasticsearch8"
+    assert wagtail["BACKEND"] == "search.wagtail_backend"
+    assert wagtail["INDEX_PREFIX"] == "archive-wagtail-"
     assert wagtail["URLS"] == ["http://127.0.0.1:9"]
     monkeypatch.delenv("ELASTICSEARCH_URL")
     embedded = runpy.run_path(base)
