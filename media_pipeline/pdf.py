@@ -47,16 +47,20 @@ class PdfPage:
     has_text_layer: bool = False
 
 
-@contextmanager
-def open_pdf(path: Path | str) -> Iterator[pymupdf.Document]:
-    """Open a PDF for reading or raise StepError saying why it cannot be read."""
+def _open_document(path: Path | str) -> pymupdf.Document:
     try:
-        document = pymupdf.open(str(path), filetype="pdf")
+        return pymupdf.open(str(path), filetype="pdf")
     except (pymupdf.FileDataError, RuntimeError, ValueError) as exc:
         raise StepError(
             _("The PDF cannot be opened; it is damaged or not a PDF (%(detail)s).")
             % {"detail": str(exc) or exc.__class__.__name__}
         ) from exc
+
+
+@contextmanager
+def open_pdf(path: Path | str) -> Iterator[pymupdf.Document]:
+    """Open a PDF for reading or raise StepError saying why it cannot be read."""
+    document = _open_document(path)
     try:
         if document.needs_pass:
             raise StepError(
@@ -88,13 +92,7 @@ def pdf_info(path: Path | str) -> dict:
     and the text step reports that its content is locked.
     """
     pymupdf.TOOLS.reset_mupdf_warnings()
-    try:
-        document = pymupdf.open(str(path), filetype="pdf")
-    except (pymupdf.FileDataError, RuntimeError, ValueError) as exc:
-        raise StepError(
-            _("The PDF cannot be opened; it is damaged or not a PDF (%(detail)s).")
-            % {"detail": str(exc) or exc.__class__.__name__}
-        ) from exc
+    document = _open_document(path)
     with document:
         fmt = (document.metadata or {}).get("format") or ""
         info = {

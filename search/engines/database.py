@@ -309,15 +309,7 @@ class DatabaseEngine:
     def _conditions(self, query: SearchQuery, policy: AccessPolicy) -> tuple[str, list]:
         """Access (the policy), years and group kinds, as SQL on the document table. Facet
         filters are applied over the fetched rows (see _aggregate)."""
-        clauses: list[str] = []
-        params: list = []
-        levels, today = access_filter_values(policy)
-        if levels is not None:
-            clauses.append(f"d.access_level IN ({','.join(['%s'] * len(levels))})")
-            params.extend(levels)
-        if today is not None:
-            clauses.append("(d.embargo_until IS NULL OR d.embargo_until <= %s)")
-            params.append(today)
+        clauses, params = _access_sql(policy)
         if query.year_from is not None:
             clauses.append("COALESCE(d.year_end, d.year_start) >= %s")
             params.append(query.year_from)
@@ -380,14 +372,8 @@ class DatabaseEngine:
             return []
         limit = max(1, min(int(limit), 20))
         last_is_word = not analysis.cjk_char(tokens[-1][0])
-        levels, today = access_filter_values(policy)
-        clauses, params = ["d.kind IN ('scientist', 'item')"], []
-        if levels is not None:
-            clauses.append(f"d.access_level IN ({','.join(['%s'] * len(levels))})")
-            params.extend(levels)
-        if today is not None:
-            clauses.append("(d.embargo_until IS NULL OR d.embargo_until <= %s)")
-            params.append(today)
+        clauses, params = _access_sql(policy)
+        clauses.append("d.kind IN ('scientist', 'item')")
         if self.vendor == "sqlite":
             phrase = '"' + " ".join(tokens) + '"' + ("*" if last_is_word else "")
             match_sql = f"SELECT rowid AS id, bm25({FTS}) AS score FROM {FTS} WHERE {FTS} MATCH %s"
@@ -618,6 +604,21 @@ def _field_tokens(document: SearchDocument) -> list[str]:
 def _words(document: SearchDocument) -> str:
     text = " ".join(getattr(document, name) or "" for name in FIELDS if name != "type")
     return " ".join(analysis.ranking_tokens(text))
+
+
+def _access_sql(policy: AccessPolicy) -> tuple[list[str], list]:
+    """The access policy as SQL conditions on the document table (alias ``d``) and their
+    parameters; every search, count and completion starts from these."""
+    clauses: list[str] = []
+    params: list = []
+    levels, today = access_filter_values(policy)
+    if levels is not None:
+        clauses.append(f"d.access_level IN ({','.join(['%s'] * len(levels))})")
+        params.extend(levels)
+    if today is not None:
+        clauses.append("(d.embargo_until IS NULL OR d.embargo_until <= %s)")
+        params.append(today)
+    return clauses, params
 
 
 def _positive_terms(node: Node, negated: bool = False) -> list[Term]:
