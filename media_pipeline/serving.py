@@ -7,12 +7,12 @@ alike; audio and video players need ranges to seek.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from django.core.files.storage import Storage
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+
+from archive_collections.http import content_disposition
 
 from .s3 import is_s3, iter_span
 
@@ -88,13 +88,6 @@ def parse_range(header: str | None, size: int):
     if end < start:
         return None
     return start, min(end, size - 1)
-
-
-def content_disposition(filename: str) -> str:
-    """`inline` with an ASCII fallback name and the exact name RFC 5987-encoded."""
-    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    ascii_name = re.sub(r"[^A-Za-z0-9._ ()\-]", "_", ascii_name).strip() or "file"
-    return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _content_type(mime: str) -> str:

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive_collections.access import AccessPolicy
+from archive_collections.http import content_disposition
 from archive_collections.models import Interview, Item
-from media_pipeline.serving import content_disposition
 
 from .formats import EXPORTS, interview_document, render_export
 from .player import build_player, media_file
