@@ -32,10 +32,13 @@ test: install
 	scripts/system-deps.sh base imaging postgres redis browser elasticsearch
 	scripts/test.sh
 
+# Static checks, in the order they usually fail: style, templates, import layering, types.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djhtml --check $$(git ls-files '*.html')
+	$(PY) scripts/check_layers.py
+	$(VENV)/bin/mypy
 
 # mypy with django-stubs over the packages listed in pyproject.toml ([tool.mypy] files); the
 # cache in .mypy_cache makes a re-run take seconds.
