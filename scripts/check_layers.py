@@ -53,6 +53,7 @@ class Edge:
 class Graph:
     modules: dict[str, Path] = field(default_factory=dict)
     edges: list[Edge] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
 
 
 def module_name(relative: Path) -> str:
@@ -157,7 +158,12 @@ def file_edges(source: str, path: Path, root: Path, modules: dict[str, Path]) ->
 def build_graph(root: Path) -> Graph:
     graph = Graph(modules=find_modules(root))
     for source, path in graph.modules.items():
-        graph.edges.extend(file_edges(source, path, root, graph.modules))
+        try:
+            graph.edges.extend(file_edges(source, path, root, graph.modules))
+        except (SyntaxError, UnicodeDecodeError, tokenize.TokenError) as error:
+            # A file that does not parse hides its imports: say so rather than pass silently.
+            line = getattr(error, "lineno", None) or 1
+            graph.unreadable.append(f"{path.relative_to(root).as_posix()}:{line}: {error}")
     return graph
 
 
@@ -274,6 +280,7 @@ def import_cycles(graph: Graph) -> list[str]:
 
 def report(graph: Graph) -> int:
     sections = [
+        ("unreadable files", graph.unreadable),
         ("upward imports", upward_imports(graph)),
         ("import cycles", import_cycles(graph)),
         ("unexplained function-local imports", unexplained_local_imports(graph)),

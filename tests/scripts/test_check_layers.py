@@ -218,3 +218,14 @@ def test_a_function_local_first_party_import_needs_a_comment_saying_why(tmp_path
     ) in result.stdout
     assert "records.py:10" not in result.stdout
     assert "1 unexplained function-local imports" in result.stdout
+
+
+def test_a_file_that_does_not_parse_fails_the_check_instead_of_hiding_its_imports(
+    tmp_path: Path,
+) -> None:
+    tree = {**CLEAN_TREE, "search/views.py": "from search import indexing\ndef broken(:\n"}
+
+    result = check(write_tree(tmp_path, tree))
+
+    assert result.returncode == 1
+    assert "unreadable files (1):\nsearch/views.py:2:" in result.stdout
