@@ -6,7 +6,6 @@ no add or edit forms; the one action is queueing a file for processing again.
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -21,8 +20,8 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
+from . import actions
 from .models import FileStatus, ItemFile
-from .tasks import process_item_file
 
 
 class StatusColumn(Column):
@@ -80,9 +79,7 @@ class RetryView(PermissionCheckedMixin, WagtailAdminTemplateMixin, BaseOperation
         return _("“%(file)s” was queued for processing.") % {"file": self.object}
 
     def perform_operation(self):
-        ItemFile.objects.filter(pk=self.object.pk).update(status=FileStatus.PENDING, error="")
-        pk = self.object.pk
-        transaction.on_commit(lambda: process_item_file.enqueue(pk))
+        actions.retry(self.object)
 
 
 class ItemFileViewSet(ModelViewSet):

@@ -18,13 +18,15 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
 from django.utils.translation import gettext as _
 
+from .errors import StepError
+from .results import AvResult, AvWeb
 from .storage import derivative_name, derivative_storage, local_path, master_storage
-from .technical import StepError
 
 # Derivative name → content type, for serving (media_pipeline.views).
 AV_DERIVATIVES = {"web.m4a": "audio/mp4", "web.mp4": "video/mp4", "poster.jpg": "image/jpeg"}
@@ -183,18 +185,12 @@ def _rotation(stream: dict) -> int:
 # --- the `av` step ---------------------------------------------------------------------------
 
 
-def av_derivatives(item_file) -> dict:
-    """The `technical` keys the `av` step contributes.
-
-    {"av_derivatives": {name: {"path", "mime", "bytes", ...}},
-     "av_web": {"source": "master" | "web.m4a" | "web.mp4", "mime": ...}}
-    """
-    if not (item_file.is_audio or item_file.is_video):
-        return {}
+def av_derivatives(item_file) -> AvResult:
+    """The `av` step's work: the web copy and poster made, and what a player should load."""
     with local_path(master_storage(), item_file.master.name) as path:
         info = probe(path)
         check_integrity(path, info)
-        made = {}
+        made: dict[str, dict[str, Any]] = {}
         web_name = web_derivative_needed(item_file.mime_type, info)
         with tempfile.TemporaryDirectory(prefix="archive-av-") as workdir:
             if web_name:
@@ -202,10 +198,10 @@ def av_derivatives(item_file) -> dict:
             if info["has_video"]:
                 made["poster.jpg"] = poster(path, info, Path(workdir), item_file.sha256)
     if web_name:
-        web = {"source": web_name, "mime": AV_DERIVATIVES[web_name]}
+        web = AvWeb(source=web_name, mime=AV_DERIVATIVES[web_name])
     else:
-        web = {"source": "master", "mime": item_file.mime_type}
-    return {"av_derivatives": made, "av_web": web}
+        web = AvWeb(source="master", mime=item_file.mime_type)
+    return AvResult(derivatives=made, web=web)
 
 
 def web_derivative_needed(mime: str, info: dict) -> str | None:

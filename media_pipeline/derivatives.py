@@ -1,19 +1,22 @@
 """Access copies of images, made with libvips: web JPEG + WebP and a thumbnail, upright sRGB.
 
-The first page stands for a multi-page file here; every page gets deep-zoom tiles and IIIF
+The `derivatives` step (media_pipeline/steps/derivatives.py) stores them. The first page
+stands for a multi-page file here; every page gets deep-zoom tiles and IIIF
 sizes in the `iiif` step (media_pipeline/iiif/tiles.py).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pyvips
 from django.core.files.base import ContentFile
 
 from . import imaging
+from .errors import StepError
+from .results import DerivativeRecord
 from .storage import derivative_name, derivative_storage
-from .technical import StepError
 
 # name → longest side in pixels. ItemFile.thumbnail_url / web_url rely on these names.
 IMAGE_DERIVATIVES = {"web.jpg": 2000, "web.webp": 2000, "thumb.jpg": 400}
@@ -25,22 +28,6 @@ WEBP_QUALITY = 80
 
 def content_type(name: str) -> str:
     return CONTENT_TYPES["." + name.rsplit(".", 1)[-1]]
-
-
-def make_derivatives(item_file) -> dict:
-    """The `technical` keys this step contributes: {"derivatives": {name: details}}."""
-    if not item_file.is_image:
-        return {"derivatives": {}}
-    loader = imaging.loader_for(item_file.mime_type)
-    with imaging.master_image_path(item_file) as path:
-        encoded = render_derivatives(path, loader, imaging.page_list(item_file)[0])
-    # Store only once everything is encoded: a failure above leaves no partial set behind.
-    return {
-        "derivatives": {
-            name: _store(item_file.sha256, name, data, image)
-            for name, (data, image) in encoded.items()
-        }
-    }
 
 
 def render_derivatives(path: Path, loader: str, page: imaging.Page) -> dict:
@@ -69,9 +56,9 @@ def _encode(image, name: str) -> tuple[bytes, object]:
     return data, image
 
 
-def _store(sha256: str, name: str, data: bytes, image) -> dict:
+def store_derivative(sha256: str, name: str, data: bytes, image: Any) -> DerivativeRecord:
     storage, stored_name = derivative_storage(), derivative_name(sha256, name)
     if storage.exists(stored_name):
         storage.delete(stored_name)  # a rerun replaces the file instead of saving a renamed copy
     stored = storage.save(stored_name, ContentFile(data))
-    return {"path": stored, "width": image.width, "height": image.height, "bytes": len(data)}
+    return DerivativeRecord(path=stored, width=image.width, height=image.height, bytes=len(data))

@@ -26,8 +26,11 @@ import pyvips
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .errors import StepError
+from .results import TechnicalResult
 from .storage import local_path, master_storage
-from .technical import DEFAULT_MAX_IMAGE_PIXELS, StepError, _bomb_message
+
+DEFAULT_MAX_IMAGE_PIXELS = 200_000_000
 
 # Which libvips loader reads which sniffed format. Nothing else is ever decoded.
 LOADERS = {
@@ -135,7 +138,19 @@ def decode_error(exc: pyvips.Error) -> str:
 def check_pixels(width: int, height: int) -> None:
     limit = max_image_pixels()
     if width * height > limit:
-        raise StepError(_bomb_message((width, height), limit))
+        raise StepError(
+            _(
+                "The image is %(width)s×%(height)s pixels (%(pixels)s), above the limit of "
+                "%(limit)s (MEDIA_MAX_IMAGE_PIXELS); it was not decoded because it may be a "
+                "decompression bomb."
+            )
+            % {
+                "width": width,
+                "height": height,
+                "pixels": f"{width * height:,}",
+                "limit": f"{limit:,}",
+            }
+        )
 
 
 def pages(path: Path, loader: str, first) -> list[Page]:
@@ -319,10 +334,7 @@ def jpeg_shrink_for(loader: str, page: Page, longest: int) -> dict:
 
 def page_list(item_file) -> list[Page]:
     """The pages recorded by the technical step (one for single-image files)."""
-    image = (item_file.technical or {}).get("image") or {}
-    recorded = image.get("pages")
-    if not recorded:
-        return [Page(0, 1, image.get("width", 0), image.get("height", 0))]
+    recorded = TechnicalResult.of(item_file.technical).image_pages()
     return [Page(p["index"], p["number"], p["width"], p["height"]) for p in recorded]
 
 

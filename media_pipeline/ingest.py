@@ -19,6 +19,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import actions
 from .models import FileStatus, ItemFile
 from .sniff import SniffResult, sniff_file
 from .storage import CHUNK_BYTES, master_name, master_storage
@@ -165,8 +166,6 @@ def _store_master(spool: BinaryIO, sha256: str, extension: str) -> str:
 def _record(
     item, sha256, size, stored_name, display_name, sniffed: SniffResult, sequence, label
 ) -> ItemFile:
-    from .tasks import process_item_file
-
     label = (label or "")[: ItemFile._meta.get_field("label").max_length]
     with transaction.atomic():
         item_file, created = ItemFile.objects.get_or_create(
@@ -188,8 +187,7 @@ def _record(
         if not created:
             _update_placement(item_file, sequence, label)
         if created or item_file.status != FileStatus.DONE:
-            pk = item_file.pk
-            transaction.on_commit(lambda: process_item_file.enqueue(pk))
+            actions.queue([item_file.pk])
     return item_file
 
 

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from .technical import StepError
+from .errors import StepError
 
 RENDER_DPI = 200
 POINTS_PER_INCH = 72
@@ -218,39 +218,3 @@ def read_pages(path: Path | str) -> list[PdfPage]:
                     % {"page": index + 1, "detail": str(exc) or exc.__class__.__name__}
                 ) from exc
     return pages
-
-
-def pdf_text_step(item_file) -> dict:
-    """The `pdf_text` step: store each page's text layer; list the pages left for OCR."""
-    if not item_file.is_pdf:
-        return {}
-    from .ocr.step import replace_page_texts
-    from .storage import local_path, master_storage
-
-    with local_path(master_storage(), item_file.master.name) as path:
-        pages = read_pages(path)
-    with_text = [page for page in pages if page.has_text_layer]
-    replace_page_texts(
-        item_file,
-        "pdf_text",
-        [
-            {
-                "number": page.number,
-                "text": page.text,
-                "lines": page.lines,
-                "width": page.width,
-                "height": page.height,
-            }
-            for page in with_text
-        ],
-        ENGINE,
-        ENGINE_VERSION,
-    )
-    return {
-        "pdf_text": {
-            "pages": len(pages),
-            "pages_with_text": len(with_text),
-            "pages_without_text": [page.number for page in pages if not page.has_text_layer],
-            "dpi": RENDER_DPI,
-        }
-    }

@@ -1,15 +1,16 @@
 """Keeping processing going through temporary failures and dead workers.
 
 - A step that fails for a reason that may go away by itself (storage or network unreachable, the
-  database busy) is not a verdict on the file: `schedule_retry` puts the file back to PENDING
-  with `attempts` + 1 and `next_attempt_at` after an exponential backoff, and enqueues it to run
-  then when the task backend can defer (database and Redis backends can); otherwise
+  database busy) is not a verdict on the file: `record_temporary_failure` puts the file back to
+  PENDING with `attempts` + 1 and `next_attempt_at` after an exponential backoff; the task
+  queues it to run then when the task backend can defer (database and Redis backends can); otherwise
   `manage.py retry_files` (run by cron or at worker start) picks it up when due. After
   MEDIA_RETRY_MAX_ATTEMPTS the file is FAILED with the last error.
 - A worker killed mid-step (OOM, power cut, `kill -9`) leaves its file PROCESSING; no step
   record is written for the unfinished step and the file is never DONE. `stale_files` finds such
   files — their worker process is gone from this host, or they have not moved for
-  MEDIA_PROCESSING_TIMEOUT seconds — and `requeue` makes them PENDING and queues them again.
+  MEDIA_PROCESSING_TIMEOUT seconds — and `media_pipeline.actions.requeue` makes them PENDING and
+  queues them again.
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import OperationalError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from .errors import TransientStepError
 from .models import FileStatus, ItemFile
 
 DEFAULT_MAX_ATTEMPTS = 5
@@ -59,16 +61,6 @@ _TRANSIENT_S3_CODES = {
     "ThrottlingException",
     "RequestTimeTooSkewed",
 }
-
-
-class TransientStepError(Exception):
-    """A step stopped for a reason worth retrying; carries the step name for the message."""
-
-    def __init__(self, step: str, cause: BaseException):
-        super().__init__(
-            f"{cause.__class__.__name__}: {cause}" if str(cause) else cause.__class__.__name__
-        )
-        self.step = step
 
 
 def max_attempts() -> int:
@@ -134,13 +126,14 @@ def test_delay(step: str) -> None:
         time.sleep(float(delay))
 
 
-def schedule_retry(file_id: int, exc: TransientStepError) -> str:
-    """Record a temporary failure; queue the next attempt or give up. Returns the new status."""
-    from .tasks import process_item_file
+def record_temporary_failure(file_id: int, exc: TransientStepError) -> tuple[str, datetime | None]:
+    """Put the file back to PENDING with a backoff, or give up after the maximum attempts.
 
+    Returns the new status and, when a retry is due later, when; the task queues that retry.
+    """
     item_file = ItemFile.objects.filter(pk=file_id).only("attempts").first()
     if item_file is None:
-        return "missing"
+        return "missing", None
     attempt = item_file.attempts + 1
     now = timezone.now()
     if attempt >= max_attempts():
@@ -155,7 +148,7 @@ def schedule_retry(file_id: int, exc: TransientStepError) -> str:
             worker="",
             updated_at=now,
         )
-        return FileStatus.FAILED
+        return FileStatus.FAILED, None
     due = now + backoff(attempt)
     message = _(
         "Step “%(step)s” hit a temporary error (attempt %(n)s of %(max)s), will retry "
@@ -175,10 +168,7 @@ def schedule_retry(file_id: int, exc: TransientStepError) -> str:
         worker="",
         updated_at=now,
     )
-    backend = process_item_file.get_backend()
-    if backend.supports_defer:
-        transaction.on_commit(lambda: process_item_file.using(run_after=due).enqueue(file_id))
-    return FileStatus.PENDING
+    return FileStatus.PENDING, due
 
 
 def stale_files(now: datetime | None = None):
@@ -216,22 +206,3 @@ def _is_zombie(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[-1].split()[0] == "Z"
     except OSError:
         return False
-
-
-def requeue(file_ids: list[int], *, reason: str) -> int:
-    """Make files PENDING and queue them after commit; returns how many were requeued."""
-    from .tasks import process_item_file
-
-    if not file_ids:
-        return 0
-    with transaction.atomic():
-        count = ItemFile.objects.filter(pk__in=file_ids).update(
-            status=FileStatus.PENDING,
-            error=reason,
-            worker="",
-            next_attempt_at=None,
-            updated_at=timezone.now(),
-        )
-        for pk in file_ids:
-            transaction.on_commit(lambda pk=pk: process_item_file.enqueue(pk))
-    return count

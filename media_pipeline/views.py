@@ -18,8 +18,8 @@ from .av import AV_DERIVATIVES
 from .derivatives import DERIVATIVE_NAMES, content_type
 from .models import ItemFile
 from .serving import StoredFile, serve_stored
+from .steps import registry
 from .storage import derivative_storage, master_storage
-from .tasks import STEP_VERSIONS
 
 
 @require_safe
@@ -57,7 +57,7 @@ def derivative(request, pk: int, name: str):
             content_type=AV_DERIVATIVES.get(name) or content_type(name),
             filename=f"{stem}-{name}",
             # A new derivatives step version may redraw the image: the version is part of the tag.
-            etag=f'"{item_file.sha256[:32]}-{name}-v{STEP_VERSIONS[step]}"',
+            etag=f'"{item_file.sha256[:32]}-{name}-v{registry.version(step)}"',
             public=_is_public(item_file),
         ),
     )

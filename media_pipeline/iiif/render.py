@@ -27,12 +27,14 @@ import tempfile
 import threading
 from pathlib import Path
 
+import pymupdf
 import pyvips
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage
 
-from .. import imaging
-from ..technical import StepError
+from .. import imaging, pdf
+from ..errors import StepError
+from ..storage import local_path, master_storage
 from .image_api import ImageRequest
 from .tiles import TILE_QUALITY, cache_prefix
 
@@ -134,11 +136,6 @@ def _sample_bytes(image) -> int:
 
 
 def _render_pdf(item_file, page: dict, wanted: ImageRequest) -> bytes:
-    import pymupdf
-
-    from .. import pdf
-    from ..storage import local_path, master_storage
-
     x, y, w, h = wanted.region
     out_w, out_h = wanted.size
     scale = pdf.page_scale()  # rendered-page pixels per point

@@ -33,9 +33,10 @@ from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage
 from django.utils.translation import gettext as _
 
-from .. import imaging
-from ..storage import derivative_storage
-from ..technical import StepError
+from .. import imaging, pdf
+from ..errors import StepError
+from ..results import IiifRecord, IiifResult, TechnicalResult, TiledPage
+from ..storage import derivative_storage, local_path, master_storage
 
 TILE_SIZE = 256
 TILE_QUALITY = 85
@@ -82,17 +83,15 @@ def cache_prefix(sha256: str) -> str:
     return f"iiif-cache/{sha256}"
 
 
-def make_iiif_tiles(item_file) -> dict:
-    """The `technical` keys this step contributes: {"iiif": {"tile_size", "pages": [...]}}."""
-    if not (item_file.is_pdf or item_file.is_image):
-        return {}
+def make_iiif_tiles(item_file) -> IiifResult:
+    """Tile every page of an image or PDF (the `iiif` step's work)."""
     record = make_pdf_tiles(item_file) if item_file.is_pdf else _make_image_tiles(item_file)
     # Renderings cached from the previous tiles' source are dropped with them.
     remove_tree(derivative_storage(), cache_prefix(item_file.sha256))
     return record
 
 
-def _make_image_tiles(item_file) -> dict:
+def _make_image_tiles(item_file) -> IiifResult:
     loader = imaging.loader_for(item_file.mime_type)
     pages = imaging.page_list(item_file)
     with (
@@ -101,10 +100,10 @@ def _make_image_tiles(item_file) -> dict:
     ):
         records = [tile_page(path, loader, page, Path(work) / str(page.number)) for page in pages]
         publish_tree(derivative_storage(), Path(work), tree_prefix(item_file.sha256))
-    return {"iiif": {"tile_size": TILE_SIZE, "pages": records}}
+    return IiifResult(IiifRecord(tile_size=TILE_SIZE, pages=records))
 
 
-def tile_page(path: Path, loader: str, page: imaging.Page, out: Path) -> dict:
+def tile_page(path: Path, loader: str, page: imaging.Page, out: Path) -> TiledPage:
     """Write one page's tiles, sizes and info.json into the local folder `out`."""
 
     def reduced(largest: int):
@@ -118,24 +117,21 @@ def max_pdf_pages() -> int:
     return max(int(getattr(settings, "MEDIA_IIIF_MAX_PDF_PAGES", DEFAULT_MAX_PDF_PAGES)), 0)
 
 
-def make_pdf_tiles(item_file) -> dict:
+def make_pdf_tiles(item_file) -> IiifResult:
     """Each PDF page rendered upright at pdf.RENDER_DPI (the raster text-layer and OCR boxes
     refer to) and tiled like an image page; one page in memory at a time.
 
     Pages beyond MEDIA_IIIF_MAX_PDF_PAGES are not tiled and are named in the record's "note"; an
     encrypted PDF gets no tiles and is left to the `pdf_text` step to report.
     """
-    from .. import pdf
-    from ..storage import local_path, master_storage
-
-    record = {"tile_size": TILE_SIZE, "pages": [], "source": "pdf", "dpi": pdf.RENDER_DPI}
-    encrypted = ((item_file.technical or {}).get("pdf") or {}).get("encrypted")
+    record = IiifRecord(tile_size=TILE_SIZE, pages=[], source="pdf", dpi=pdf.RENDER_DPI)
+    encrypted = TechnicalResult.of(item_file.technical).pdf_encrypted()
     cap = max_pdf_pages()
     with local_path(master_storage(), item_file.master.name) as path:
         # Only a user password locks the pages (an owner password merely restricts editing).
         if encrypted and pdf.needs_password(path):
             record["note"] = _("The PDF is encrypted with a password; its pages are not tiled.")
-            return {"iiif": record}
+            return IiifResult(record)
         with (
             pdf.open_pdf(path) as document,  # StepError when it is damaged or has no pages
             tempfile.TemporaryDirectory(prefix="iiif-", dir=settings.FILE_UPLOAD_TEMP_DIR) as work,
@@ -153,12 +149,10 @@ def make_pdf_tiles(item_file) -> dict:
             "(MEDIA_IIIF_MAX_PDF_PAGES); pages %(first)s–%(count)s are in the PDF download only."
         ) % {"cap": cap, "count": count, "first": cap + 1}
         logger.warning("ItemFile %s: %s", item_file.pk, record["note"])
-    return {"iiif": record}
+    return IiifResult(record)
 
 
-def _tile_pdf_page(document, index: int, out: Path) -> dict:
-    from .. import pdf
-
+def _tile_pdf_page(document, index: int, out: Path) -> TiledPage:
     try:
         page = document.load_page(index)
         pixmap = pdf.render_pixmap(page, colour=True)
@@ -193,7 +187,7 @@ def _drop_vips_cache() -> None:
     pyvips.cache_set_max(imaging.VIPS_CACHE_MAX_OPERATIONS)
 
 
-def _tile(number: int, out: Path, open_full, open_reduced) -> dict:
+def _tile(number: int, out: Path, open_full, open_reduced) -> TiledPage:
     """Tiles, sizes and info.json of one page: `open_full()` gives the page at full size,
     `open_reduced(longest)` the same page, possibly pre-shrunk, to make the sizes from."""
     try:

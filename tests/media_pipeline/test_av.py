@@ -199,10 +199,11 @@ def test_non_media_files_skip_the_av_step(ingest):
 
 def test_rerun_replaces_derivatives_instead_of_piling_copies(ingest, media_root, monkeypatch):
     from media_pipeline import tasks
+    from media_pipeline.steps import registry
 
     item_file = ingest(ItemFactory(item_type="audio"), av_samples.flac_bytes(), "a.flac")
     first = item_file.derivatives["web.m4a"]["path"]
-    monkeypatch.setitem(tasks.STEP_VERSIONS, "av", 99)
+    monkeypatch.setattr(registry["av"], "version", 99)
     tasks.process_item_file.enqueue(item_file.pk)
     item_file.refresh_from_db()
     assert item_file.technical["steps"]["av"]["version"] == 99

@@ -14,9 +14,9 @@ from django.utils import timezone
 from iiif_prezi3 import Manifest
 from PIL import Image
 
-from media_pipeline import tasks
 from media_pipeline.iiif import image_api, tiles
 from media_pipeline.models import FileStatus, ItemFile
+from media_pipeline.steps import registry
 from media_pipeline.tasks import process_item_file
 from tests.factories import IndexSegmentFactory, InterviewFactory, ItemFactory
 
@@ -202,7 +202,7 @@ def test_version_bump_rebuilds_the_tree_without_leftovers(ingest, media_root, mo
     stray = tree / "1" / "stray.jpg"
     stray.write_bytes(b"old")
     before = sorted(p.relative_to(tree) for p in tree.rglob("*") if p != stray)
-    monkeypatch.setitem(tasks.STEP_VERSIONS, "iiif", tasks.STEP_VERSIONS["iiif"] + 1)
+    monkeypatch.setattr(registry["iiif"], "version", registry.version("iiif") + 1)
     process_item_file.enqueue(item_file.pk)
     assert not stray.exists()
     assert sorted(p.relative_to(tree) for p in tree.rglob("*")) == before

@@ -9,9 +9,9 @@ import pymupdf
 import pytest
 from PIL import Image
 
+from media_pipeline.errors import StepError
 from media_pipeline.iiif import tiles
 from media_pipeline.models import FileStatus, PageText
-from media_pipeline.technical import StepError
 from tests.factories import ItemFactory
 
 from . import imaging_samples as make

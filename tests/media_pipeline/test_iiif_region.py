@@ -13,10 +13,10 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from media_pipeline import tasks
 from media_pipeline.iiif import image_api, render, tiles
 from media_pipeline.iiif.image_api import ImageRequest, Limits
 from media_pipeline.models import FileStatus
+from media_pipeline.steps import registry
 from media_pipeline.storage import derivative_storage
 from tests.factories import ItemFactory
 
@@ -89,7 +89,7 @@ def url(item_file, path: str, page: int = 1) -> str:
 
 def cached(item_file, region, size, page: int = 1) -> str:
     wanted = ImageRequest(region, size)
-    return render.cache_name(item_file.sha256, tasks.STEP_VERSIONS["iiif"], page, wanted)
+    return render.cache_name(item_file.sha256, registry.version("iiif"), page, wanted)
 
 
 def test_a_pixel_region_is_exactly_that_part_of_the_image(client, scan):

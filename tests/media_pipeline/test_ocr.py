@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from media_pipeline.actions import set_ocr
 from media_pipeline.models import FileStatus
 from media_pipeline.ocr import engine
 from media_pipeline.ocr.recognise import HORIZONTAL, VERTICAL, recognise
-from media_pipeline.ocr.step import set_ocr
 from media_pipeline.tasks import process_item_file
 from tests.factories import ItemFactory
 

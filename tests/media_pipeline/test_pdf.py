@@ -10,9 +10,9 @@ import pymupdf
 import pytest
 from django.urls import reverse
 
-from media_pipeline import pdf
 from media_pipeline.ingest import ingest_fileobj
 from media_pipeline.models import FileStatus, PageText
+from media_pipeline.steps import registry
 from media_pipeline.tasks import process_item_file
 from tests.factories import ItemFactory
 
@@ -75,7 +75,7 @@ def test_rotated_page_boxes_are_in_the_upright_page(ingest):
 
 def test_rerun_replaces_page_texts(ingest):
     item_file = ingest(ItemFactory(), text_pdf(), "paper.pdf")
-    result = pdf.pdf_text_step(item_file)
+    result = registry["pdf_text"].run(item_file).contribution()
     assert result["pdf_text"]["pages_with_text"] == 2
     assert PageText.objects.filter(item_file=item_file).count() == 2
 

@@ -21,7 +21,7 @@ from django_tasks_db.models import DBTaskResult
 from media_pipeline import retry
 from media_pipeline.ingest import ingest_fileobj
 from media_pipeline.models import FileStatus, ItemFile
-from media_pipeline.tasks import STEP_VERSIONS
+from media_pipeline.steps import registry
 from tests.factories import ItemFactory
 
 from . import av_samples
@@ -93,7 +93,7 @@ def _in_av_step(pk: int) -> bool:
     """Every step before `av` is recorded and the file is still being processed."""
     item_file = ItemFile.objects.get(pk=pk)
     steps = (item_file.technical or {}).get("steps", {})
-    order = list(STEP_VERSIONS)
+    order = registry.names()
     before = order[: order.index("av")]
     return item_file.status == FileStatus.PROCESSING and all(s in steps for s in before)
 

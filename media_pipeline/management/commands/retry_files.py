@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from media_pipeline import retry
+from media_pipeline import actions, retry
 from media_pipeline.models import FileStatus, ItemFile
 
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 for pk in ids:
                     self.stdout.write(f"  {label}: file {pk}")
             if not dry_run:
-                retry.requeue(ids, reason=reason)
+                actions.requeue(ids, reason=reason)
             self.stdout.write(f"{label}: {len(ids)} file(s)")
             total += len(ids)
         verb = "Would requeue" if dry_run else "Requeued"

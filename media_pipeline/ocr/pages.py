@@ -1,0 +1,68 @@
+"""The pages of a master as greyscale images for recognition, rendered one at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import pyvips
+from django.utils.translation import gettext as _
+from PIL import Image
+
+from .. import imaging, pdf
+from ..errors import StepError
+from ..models import ItemFile, PageText, PageTextSource
+from ..storage import local_path, master_storage
+
+PageSource = Iterator[tuple[list[int], Callable[[int], Image.Image]]]
+
+
+@contextmanager
+def pdf_pages(item_file: ItemFile) -> PageSource:
+    """The PDF's pages without a text layer, and a function rendering one of them."""
+    with_text = set(
+        PageText.objects.filter(item_file=item_file, source=PageTextSource.PDF_TEXT).values_list(
+            "page_number", flat=True
+        )
+    )
+    with (
+        local_path(master_storage(), item_file.master.name) as path,
+        pdf.open_pdf(path) as document,
+    ):
+        numbers = [n for n in range(1, document.page_count + 1) if n not in with_text]
+
+        def load(number: int) -> Image.Image:
+            try:
+                return pdf.render_page(document.load_page(number - 1))
+            except (RuntimeError, ValueError) as exc:
+                raise StepError(
+                    _("Page %(page)s of the PDF cannot be rendered: %(detail)s")
+                    % {"page": number, "detail": str(exc) or exc.__class__.__name__}
+                ) from exc
+
+        yield numbers, load
+
+
+@contextmanager
+def image_pages(item_file: ItemFile) -> PageSource:
+    """Each page of the master (multi-page TIFFs: every page), upright as displayed."""
+    loader = imaging.loader_for(item_file.mime_type)
+    with imaging.master_image_path(item_file) as path:
+        found = {
+            page.number: page for page in imaging.pages(path, loader, imaging.load(path, loader))
+        }
+
+        def load(number: int) -> Image.Image:
+            page = found[number]
+            try:
+                vips_image = imaging.open_page(path, loader, page).colourspace("b-w")
+                grey = vips_image.extract_band(0).numpy()
+            except pyvips.Error as exc:  # decode errors surface only when pixels are read
+                raise StepError(
+                    _("Page %(page)s of the image cannot be decoded for OCR: %(detail)s")
+                    % {"page": number, "detail": imaging.decode_error(exc)}
+                ) from exc
+            return Image.fromarray(np.ascontiguousarray(grey, dtype=np.uint8), "L")
+
+        yield sorted(found), load
