@@ -13,7 +13,7 @@ urlpatterns = [
     path("archive/", include("archive_collections.urls")),
     path("files/", include("media_pipeline.urls")),
     path("", include("search.urls")),
-    path("iiif/3/", include("media_pipeline.iiif.urls")),
+    path("iiif/3/", include("media_pipeline.iiif.routes")),
     # Exhibits: Wagtail's signed image URLs, for link previews (og:image). Crawlers get a stable
     # URL the site itself serves, whatever the storage (local media or expiring S3 signatures).
     re_path(

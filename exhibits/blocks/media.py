@@ -11,7 +11,7 @@ from wagtail import blocks
 
 from archive_collections.models import format_timecode
 from exhibits.records import ClipSpan, image_file, playable_file, record_key
-from media_pipeline.iiif.views import region_image
+from media_pipeline.iiif.urls import region_image
 
 from .base import ArchiveStructBlock
 from .choosers import InterviewChooserBlock, ItemChooserBlock

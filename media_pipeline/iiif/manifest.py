@@ -16,6 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from archive_collections.models import Interview
+from archive_collections.oral_history.iiif import interview_iiif_structures
+
+from ..results import IiifResult, TechnicalResult
+from .urls import service_url, tiled_pages
 
 PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 LABEL_LANGUAGES = ("zh-Hans", "en")
@@ -23,8 +27,6 @@ THUMBNAIL_LONGEST = 400
 
 
 def build_manifest(request, item) -> dict:
-    from .views import service_url, tiled_pages
-
     manifest_id = request.build_absolute_uri(
         reverse("iiif:manifest", kwargs={"identifier": item.identifier})
     )
@@ -126,14 +128,14 @@ def _image_resource(service: str, size, service_ref) -> dict:
 
 def _page_label(item_file, page: dict) -> str:
     label = item_file.label or item_file.original_filename
-    if len((item_file.technical.get("iiif") or {}).get("pages") or []) > 1:
+    if len(IiifResult.of(item_file.technical).pages()) > 1:
         return _("%(label)s, page %(page)s") % {"label": label, "page": page["number"]}
     return label
 
 
 def _av_canvas(request, base: str, item_file) -> dict | None:
-    av = (item_file.technical or {}).get("av") or {}
-    duration = av.get("duration")
+    recorded = TechnicalResult.of(item_file.technical)
+    duration = recorded.av_duration()
     url = item_file.web_media_url
     if not duration or not url:
         return None  # not probed yet, or nothing a browser can play
@@ -153,7 +155,7 @@ def _av_canvas(request, base: str, item_file) -> dict | None:
     video = next(
         (
             s
-            for s in av.get("streams", [])
+            for s in recorded.av_streams()
             if s.get("codec_type") == "video" and not s.get("attached_pic")
         ),  # not cover art
         None,
@@ -198,10 +200,6 @@ def _rendering(request, item_file) -> dict:
 
 def _add_interview_structures(item, manifest: dict, canvas: dict) -> None:
     """The interview index as Ranges and annotations on the recording's canvas."""
-    try:
-        from archive_collections.oral_history.iiif import interview_iiif_structures
-    except ImportError:
-        return  # the oral-history package is optional for the manifest
     interview = Interview.objects.filter(item=item).first()
     if interview is None:
         return

@@ -3,9 +3,7 @@
 Image requests are answered from the static tiles when one matches (the fast path), otherwise
 rendered from the master and cached (render.py); see image_api.py for what is supported.
 
-Image identifiers are the ItemFile's id for its first page and "<id>-<page>" for the further
-pages of a multi-page TIFF or a PDF (see media_pipeline/imaging.py for what counts as a page of
-an image, media_pipeline/iiif/tiles.py for how PDF pages are rendered).
+Image identifiers and the URLs built from them are media_pipeline/iiif/urls.py.
 """
 
 from __future__ import annotations
@@ -28,12 +26,14 @@ from django.views.decorators.http import require_safe
 from archive_collections.access import AccessPolicy
 from archive_collections.models import Item
 
+from ..errors import StepError
 from ..models import ItemFile
 from ..serving import StoredFile, serve_stored
+from ..steps import registry
 from ..storage import derivative_storage
-from ..technical import StepError
 from . import image_api, render, tiles
 from .manifest import build_manifest
+from .urls import service_url, tiled_pages
 
 IMAGE_PROFILE = 'application/ld+json;profile="http://iiif.io/api/image/3/context.json"'
 PRESENTATION_PROFILE = (
@@ -57,62 +57,11 @@ EXTRA_FEATURES = (
     "sizeByWh",
 )
 
-# Widths of a region offered to browsers by region_image (an exhibit's detail image).
-DETAIL_WIDTHS = (640, 1280)
-
 logger = logging.getLogger(__name__)
 
 
 class HttpResponseNotImplemented(HttpResponse):
     status_code = 501
-
-
-def image_identifier(file_id: int, page_number: int = 1) -> str:
-    return str(file_id) if page_number == 1 else f"{file_id}-{page_number}"
-
-
-def service_url(request, file_id: int, page_number: int = 1) -> str:
-    """The absolute image service id (its info.json is this plus /info.json)."""
-    path = reverse("iiif:image", kwargs={"identifier": image_identifier(file_id, page_number)})
-    return request.build_absolute_uri(path)
-
-
-def region_image(item_file: ItemFile, percent: tuple, widths=DETAIL_WIDTHS, page_number=1):
-    """`<img>` attributes for a region of a page, given in percent of the page (x, y, w, h):
-    canonical Image API URLs of the region at a few widths (never wider than the region or the
-    service's limits), or None while the page has no image service yet. The caller has already
-    checked that the viewer may see the item."""
-    page = next((p for p in tiled_pages(item_file) if p["number"] == page_number), None)
-    if page is None:
-        return None
-    width, height = page["width"], page["height"]
-    limit = image_api.limits()
-    try:
-        box = image_api.parse_region(
-            "{},{},{},{}".format(*image_api.percent_box(*percent, width, height)), width, height
-        )
-    except image_api.BadRequest:
-        return None  # a region rounding to nothing on this page
-    largest = image_api.max_size(box[2], box[3], limit)
-    sizes = set()
-    for wanted_width in widths:
-        try:
-            sizes.add(image_api.parse_size(f"{min(wanted_width, largest[0])},", *box[2:], limit)[0])
-        except image_api.BadRequest:
-            continue  # a sliver that would be under a pixel high at this width
-    sizes = sorted(sizes) or [largest]
-    base = reverse("iiif:image", kwargs={"identifier": image_identifier(item_file.pk, page_number)})
-    urls = [
-        f"{base}/"
-        + image_api.canonical_path(image_api.ImageRequest(box, size), width, height, limit)
-        for size in sizes
-    ]
-    return {
-        "src": urls[0],
-        "srcset": ", ".join(f"{url} {size[0]}w" for url, size in zip(urls, sizes, strict=True)),
-        "width": sizes[-1][0],
-        "height": sizes[-1][1],
-    }
 
 
 @require_safe
@@ -211,15 +160,6 @@ def manifest(request, identifier: str):
     return response
 
 
-def tiled_pages(item_file: ItemFile) -> list[dict]:
-    """Pages with tiles made by the current `iiif` step (empty until then, or after a failure)."""
-    technical = item_file.technical or {}
-    step = (technical.get("steps") or {}).get("iiif") or {}
-    if step.get("status") != "done" or step.get("sha256") != item_file.sha256:
-        return []
-    return (technical.get("iiif") or {}).get("pages") or []
-
-
 def _visible_page(request, identifier: str) -> tuple[ItemFile, dict]:
     file_id, _, page_text = identifier.partition("-")
     if not file_id.isdigit() or (page_text and (not page_text.isdigit() or page_text == "1")):
@@ -235,9 +175,7 @@ def _visible_page(request, identifier: str) -> tuple[ItemFile, dict]:
 
 
 def _version() -> int:
-    from ..tasks import STEP_VERSIONS
-
-    return STEP_VERSIONS.get("iiif", 0)
+    return registry.version("iiif")
 
 
 def _json(request, data: dict, profile: str) -> HttpResponse:

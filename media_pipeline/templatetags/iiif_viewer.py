@@ -22,7 +22,7 @@ import re
 from django import template
 from django.urls import reverse
 
-from ..iiif.views import image_identifier, tiled_pages
+from ..iiif.urls import image_identifier, tiled_pages
 
 register = template.Library()
 

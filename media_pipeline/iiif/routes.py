@@ -1,0 +1,32 @@
+"""IIIF routes, mounted at /iiif/3/ by the root URLconf (namespace ``iiif``); the helpers that
+build these URLs for pages, manifests and exhibits are media_pipeline/iiif/urls.py.
+
+- ``iiif:manifest`` — ``manifest/<item identifier>.json``: Presentation 3 manifest of an Item
+- ``iiif:image`` — ``<image id>``: the image service base URI (303 to its info.json)
+- ``iiif:info`` — ``<image id>/info.json``: Image API 3 description (level 0 + extraFeatures)
+- ``iiif:image-request`` — ``<image id>/<region>/<size>/<rotation>/<quality>.<format>``: a static
+  tile or size when one matches, otherwise rendered from the master and cached
+
+Image ids: see media_pipeline/iiif/urls.py. All answer 404 when the visitor may not see the item.
+"""
+
+from django.urls import re_path
+
+from . import views
+
+app_name = "iiif"
+
+_IMAGE_ID = r"(?P<identifier>\d+(?:-\d+)?)"
+
+urlpatterns = [
+    re_path(r"^manifest/(?P<identifier>[\w.\-]+)\.json$", views.manifest, name="manifest"),
+    re_path(rf"^{_IMAGE_ID}$", views.image_base, name="image"),
+    re_path(rf"^{_IMAGE_ID}/info\.json$", views.info, name="info"),
+    re_path(
+        rf"^{_IMAGE_ID}/(?P<region>[^/]+)/(?P<size>[^/]+)/(?P<rotation>[^/]+)/"
+        # Any quality and format reach the view, which answers 400 naming the unsupported one.
+        r"(?P<quality>[^/.]+)\.(?P<fmt>[^/.]+)$",
+        views.image,
+        name="image-request",
+    ),
+]
