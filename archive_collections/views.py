@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
-from .access import RESEARCHERS, AccessPolicy
+from .access import AccessPolicy
+from .browsing import counts_by_type, refuse_hidden, series_ancestors
 from .models import (
     Discipline,
     Fonds,
@@ -51,15 +52,6 @@ def _type_order():
     """Sort items in the order the vocabulary declares (oral history first), not by code."""
     whens = [When(item_type=code, then=Value(i)) for i, code in enumerate(ItemType.values)]
     return Case(*whens, default=Value(len(whens)), output_field=IntegerField())
-
-
-def counts_by_type(items) -> list[dict]:
-    rows = dict(items.order_by().values_list("item_type").annotate(n=Count("pk")))
-    return [
-        {"code": code, "label": label, "count": rows[code]}
-        for code, label in ItemType.choices
-        if rows.get(code)
-    ]
 
 
 def _visible_count(policy: AccessPolicy, prefix: str) -> Count:
@@ -265,22 +257,6 @@ def fonds_detail(request, identifier):
     )
 
 
-def series_ancestors(series: Series) -> list[Series]:
-    """Enclosing series, outermost first, read from one query of the fonds's series."""
-    family = {
-        s.pk: s
-        for s in Series.objects.filter(fonds_id=series.fonds_id).only(
-            "pk", "identifier", "title", "parent_id"
-        )
-    }
-    chain, current, seen = [], family.get(series.parent_id), {series.pk}
-    while current is not None and current.pk not in seen:
-        seen.add(current.pk)
-        chain.append(current)
-        current = family.get(current.parent_id)
-    return chain[::-1]
-
-
 def series_detail(request, identifier):
     series = get_object_or_404(
         Series.objects.select_related("fonds__scientist"), identifier=identifier
@@ -302,15 +278,6 @@ def series_detail(request, identifier):
 
 
 # Items ------------------------------------------------------------------------------------------
-
-
-def _refuse(request, item: Item, policy: AccessPolicy):
-    """A record the visitor may not see. Only a non-embargoed researchers-level record admits
-    that it exists (so researchers know to log in); everything else is indistinguishable from
-    an unknown identifier. Neither response carries any of the record's metadata."""
-    if item.access_level == RESEARCHERS and not policy.is_embargoed(item):
-        return render(request, "collections/item_restricted.html", status=403)
-    raise Http404(_("No record with this identifier."))
 
 
 def chinese_citation(item: Item, url: str, accessed) -> str:
@@ -353,7 +320,7 @@ def item_detail(request, identifier):
         raise Http404(_("No record with this identifier."))
     policy = _policy(request)
     if not policy.can_view(item):
-        return _refuse(request, item, policy)
+        return refuse_hidden(request, item, policy)
     interview = _interview(item)
     files = list(item.files.all())
     stable_url = request.build_absolute_uri(item.get_absolute_url())

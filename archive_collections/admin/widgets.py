@@ -3,6 +3,7 @@
 from django import forms
 
 from archive_collections.models import format_timecode
+from archive_collections.oral_history.timecodes import timecode
 
 
 class MillisecondsInput(forms.NumberInput):
@@ -40,8 +41,6 @@ class TimecodeInput(forms.TextInput):
         )
 
     def format_value(self, value):
-        from archive_collections.oral_history.timecodes import timecode
-
         if value in (None, ""):
             return ""
         try:

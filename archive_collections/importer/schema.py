@@ -26,6 +26,9 @@ from archive_collections.models import (
     RelationKind,
     RightsStatement,
     Scientist,
+    ScientistAffiliation,
+    ScientistHonour,
+    ScientistName,
     Series,
 )
 from archive_collections.models.choices import LANGUAGE_CHOICES
@@ -277,8 +280,6 @@ def _entry_text(value: str, model, field: str) -> str:
 
 
 def name_entry(entry: str) -> tuple[str, str]:
-    from archive_collections.models import ScientistName
-
     name, kind = split_compound(entry, 2)
     if not name:
         raise CellError(_("“%(entry)s” has no name before |") % {"entry": entry})
@@ -288,8 +289,6 @@ def name_entry(entry: str) -> tuple[str, str]:
 
 
 def honour_entry(entry: str) -> tuple[str, int | None]:
-    from archive_collections.models import ScientistHonour
-
     title, when = split_compound(entry, 2)
     if not title:
         raise CellError(_("“%(entry)s” has no title before |") % {"entry": entry})
@@ -297,8 +296,6 @@ def honour_entry(entry: str) -> tuple[str, int | None]:
 
 
 def affiliation_entry(entry: str) -> tuple[str, str, int | None, int | None]:
-    from archive_collections.models import ScientistAffiliation
-
     institution, role, start, end = split_compound(entry, 4)
     if not institution:
         raise CellError(_("“%(entry)s” has no institution before |") % {"entry": entry})

@@ -1,6 +1,7 @@
 """The archival hierarchy: Fonds (one collecting project per scientist) → Series → Item."""
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from taggit.models import TaggedItemBase
 from wagtail.models import RevisionMixin
 
 from archive_collections.access import ItemQuerySet
+from archive_collections.dates import DateParseError, parse_date
 
 from .choices import (
     LANGUAGE_CHOICES,
@@ -50,10 +52,6 @@ class WrittenDateMixin(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        from archive_collections.dates import DateParseError, parse_date
-
         super().clean()
         try:
             parse_date(self.date_text)
@@ -61,8 +59,6 @@ class WrittenDateMixin(models.Model):
             raise ValidationError({"date_text": str(exc)}) from exc
 
     def apply_parsed_date(self):
-        from archive_collections.dates import parse_date
-
         parsed = parse_date(self.date_text)
         self.date_start, self.date_end = parsed.start, parsed.end
         self.date_precision, self.date_approximate = parsed.precision, parsed.approximate

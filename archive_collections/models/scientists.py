@@ -9,6 +9,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, RevisionMixin
 
+from archive_collections.names import pinyin_of
+
 from .choices import NameKind, RelationKind
 
 
@@ -96,8 +98,6 @@ class Scientist(RevisionMixin, ClusterableModel):
 
     def save(self, *args, **kwargs):
         if not self.name_pinyin and self.name:
-            from archive_collections.names import pinyin_of
-
             self.name_pinyin = pinyin_of(self.name)
         super().save(*args, **kwargs)
 

@@ -20,7 +20,7 @@ from wagtail.admin.widgets import ListingButton
 from archive_collections.models import Interview
 
 from . import operations
-from .document import FormatError, max_upload_bytes
+from .document import FormatError, check_size, max_upload_bytes
 from .formats import IMPORT_FORMATS, read_file
 from .importing import ImportRefused, import_document
 from .timecodes import parse_offset, parse_timecode, timecode
@@ -107,8 +107,6 @@ def import_view(request, pk):
         parts = form.cleaned_data["parts"]
         try:
             if upload.size > max_upload_bytes():
-                from .document import check_size
-
                 check_size(upload.size, upload.name)
             document = read_file(
                 upload.read(),

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from .document import Document, FormatError, Line, Point
 from .plaintext import MIN_SEGMENT_MS, MS_PER_CHARACTER
 from .timecodes import seconds_text
-from .webvtt import MAX_TITLE, read_transcript, split_speaker
+from .webvtt import MAX_TITLE, read_transcript, split_speaker, write_webvtt
 
 OHMS_NS = "https://www.weareavp.com/nunncenter/ohms"
 OHMS_VERSION = "5.4"
@@ -283,8 +283,6 @@ def _legacy_sync(lines: list[Line]) -> tuple[str, str]:
 
 
 def write_ohms(document: Document, meta: dict, legacy: bool = False) -> bytes:
-    from .webvtt import write_webvtt
-
     root = Element("ROOT", {"xmlns": OHMS_NS})
     record = SubElement(root, "record", {"id": meta.get("id", ""), "dt": meta.get("date", "")})
     for tag, value in (

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive_collections.access import AccessPolicy
+from archive_collections.browsing import refuse_hidden, series_ancestors
 from archive_collections.http import content_disposition
 from archive_collections.models import Interview, Item
 
@@ -54,12 +55,10 @@ def visible_interview(request, identifier: str) -> Interview:
 
 @require_safe
 def interview_page(request, identifier):
-    from archive_collections.views import _refuse, series_ancestors
-
     item = _item(identifier)
     policy = AccessPolicy.for_user(request.user)
     if not policy.can_view(item):
-        return _refuse(request, item, policy)
+        return refuse_hidden(request, item, policy)
     interview = _interview(item)
     files = list(item.files.all())
     return render(

@@ -2,10 +2,12 @@
 
 from django import template
 from django.conf import settings
+from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.translation import pgettext
 
 from archive_collections.access import AccessPolicy
+from archive_collections.browsing import counts_by_type
 from archive_collections.models import Item
 
 register = template.Library()
@@ -63,8 +65,6 @@ def query_with(context, **changes) -> str:
     request = context.get("request")
     params = request.GET.copy() if request is not None else None
     if params is None:
-        from django.http import QueryDict
-
         params = QueryDict(mutable=True)
     for key, value in changes.items():
         params.pop(key, None)
@@ -77,8 +77,6 @@ def query_with(context, **changes) -> str:
 @register.simple_tag(takes_context=True)
 def visible_item_counts(context) -> dict:
     """Counts of the items the current visitor may see, by type and in total."""
-    from archive_collections.views import counts_by_type
-
     request = context.get("request")
     policy = AccessPolicy.for_user(getattr(request, "user", None))
     by_type = counts_by_type(Item.objects.visible_to(policy))

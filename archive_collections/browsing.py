@@ -1,0 +1,50 @@
+"""What the public archive pages share: counts by item type, a series's ancestors, and the
+answer to a record the visitor may not see.
+
+Kept apart from the views so that the oral-history pages and the template tags use them without
+importing the archive's view module.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .access import RESEARCHERS, AccessPolicy
+from .models import Item, ItemType, Series
+
+
+def counts_by_type(items) -> list[dict]:
+    rows = dict(items.order_by().values_list("item_type").annotate(n=Count("pk")))
+    return [
+        {"code": code, "label": label, "count": rows[code]}
+        for code, label in ItemType.choices
+        if rows.get(code)
+    ]
+
+
+def series_ancestors(series: Series) -> list[Series]:
+    """Enclosing series, outermost first, read from one query of the fonds's series."""
+    family = {
+        s.pk: s
+        for s in Series.objects.filter(fonds_id=series.fonds_id).only(
+            "pk", "identifier", "title", "parent_id"
+        )
+    }
+    chain, current, seen = [], family.get(series.parent_id), {series.pk}
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        chain.append(current)
+        current = family.get(current.parent_id)
+    return chain[::-1]
+
+
+def refuse_hidden(request, item: Item, policy: AccessPolicy):
+    """A record the visitor may not see. Only a non-embargoed researchers-level record admits
+    that it exists (so researchers know to log in); everything else is indistinguishable from
+    an unknown identifier. Neither response carries any of the record's metadata."""
+    if item.access_level == RESEARCHERS and not policy.is_embargoed(item):
+        return render(request, "collections/item_restricted.html", status=403)
+    raise Http404(_("No record with this identifier."))
