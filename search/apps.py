@@ -7,7 +7,9 @@ class SearchConfig(AppConfig):
     label = "archive_search"
     verbose_name = _("Search")
 
-    def ready(self):
+    def ready(self) -> None:
+        # Imported here, not at module level: the receivers import models, which Django only
+        # allows once every app is loaded.
         from . import signal_handlers
 
         signal_handlers.connect()

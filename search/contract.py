@@ -5,7 +5,7 @@ the engine. Every engine (``search.engines.database.DatabaseEngine``, the Elasti
 implements ``SearchEngine`` and passes the same contract tests (tests/search/test_contract.py).
 
 Division of labour:
-- documents are built from the models by ``search.indexing`` (``SearchDocument``);
+- documents are built from the models by ``search.documents`` (``SearchDocument``);
 - text analysis is shared (``search.analysis``); queries are parsed once (``search.query``) and
   engines compile ``ParsedQuery.root`` — each ``Term`` carries the token phrases to match;
 - access is INSIDE the engine query: ``search()`` and ``autocomplete()`` receive the caller's
@@ -134,7 +134,7 @@ class SearchQuery:
 
 @dataclass
 class SearchDocument:
-    """One indexed unit, built by search.indexing from the models.
+    """One indexed unit, built by search.documents from the models.
 
     ids: ``item:ID``, ``page:FILEID:N`` (OCR/PDF page N of an ItemFile), ``segment:ID`` (transcript
     segment), ``index:ID`` (OHMS index segment), ``scientist:ID``, ``exhibit:PAGEID``.

@@ -49,3 +49,25 @@ class IndexState(models.Model):
 
     def __str__(self):
         return self.engine
+
+
+class PendingReindex(models.Model):
+    """A result group waiting for the reindex drain (search.pending): one row per group however
+    many changes asked for it, so a burst of changes costs one reindex."""
+
+    group_key = models.CharField(_("group"), max_length=200, unique=True)
+    # A new value with every request: the drain deletes a row only if it still holds the value
+    # the drain read, so a change made while the group was being reindexed is reindexed again.
+    stamp = models.CharField(max_length=32)
+    # False while the media pipeline is processing one of the item's files: the file's pages
+    # arrive one by one and the pipeline announces the end (file_processed), which releases it.
+    queued = models.BooleanField(default=True)
+    requested_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("pending reindex")
+        verbose_name_plural = _("pending reindexes")
+        indexes = [models.Index(fields=["queued", "requested_at"])]
+
+    def __str__(self):
+        return self.group_key

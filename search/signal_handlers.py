@@ -1,11 +1,17 @@
-"""Keep the search index in step with the archive: every save or delete of an indexed record
-schedules its result groups for reindexing after commit (search.indexing.schedule)."""
+"""Receivers that keep the search index in step with the archive. Each only translates its
+signal's arguments; search.reindex decides what the change makes stale, search.pending when it
+is reindexed."""
 
 from __future__ import annotations
 
-from django.apps import apps
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from typing import Any
 
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished
+
+from archive_collections import signals as catalogue_signals
 from archive_collections.models import (
     Fonds,
     IndexSegment,
@@ -18,86 +24,121 @@ from archive_collections.models import (
     Series,
     TranscriptSegment,
 )
+from media_pipeline import signals as pipeline_signals
+from media_pipeline.models import ItemFile, PageText
 
-from . import indexing
+from . import reindex
+from .service import names_changed
 
 DISPATCH = "archive_search"
 
 
-def _item_changed(sender, instance, **kwargs):
-    indexing.schedule([indexing.item_group(instance.pk)])
+def _item_saved(sender: type[Model], instance: Item, **kwargs: Any) -> None:
+    reindex.item_changed(instance.pk)
 
 
-def _item_part_changed(sender, instance, **kwargs):
-    """Interview or segment: reindex the item it belongs to."""
-    item_id = getattr(instance, "item_id", None)
-    if item_id is None:
-        interview_id = getattr(instance, "interview_id", None)
-        item_id = (
-            Interview.objects.filter(pk=interview_id).values_list("item_id", flat=True).first()
-        )
-    if item_id:
-        indexing.schedule([indexing.item_group(item_id)])
+def _interview_saved(sender: type[Model], instance: Interview, **kwargs: Any) -> None:
+    reindex.item_changed(instance.item_id)
 
 
-def _scientist_changed(sender, instance, **kwargs):
-    # Items carry their scientists' names and disciplines, so they follow the scientist.
-    indexing.schedule(
-        [indexing.scientist_group(instance.pk), *indexing.items_of_scientist(instance.pk)]
-    )
+def _segment_saved(
+    sender: type[Model], instance: TranscriptSegment | IndexSegment, **kwargs: Any
+) -> None:
+    reindex.interview_part_changed(instance.interview_id)
 
 
-def _scientist_part_changed(sender, instance, **kwargs):
-    scientist_id = instance.scientist_id
-    indexing.schedule(
-        [indexing.scientist_group(scientist_id), *indexing.items_of_scientist(scientist_id)]
-    )
+def _scientist_saved(sender: type[Model], instance: Scientist, **kwargs: Any) -> None:
+    reindex.scientists_changed([instance.pk])
 
 
-def _container_changed(sender, instance, **kwargs):
-    """Fonds or Series retitled: its items carry the titles."""
-    items = (
-        Item.objects.filter(series__fonds=instance)
-        if isinstance(instance, Fonds)
-        else (Item.objects.filter(series=instance))
-    )
-    indexing.schedule(indexing.item_group(pk) for pk in items.values_list("pk", flat=True))
+def _scientist_part_saved(
+    sender: type[Model],
+    instance: ScientistName | ScientistHonour | ScientistAffiliation,
+    **kwargs: Any,
+) -> None:
+    reindex.scientists_changed([instance.scientist_id])
 
 
-def _item_scientists_changed(sender, instance, action, pk_set, **kwargs):
+def _fonds_saved(sender: type[Model], instance: Fonds, **kwargs: Any) -> None:
+    reindex.containers_changed(fonds_ids=[instance.pk])
+
+
+def _series_saved(sender: type[Model], instance: Series, **kwargs: Any) -> None:
+    reindex.containers_changed(series_ids=[instance.pk])
+
+
+def _item_scientists_changed(
+    sender: type[Model], instance: Model, action: str, pk_set: set[int] | None, **kwargs: Any
+) -> None:
     if not action.startswith("post_"):
         return
     if isinstance(instance, Item):
-        indexing.schedule([indexing.item_group(instance.pk)])
+        reindex.item_changed(instance.pk)
     else:
-        indexing.schedule(indexing.item_group(pk) for pk in pk_set or ())
+        reindex.items_changed(pk_set or ())
 
 
-def _item_file_changed(sender, instance, **kwargs):
-    indexing.schedule([indexing.item_group(instance.item_id)])
+def _item_file_saved(sender: type[Model], instance: ItemFile, **kwargs: Any) -> None:
+    reindex.file_changed(instance)
 
 
-def _page_text_changed(sender, instance, **kwargs):
-    item_id = (
-        apps.get_model("media_pipeline", "ItemFile")
-        .objects.filter(pk=instance.item_file_id)
-        .values_list("item_id", flat=True)
-        .first()
+def _item_file_deleted(sender: type[Model], instance: ItemFile, **kwargs: Any) -> None:
+    reindex.file_changed(instance, deleted=True)
+
+
+def _page_text_changed(sender: type[Model], instance: PageText, **kwargs: Any) -> None:
+    reindex.page_text_changed(instance.item_file_id)
+
+
+def _page_texts_replaced(sender: Any, item_file_id: int, item_id: int, **kwargs: Any) -> None:
+    reindex.page_text_changed(item_file_id, item_id)
+
+
+def _file_processed(sender: Any, item_file_id: int, item_id: int, **kwargs: Any) -> None:
+    reindex.file_processed(item_id)
+
+
+def _catalogue_changed(sender: Any, **kwargs: Any) -> None:
+    reindex.catalogue_changed(
+        items=kwargs.get("items") or (),
+        scientists=kwargs.get("scientists") or (),
+        fonds=kwargs.get("fonds") or (),
+        series=kwargs.get("series") or (),
+        interviews=kwargs.get("interviews") or (),
     )
-    if item_id:
-        indexing.schedule([indexing.item_group(item_id)])
 
 
-def _wagtail_page_changed(sender, instance, **kwargs):
-    from wagtail.models import Page
-
+def _wagtail_page_changed(sender: Any, instance: Model, **kwargs: Any) -> None:
     if isinstance(instance, Page):
-        indexing.schedule([indexing.exhibit_group(instance.pk)])
+        reindex.exhibit_changed(instance.pk)
+
+
+RECEIVERS: list[tuple[Any, Any, Any]] = [
+    # (receiver, signals, sender)
+    (_item_saved, (post_save, post_delete), Item),
+    (_interview_saved, (post_save, post_delete), Interview),
+    (_segment_saved, (post_save, post_delete), TranscriptSegment),
+    (_segment_saved, (post_save, post_delete), IndexSegment),
+    (_scientist_saved, (post_save, post_delete), Scientist),
+    (_scientist_part_saved, (post_save, post_delete), ScientistName),
+    (_scientist_part_saved, (post_save, post_delete), ScientistHonour),
+    (_scientist_part_saved, (post_save, post_delete), ScientistAffiliation),
+    (_fonds_saved, (post_save,), Fonds),
+    (_series_saved, (post_save,), Series),
+    (_item_scientists_changed, (m2m_changed,), Item.scientists.through),
+    (_item_file_saved, (post_save,), ItemFile),
+    (_item_file_deleted, (post_delete,), ItemFile),
+    (_page_text_changed, (post_save, post_delete), PageText),
+    (_page_texts_replaced, (pipeline_signals.page_texts_replaced,), None),
+    (_file_processed, (pipeline_signals.file_processed,), None),
+    (_catalogue_changed, (catalogue_signals.catalogue_changed,), None),
+    (_wagtail_page_changed, (page_published, page_unpublished), None),
+    # Every model's deletion: Page subclasses send post_delete as themselves.
+    (_wagtail_page_changed, (post_delete,), None),
+]
 
 
 def connect() -> None:
-    from .service import names_changed
-
     for model in (Scientist, ScientistName):
         for signal in (post_save, post_delete):
             signal.connect(
@@ -105,44 +146,11 @@ def connect() -> None:
                 sender=model,
                 dispatch_uid=f"{DISPATCH}-names-{model.__name__}-{id(signal)}",
             )
-    for signal in (post_save, post_delete):
-        signal.connect(_item_changed, sender=Item, dispatch_uid=f"{DISPATCH}-item-{id(signal)}")
-        for model in (Interview, TranscriptSegment, IndexSegment):
+    for receiver, signals, sender in RECEIVERS:
+        for signal in signals:
+            name = getattr(sender, "__name__", "any")
             signal.connect(
-                _item_part_changed,
-                sender=model,
-                dispatch_uid=f"{DISPATCH}-{model.__name__}-{id(signal)}",
+                receiver,
+                sender=sender,
+                dispatch_uid=f"{DISPATCH}-{receiver.__name__}-{name}-{id(signal)}",
             )
-        signal.connect(
-            _scientist_changed, sender=Scientist, dispatch_uid=f"{DISPATCH}-scientist-{id(signal)}"
-        )
-        for model in (ScientistName, ScientistHonour, ScientistAffiliation):
-            signal.connect(
-                _scientist_part_changed,
-                sender=model,
-                dispatch_uid=f"{DISPATCH}-{model.__name__}-{id(signal)}",
-            )
-    for model in (Fonds, Series):
-        post_save.connect(
-            _container_changed, sender=model, dispatch_uid=f"{DISPATCH}-{model.__name__}-save"
-        )
-    m2m_changed.connect(
-        _item_scientists_changed,
-        sender=Item.scientists.through,
-        dispatch_uid=f"{DISPATCH}-item-scientists",
-    )
-    if apps.is_installed("media_pipeline"):
-        for name, handler in (("ItemFile", _item_file_changed), ("PageText", _page_text_changed)):
-            try:
-                model = apps.get_model("media_pipeline", name)
-            except LookupError:
-                continue
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    handler, sender=model, dispatch_uid=f"{DISPATCH}-{name}-{id(signal)}"
-                )
-    from wagtail.signals import page_published, page_unpublished
-
-    page_published.connect(_wagtail_page_changed, dispatch_uid=f"{DISPATCH}-page-published")
-    page_unpublished.connect(_wagtail_page_changed, dispatch_uid=f"{DISPATCH}-page-unpublished")
-    post_delete.connect(_wagtail_page_changed, dispatch_uid=f"{DISPATCH}-page-del")

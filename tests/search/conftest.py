@@ -12,7 +12,7 @@ from django.utils import translation
 from archive_collections.models import Discipline, ScientistName
 from media_pipeline.models import ItemFile, PageText
 from search.engines import get_engine_by_name, reset_engines
-from search.indexing import iter_document_chunks
+from search.sources import iter_document_chunks
 from tests.conftest import choose_english
 from tests.factories import (
     FondsFactory,

@@ -38,7 +38,7 @@ SOURCE = "钱学森在加州理工学院写成的手稿，记录学术成长。�
 
 @pytest.mark.parametrize("length", [1, 2, 3, 4, 6, 9])
 def test_every_substring_of_every_length_is_found(engine, indexed, public, length):
-    from search.indexing import item_documents
+    from search.documents import item_documents
 
     engine.clear()
     documents = item_documents(indexed.manuscript)
@@ -249,7 +249,7 @@ def test_one_group_per_item(engine, indexed, public):
 def test_snippets_are_escaped(engine, indexed, public):
     indexed.manuscript.description = "<script>alert(1)</script> 学术成长"
     indexed.manuscript.save()
-    from search.indexing import item_documents
+    from search.documents import item_documents
 
     engine.replace_group(item_key(indexed.manuscript), item_documents(indexed.manuscript))
     getattr(engine, "refresh", lambda: None)()

@@ -5,9 +5,10 @@ upserts then prunes what was not re-added; Elasticsearch loads a new index and s
 """
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from search.engines import EngineUnavailable, all_engines
-from search.indexing import CHUNK, count_sources, iter_document_chunks
+from search.sources import CHUNK, count_sources, iter_document_chunks
 
 
 class Command(BaseCommand):
@@ -28,8 +29,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, chunk, engine, dry_run, no_progress, **options):
-        from tqdm import tqdm
-
         if chunk < 1:
             raise CommandError("--chunk must be at least 1.")
         engines = [e for e in all_engines() if engine is None or e.name == engine]

@@ -1,0 +1,390 @@
+"""Search documents built from the models, one builder per source.
+
+- ``scientist_documents(scientist)`` → ``scientist:ID`` (names, pinyin, variants, biography);
+- ``item_documents(item)`` → ``item:ID`` plus the item's OCR/PDF/plain-text pages
+  (``page:FILEID:N``), transcript segments (``segment:ID``) and index segments (``index:ID``),
+  all carrying the item's access, dates and facets;
+- ``exhibit_documents(page)`` → ``exhibit:PAGEID`` for live, public Wagtail pages.
+
+A group key (``item:ID``, ``scientist:ID``, ``exhibit:ID``) names what one result shows; the
+engines replace a group's documents as a whole (search.reindex decides which groups a change
+touches, search.sources walks every record for a rebuild).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import models as dj_models
+from django.utils import translation
+from django.utils.html import strip_tags
+from wagtail.fields import StreamField
+from wagtail.models import Page
+
+from archive_collections.models import Interview, Item, ItemType, Scientist
+from media_pipeline.models import ItemFile, PageText
+
+from . import analysis
+from .contract import SearchDocument
+
+log = logging.getLogger(__name__)
+
+CHUNK = 200
+PLAIN_TEXT_MAX_BYTES = 2 * 1024 * 1024
+MAX_BODY_CHARS = 200_000
+
+
+# --- group keys ---------------------------------------------------------------------------------
+
+
+def item_group(pk: object) -> str:
+    return f"item:{pk}"
+
+
+def scientist_group(pk: object) -> str:
+    return f"scientist:{pk}"
+
+
+def exhibit_group(pk: object) -> str:
+    return f"exhibit:{pk}"
+
+
+# --- scientists ---------------------------------------------------------------------------------
+
+
+def scientist_name_forms(scientist: Scientist) -> str:
+    variants = [n.name for n in scientist.names.all()]
+    if scientist.name_pinyin:
+        variants.insert(0, scientist.name_pinyin)
+    return " ; ".join(analysis.name_forms(scientist.name, variants))
+
+
+def scientist_documents(scientist: Scientist) -> list[SearchDocument]:
+    honours = " ; ".join(str(h) for h in scientist.honours.all())
+    affiliations = " ; ".join(
+        f"{a.institution} {a.role}".strip() for a in scientist.affiliations.all()
+    )
+    disciplines = [d.name for d in scientist.disciplines.all()]
+    body = " ".join(
+        filter(
+            None,
+            [
+                scientist.summary,
+                strip_tags(scientist.biography or ""),
+                honours,
+                affiliations,
+                " ".join(disciplines),
+            ],
+        )
+    )
+    return [
+        SearchDocument(
+            id=f"scientist:{scientist.pk}",
+            kind="scientist",
+            group=scientist_group(scientist.pk),
+            url=scientist.get_absolute_url(),
+            group_title=scientist.name,
+            title=scientist.name,
+            names=scientist_name_forms(scientist),
+            body=body[:MAX_BODY_CHARS],
+            places=" ; ".join(filter(None, [scientist.birth_place, scientist.death_place])),
+            identifier=scientist.identifier,
+            group_identifier=scientist.identifier,
+            year_start=scientist.birth_year,
+            year_end=scientist.death_year or scientist.birth_year,
+            date_text=scientist.life_dates,
+            scientists=[scientist.identifier],
+            disciplines=disciplines,
+        )
+    ]
+
+
+# --- items --------------------------------------------------------------------------------------
+
+
+# Chinese words researchers use for each type, searchable with type:书信 whatever language the
+# interface catalogue is in (search vocabulary, not interface text).
+TYPE_WORDS = {
+    "oral_history": "口述 口述史 口述历史 访谈",
+    "manuscript": "手稿",
+    "letter": "书信 信件 信函",
+    "photograph": "照片 相片",
+    "certificate": "证书",
+    "publication": "出版物 著作",
+    "object": "实物",
+    "document": "文件 文献",
+    "audio": "音频 录音",
+    "video": "视频 录像",
+}
+
+
+def _type_text(item_type: str) -> str:
+    if not item_type:
+        return ""
+    labels = [item_type, TYPE_WORDS.get(item_type, "")]
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            try:
+                labels.append(str(ItemType(item_type).label))
+            except ValueError:
+                pass
+    return " ".join(dict.fromkeys(labels))
+
+
+def _item_base(item: Item) -> dict[str, Any]:
+    """Fields every document of an item carries: access, dates, facets and display."""
+    scientists = list(item.scientists.all())
+    interview = getattr(item, "interview", None) if _has_interview(item) else None
+    if interview is not None and interview.interviewee not in scientists:
+        scientists.append(interview.interviewee)
+    disciplines = sorted({d.name for s in scientists for d in s.disciplines.all()})
+    files = list(item.files.all())
+    has_scan = any(
+        f.mime_type.startswith("image/") or f.mime_type == "application/pdf" for f in files
+    )
+    has_transcript = interview is not None and interview.transcript.exists()
+    return {
+        "url": item.get_absolute_url(),
+        "group": item_group(item.pk),
+        "group_title": item.title,
+        "group_identifier": item.identifier,
+        "names": " ; ".join(scientist_name_forms(s) for s in scientists),
+        "access_level": item.access_level,
+        "embargo_until": item.embargo_until,
+        "year_start": item.date_start.year if item.date_start else None,
+        "year_end": item.date_end.year if item.date_end else None,
+        "sort_date": item.date_start,
+        "date_text": item.date_text,
+        "item_type": item.item_type,
+        "scientists": [s.identifier for s in scientists],
+        "fonds": item.series.fonds.identifier,
+        "disciplines": disciplines,
+        "language": item.language,
+        "has_transcript": has_transcript,
+        "has_scan": has_scan,
+    }
+
+
+def _has_interview(item: Item) -> bool:
+    try:
+        item.interview  # noqa: B018 — reverse one-to-one raises when absent
+    except Interview.DoesNotExist:
+        return False
+    return True
+
+
+def item_documents(item: Item) -> list[SearchDocument]:
+    base = _item_base(item)
+    series = item.series
+    body = " ".join(
+        filter(
+            None,
+            [
+                item.description,
+                item.provenance,
+                item.extent,
+                series.title,
+                series.fonds.title,
+            ],
+        )
+    )
+    documents = [
+        SearchDocument(
+            id=f"item:{item.pk}",
+            kind="item",
+            title=item.title,
+            body=body[:MAX_BODY_CHARS],
+            subjects=" ; ".join(t.name for t in item.subjects.all()),
+            creators=item.creators,
+            places=item.places,
+            identifier=" ".join([item.identifier, series.identifier, series.fonds.identifier]),
+            type=_type_text(item.item_type),
+            **base,
+        )
+    ]
+    documents.extend(_page_documents(item, base))
+    if _has_interview(item):
+        documents.extend(_interview_documents(item.interview, base))
+    return documents
+
+
+def _page_documents(item: Item, base: dict[str, Any]) -> list[SearchDocument]:
+    """One document per page of text. Page numbers count across the item's files in order (what
+    a reader sees as "p. 3"); links open the viewer by file and page within it."""
+    files = list(item.files.order_by("sequence", "pk"))
+    texts: dict[int, list[PageText]] = {}
+    if files:
+        for page in PageText.objects.filter(item_file__in=files).order_by(
+            "item_file", "page_number"
+        ):
+            texts.setdefault(page.item_file_id, []).append(page)
+    documents: list[SearchDocument] = []
+    offset = 0
+    for item_file in files:
+        pages = texts.get(item_file.pk, [])
+        if pages:
+            for page in pages:
+                if page.text.strip():
+                    documents.append(
+                        _page_document(
+                            item_file.pk,
+                            offset + page.page_number,
+                            page.text,
+                            _lines(page),
+                            base,
+                            file_page=page.page_number,
+                        )
+                    )
+            offset += max(p.page_number for p in pages)
+        elif item_file.mime_type.startswith("text/plain"):
+            text = _plain_text(item_file)
+            if text.strip():
+                documents.append(_page_document(item_file.pk, offset + 1, text, [], base))
+            offset += 1
+        elif item_file.mime_type.startswith("image/"):
+            offset += 1
+        else:
+            page_count = (item_file.technical or {}).get("pages")
+            offset += page_count if isinstance(page_count, int) and page_count > 0 else 1
+    return documents
+
+
+def _lines(page: PageText) -> list[dict[str, Any]]:
+    """Line boxes normalised to fractions of the page, so any viewer size can draw them."""
+    out = []
+    width, height = page.width or 1, page.height or 1
+    for line in page.lines or []:
+        box = line.get("box") or line.get("bbox") if isinstance(line, dict) else None
+        if not box or len(box) != 4:
+            continue
+        x, y, w, h = (float(v) for v in box)
+        out.append(
+            {
+                "text": str(line.get("text", "")),
+                "bbox": [x / width, y / height, w / width, h / height],
+            }
+        )
+    return out
+
+
+def _plain_text(item_file: ItemFile) -> str:
+    if item_file.size > PLAIN_TEXT_MAX_BYTES:
+        return ""
+    try:
+        with item_file.master.open("rb") as handle:
+            raw = handle.read(PLAIN_TEXT_MAX_BYTES)
+    except OSError as exc:
+        log.warning("search: cannot read text of file %s: %s", item_file.pk, exc)
+        return ""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
+
+
+def _page_document(
+    file_pk: int,
+    number: int,
+    text: str,
+    lines: list[dict[str, Any]],
+    base: dict[str, Any],
+    file_page: int = 1,
+) -> SearchDocument:
+    """`number` counts across the item's files (what results show); the id keeps the file and
+    the page within it, which is what the viewer opens exactly (?file=F&page=P)."""
+    return SearchDocument(
+        id=f"page:{file_pk}:{file_page}",
+        kind="page",
+        body=text[:MAX_BODY_CHARS],
+        page_number=number,
+        lines=lines,
+        **base,
+    )
+
+
+def _interview_documents(interview: Interview, base: dict[str, Any]) -> list[SearchDocument]:
+    documents = [
+        SearchDocument(
+            id=f"segment:{segment.pk}",
+            kind="segment",
+            title=segment.speaker,
+            body=segment.text,
+            start_ms=segment.start_ms,
+            **base,
+        )
+        for segment in interview.transcript.order_by("start_ms", "pk")
+    ]
+    documents.extend(
+        SearchDocument(
+            id=f"index:{segment.pk}",
+            kind="index",
+            title=segment.title,
+            body=" ".join(filter(None, [segment.synopsis, segment.partial_transcript])),
+            subjects=segment.keywords,
+            start_ms=segment.start_ms,
+            **base,
+        )
+        for segment in interview.index_segments.order_by("start_ms", "pk")
+    )
+    return documents
+
+
+# --- exhibit pages ------------------------------------------------------------------------------
+
+
+def _page_search_text(page: Page) -> str:
+    """Generic text of a Wagtail page: its own text-like fields, whatever the page type.
+
+    StreamFields are read from their stored data, not rendered: rendering would need a request
+    and could pull in titles of items the page references — the page's own words are what
+    visitors search for, and referenced items are indexed (with their access) on their own."""
+    base_fields = {f.name for f in Page._meta.get_fields()}
+    parts = [page.search_description or ""]
+    for model_field in page._meta.get_fields():
+        if model_field.name in base_fields or not getattr(model_field, "concrete", False):
+            continue
+        value = getattr(page, model_field.name, None)
+        if not value:
+            continue
+        if isinstance(model_field, StreamField):
+            parts.extend(_stream_strings(value.get_prep_value()))
+        elif isinstance(model_field, dj_models.TextField | dj_models.CharField):
+            parts.append(strip_tags(str(value)))
+    return " ".join(" ".join(parts).split())
+
+
+def _stream_strings(data: object) -> Iterator[str]:
+    """Every human-written string in raw StreamField data (block types and ids skipped)."""
+    if isinstance(data, str):
+        if any(ch.isalpha() for ch in data) and not data.startswith(("http://", "https://")):
+            yield strip_tags(data)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key not in ("type", "id"):
+                yield from _stream_strings(value)
+    elif isinstance(data, list | tuple):
+        for value in data:
+            yield from _stream_strings(value)
+
+
+def exhibit_documents(page: Page) -> list[SearchDocument]:
+    page = page.specific
+    url = page.url
+    if not url or page.depth <= 1:
+        return []
+    return [
+        SearchDocument(
+            id=f"exhibit:{page.pk}",
+            kind="exhibit",
+            group=exhibit_group(page.pk),
+            url=url,
+            group_title=page.title,
+            title=page.title,
+            body=_page_search_text(page)[:MAX_BODY_CHARS],
+            sort_date=page.first_published_at.date() if page.first_published_at else None,
+        )
+    ]
