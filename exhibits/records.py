@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.db.models import Prefetch, Q
 from wagtail.blocks import StreamValue, StructValue
@@ -24,6 +25,7 @@ from archive_collections.models import Interview, Item, Scientist, TranscriptSeg
 from media_pipeline.models import FileStatus, ItemFile
 
 CONTEXT_KEY = "archive_records"
+_Record = TypeVar("_Record", Item, Interview, Scientist)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,11 @@ class RecordRef:
 
     def __str__(self):
         return f"{self.label}:{self.pk}"
+
+
+def _find(table: dict[int, _Record], value: object) -> _Record | None:
+    key = record_key(value)
+    return None if key is None else table.get(key)
 
 
 def record_key(value) -> int | None:
@@ -206,13 +213,13 @@ class ArchiveRecords:
     # Looking up --------------------------------------------------------------------------------
 
     def item(self, value) -> Item | None:
-        return self.items.get(record_key(value))
+        return _find(self.items, value)
 
     def interview(self, value) -> Interview | None:
-        return self.interviews.get(record_key(value))
+        return _find(self.interviews, value)
 
     def scientist(self, value) -> Scientist | None:
-        return self.scientists.get(record_key(value))
+        return _find(self.scientists, value)
 
     def is_public(self, item: Item) -> bool:
         """Whether the public sees this item too: curators previewing a page see a marker on

@@ -13,6 +13,7 @@ from wagtail.models import Orderable
 from exhibits.blocks import RICH_TEXT_FEATURES, ExhibitStreamBlock
 
 from .base import BasePage, first_text, plain_text
+from .stories import ScientistStoryPage, TeacherResourcePage
 
 
 class ExhibitionIndexPage(BasePage):
@@ -119,8 +120,6 @@ class ExhibitionPage(BasePage):
         return ChapterPage.objects.child_of(self).live().public().specific(defer=True)
 
     def get_context(self, request, *args, **kwargs):
-        from .stories import ScientistStoryPage, TeacherResourcePage
-
         context = super().get_context(request, *args, **kwargs)
         context["chapters"] = list(self.chapters())
         context["stories"] = ScientistStoryPage.objects.child_of(self).live().public()
@@ -165,7 +164,7 @@ class ChapterPage(BasePage):
         FieldPanel("body"),
     ]
     parent_page_types = ["exhibits.ExhibitionPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("chapter")

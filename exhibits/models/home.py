@@ -5,7 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 
+from archive_collections.models import Scientist
+
 from .base import BasePage, plain_text
+from .exhibitions import ExhibitionPage
+from .stories import TeacherResourcePage
 
 HOME_EXHIBITIONS = 6
 HOME_RESOURCES = 4
@@ -40,11 +44,6 @@ class HomePage(BasePage):
         return plain_text(self.introduction)
 
     def get_context(self, request, *args, **kwargs):
-        from archive_collections.models import Scientist
-
-        from .exhibitions import ExhibitionPage
-        from .stories import TeacherResourcePage
-
         context = super().get_context(request, *args, **kwargs)
         wanted = [s.strip() for s in self.featured_scientists.split(",") if s.strip()]
         scientists = Scientist.objects.select_related("portrait").prefetch_related("disciplines")

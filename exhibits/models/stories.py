@@ -7,6 +7,7 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 
+from archive_collections.models import Scientist
 from exhibits.blocks import ActivityBlock, ExhibitStreamBlock, LinkedItemsBlock, WorksheetBlock
 
 from .base import BasePage, first_text, plain_text
@@ -36,7 +37,7 @@ class ScientistStoryPage(BasePage):
         FieldPanel("body"),
     ]
     parent_page_types = ["exhibits.ExhibitionPage", "exhibits.HomePage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("scientist story")
@@ -47,8 +48,6 @@ class ScientistStoryPage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if self.scientist_id:
-            from archive_collections.models import Scientist
-
             context["scientist"] = (
                 Scientist.objects.select_related("portrait")
                 .prefetch_related("disciplines", "honours")
@@ -110,7 +109,7 @@ class TeacherResourcePage(BasePage):
         ),
     ]
     parent_page_types = ["exhibits.ExhibitionPage", "exhibits.HomePage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("teacher resource")
