@@ -53,9 +53,9 @@ def reprocess(file_ids: Collection[int], *, steps: Iterable[str] | None = None) 
     forget = None if steps is None else set(steps)
     with transaction.atomic():
         files = ItemFile.objects.select_for_update().filter(pk__in=file_ids)
-        for item_file in files.only("pk", "technical"):
-            item_file.technical = _without_steps(item_file.technical, forget)
-            item_file.save(update_fields=["technical", "updated_at"])
+        for pk, technical in files.values_list("pk", "technical"):
+            # update(), not save(): processing state is no catalogue change to announce.
+            ItemFile.objects.filter(pk=pk).update(technical=_without_steps(technical, forget))
         count = _reset(
             ItemFile.objects.filter(pk__in=file_ids).exclude(status=FileStatus.PROCESSING), ""
         )

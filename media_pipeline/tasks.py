@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 from django_tasks import task
@@ -34,4 +35,4 @@ def enqueue_after_commit(file_ids: Iterable[int], *, run_after: datetime | None 
         return
     queued = process_item_file.using(run_after=run_after) if run_after else process_item_file
     for pk in file_ids:
-        transaction.on_commit(lambda pk=pk: queued.enqueue(pk))
+        transaction.on_commit(partial(queued.enqueue, pk))
