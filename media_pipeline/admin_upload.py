@@ -123,7 +123,9 @@ class MultipleFileField(forms.Field):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(
+    # The form metaclass moves declared fields into base_fields, so this does not replace
+    # Form.files (the uploaded data) at run time; the stubs only see the class attribute.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=gettext_lazy("Files"),
         help_text=gettext_lazy(
             "Choose one or more files. They are placed in order of their names, with numbers "
@@ -252,7 +254,7 @@ class ItemUploadView(WagtailAdminTemplateMixin, TemplateView):
         # Permission first: someone who may not change items learns nothing about which exist.
         if not item_permission_policy.user_has_permission(request.user, "change"):
             return permission_denied(request)
-        self.item = get_object_or_404(Item.objects.select_related("series__fonds"), pk=pk)
+        self.item: Item = get_object_or_404(Item.objects.select_related("series__fonds"), pk=pk)
         self.size_handler = None
         if request.method == "POST":
             self.size_handler = TotalSizeLimitHandler(request, admin_upload_max_bytes())
@@ -298,7 +300,7 @@ class ItemUploadView(WagtailAdminTemplateMixin, TemplateView):
 
     @method_decorator(csrf_protect)
     def post(self, request, pk):
-        if self.size_handler.exceeded:
+        if self.size_handler is not None and self.size_handler.exceeded:
             message = _(
                 "This upload is larger than the %(limit)s limit for one upload "
                 "(MEDIA_ADMIN_UPLOAD_MAX_BYTES). Nothing was stored; upload the files in "

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .errors import StepError
-from .results import TechnicalResult
+from .results import ImagePage, ImageRecord, TechnicalResult
 from .storage import local_path, master_storage
 
 DEFAULT_MAX_IMAGE_PIXELS = 200_000_000
@@ -192,7 +192,7 @@ def _is_reduction_of(image, first) -> bool:
     return False
 
 
-def image_info(item_file) -> dict:
+def image_info(item_file) -> ImageRecord:
     """The `technical["image"]` record: read from headers only, no pixels decoded."""
     loader = loader_for(item_file.mime_type)
     with master_image_path(item_file) as path:
@@ -210,8 +210,7 @@ def image_info(item_file) -> dict:
         "format": first.get("vips-loader").removesuffix("_file").removesuffix("load").upper(),
         "frames": frames,
         "pages": [
-            {"number": p.number, "index": p.index, "width": p.width, "height": p.height}
-            for p in found
+            ImagePage(number=p.number, index=p.index, width=p.width, height=p.height) for p in found
         ],
         "dpi": _dpi(first),
         "orientation": _orientation(first),

@@ -82,6 +82,11 @@ class ItemFile(models.Model):
         return self.label or self.original_filename
 
     @property
+    def master_name(self) -> str:
+        """The master's name in the `masters` storage ("" only before it is stored)."""
+        return self.master.name or ""
+
+    @property
     def kind(self) -> str:
         return self.mime_type.split("/", 1)[0]
 

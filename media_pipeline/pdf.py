@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 from django.conf import settings
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from .errors import StepError
+from .results import PdfRecord
 
 RENDER_DPI = 200
 POINTS_PER_INCH = 72
@@ -85,7 +87,7 @@ def needs_password(path: Path | str) -> bool:
         return False  # unreadable for another reason, which open_pdf reports
 
 
-def pdf_info(path: Path | str) -> dict:
+def pdf_info(path: Path | str) -> PdfRecord:
     """Technical metadata: PDF version, page count, encryption, whether it needed repair.
 
     An encrypted PDF is described, not refused: its page count is known without the password,
@@ -95,7 +97,7 @@ def pdf_info(path: Path | str) -> dict:
     document = _open_document(path)
     with document:
         fmt = (document.metadata or {}).get("format") or ""
-        info = {
+        info: PdfRecord = {
             "version": fmt.removeprefix("PDF ").strip() or None,
             "page_count": _page_count(document),
             "encrypted": bool(document.is_encrypted or document.needs_pass),
@@ -130,7 +132,7 @@ def read_page(page: pymupdf.Page) -> PdfPage:
     scale = page_scale()
     matrix = page.rotation_matrix * pymupdf.Matrix(scale, scale)
     width, height = _pixel_size(page)
-    lines = []
+    lines: list[dict[str, Any]] = []
     flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
     for block in page.get_text("dict", flags=flags, sort=True)["blocks"]:
         for line in block.get("lines", []):

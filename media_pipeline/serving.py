@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.files.storage import Storage
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 from archive_collections.http import content_disposition
 
@@ -33,7 +34,7 @@ class StoredFile:
     public: bool
 
 
-def serve_stored(request, stored: StoredFile) -> HttpResponse:
+def serve_stored(request, stored: StoredFile) -> HttpResponseBase:
     try:
         size = stored.storage.size(stored.name)
     except (FileNotFoundError, OSError) as exc:
@@ -44,7 +45,7 @@ def serve_stored(request, stored: StoredFile) -> HttpResponse:
     if _if_range_allows(request.headers.get("If-Range"), stored.etag):
         byte_range = parse_range(request.headers.get("Range"), size)
     if byte_range == UNSATISFIABLE:
-        response = HttpResponse(status=416)
+        response: HttpResponseBase = HttpResponse(status=416)
         response["Content-Range"] = f"bytes */{size}"
         return _finish(response, stored)
     if byte_range is None and not is_s3(stored.storage):
@@ -106,7 +107,7 @@ def _if_range_allows(header: str | None, etag: str) -> bool:
     return header is None or header.strip() == etag
 
 
-def _finish(response: HttpResponse, stored: StoredFile) -> HttpResponse:
+def _finish(response: HttpResponseBase, stored: StoredFile) -> HttpResponseBase:
     response["ETag"] = stored.etag
     response["Accept-Ranges"] = "bytes"
     response["X-Content-Type-Options"] = "nosniff"

@@ -31,7 +31,7 @@ def master(request, pk: int, filename: str):
         request,
         StoredFile(
             storage=master_storage(),
-            name=item_file.master.name,
+            name=item_file.master_name,
             content_type=item_file.mime_type,
             filename=item_file.original_filename,
             etag=f'"{item_file.sha256}"',

@@ -119,7 +119,8 @@ def parse_region(region: str, width: int, height: int) -> tuple[int, int, int, i
     if match := _REGION_PX.match(region):
         x, y, w, h = (int(v) for v in match.groups())
     elif match := _REGION_PCT.match(region):
-        x, y, w, h = percent_box(*(float(v) for v in match.groups()), width, height)
+        px, py, pw, ph = (float(v) for v in match.groups())
+        x, y, w, h = percent_box(px, py, pw, ph, width, height)
     else:
         raise BadRequest(
             f"Invalid region {region!r}: use full, square, x,y,w,h (pixels) or pct:x,y,w,h."
@@ -252,6 +253,7 @@ def snap_to_level(wanted: ImageRequest, factors: list[int]) -> ImageRequest:
             or (wanted.flexible == "width" and level[1] != wanted.size[1])
             or (
                 wanted.flexible == "confined"
+                and wanted.bound is not None
                 and (level[0] > wanted.bound[0] or level[1] > wanted.bound[1])
             )
         ):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 from archive_collections.models import Interview
 from archive_collections.oral_history.iiif import interview_iiif_structures
 
-from ..results import IiifResult, TechnicalResult
+from ..results import IiifResult, TechnicalResult, TiledPage
 from .urls import service_url, tiled_pages
 
 PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
@@ -44,10 +44,10 @@ def build_manifest(request, item) -> dict:
                 canvas["rendering"] = [_rendering(request, item_file)]
             canvases.append(canvas)
         if item_file.is_audio or item_file.is_video:
-            canvas = _av_canvas(request, base, item_file)
-            if canvas:
-                canvases.append(canvas)
-                interview_canvas = interview_canvas or canvas
+            av_canvas = _av_canvas(request, base, item_file)
+            if av_canvas:
+                canvases.append(av_canvas)
+                interview_canvas = interview_canvas or av_canvas
         if not pages and item_file.master_url:
             renderings.append(_rendering(request, item_file))
     manifest = {
@@ -83,7 +83,7 @@ def build_manifest(request, item) -> dict:
     return manifest
 
 
-def _image_canvas(base: str, item_file, page: dict, service: str) -> dict:
+def _image_canvas(base: str, item_file, page: TiledPage, service: str) -> dict:
     image_id = service.rsplit("/", 1)[-1]
     canvas_id = f"{base}/canvas/{image_id}"
     largest = page["sizes"][-1]
@@ -126,7 +126,7 @@ def _image_resource(service: str, size, service_ref) -> dict:
     }
 
 
-def _page_label(item_file, page: dict) -> str:
+def _page_label(item_file, page: TiledPage) -> str:
     label = item_file.label or item_file.original_filename
     if len(IiifResult.of(item_file.technical).pages()) > 1:
         return _("%(label)s, page %(page)s") % {"label": label, "page": page["number"]}

@@ -34,6 +34,7 @@ from django.core.files.storage import FileSystemStorage, Storage
 
 from .. import imaging, pdf
 from ..errors import StepError
+from ..results import TiledPage
 from ..storage import local_path, master_storage
 from .image_api import ImageRequest
 from .tiles import TILE_QUALITY, cache_prefix
@@ -53,7 +54,7 @@ def cache_name(sha256: str, version: int, page_number: int, wanted: ImageRequest
     )
 
 
-def render_jpeg(item_file, page: dict, wanted: ImageRequest) -> bytes:
+def render_jpeg(item_file, page: TiledPage, wanted: ImageRequest) -> bytes:
     """The JPEG of `wanted` on the tiled page `page` (a record of technical["iiif"]["pages"]).
 
     Raises StepError (the master cannot be decoded or rendered) or OSError (it cannot be read).
@@ -81,7 +82,7 @@ def jpeg_shrink(wanted: ImageRequest) -> int:
     return shrink
 
 
-def _render_image(item_file, page: dict, wanted: ImageRequest) -> bytes:
+def _render_image(item_file, page: TiledPage, wanted: ImageRequest) -> bytes:
     loader = imaging.loader_for(item_file.mime_type)
     number = page["number"]
     # The upright size is the tiled page's (the technical record has the same numbers).
@@ -135,7 +136,7 @@ def _sample_bytes(image) -> int:
     return {"uchar": 1, "char": 1, "ushort": 2, "short": 2, "double": 8}.get(image.format, 4)
 
 
-def _render_pdf(item_file, page: dict, wanted: ImageRequest) -> bytes:
+def _render_pdf(item_file, page: TiledPage, wanted: ImageRequest) -> bytes:
     x, y, w, h = wanted.region
     out_w, out_h = wanted.size
     scale = pdf.page_scale()  # rendered-page pixels per point

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import TypeVar
 
 import pyvips
 from django.http import (
@@ -19,6 +20,7 @@ from django.http import (
     HttpResponseRedirect,
     HttpResponseServerError,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -28,6 +30,7 @@ from archive_collections.models import Item
 
 from ..errors import StepError
 from ..models import ItemFile
+from ..results import TiledPage
 from ..serving import StoredFile, serve_stored
 from ..steps import registry
 from ..storage import derivative_storage
@@ -58,6 +61,10 @@ EXTRA_FEATURES = (
 )
 
 logger = logging.getLogger(__name__)
+
+
+# Whatever response came in goes out: a served file is a streaming response, the rest are not.
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
 
 class HttpResponseNotImplemented(HttpResponse):
@@ -149,7 +156,9 @@ def image(request, identifier: str, region: str, size: str, rotation: str, quali
 
 @require_safe
 def manifest(request, identifier: str):
-    item = get_object_or_404(Item.objects.select_related("series__fonds"), identifier=identifier)
+    item: Item = get_object_or_404(
+        Item.objects.select_related("series__fonds"), identifier=identifier
+    )
     if not AccessPolicy.for_user(request.user).can_view(item):
         raise Http404
     response = _json(request, build_manifest(request, item), PRESENTATION_PROFILE)
@@ -160,7 +169,7 @@ def manifest(request, identifier: str):
     return response
 
 
-def _visible_page(request, identifier: str) -> tuple[ItemFile, dict]:
+def _visible_page(request, identifier: str) -> tuple[ItemFile, TiledPage]:
     file_id, _, page_text = identifier.partition("-")
     if not file_id.isdigit() or (page_text and (not page_text.isdigit() or page_text == "1")):
         raise Http404  # "<id>-1" is not an identifier: the first page is "<id>"
@@ -205,7 +214,7 @@ def _finish(response: HttpResponse, item_file: ItemFile) -> HttpResponse:
     return _cors(response, item_file)
 
 
-def _cors(response: HttpResponse, item_file: ItemFile) -> HttpResponse:
+def _cors(response: _Response, item_file: ItemFile) -> _Response:
     # Viewers on other sites may load public images; restricted ones stay same-origin.
     if _is_public(item_file):
         response["Access-Control-Allow-Origin"] = "*"

@@ -56,8 +56,8 @@ def _make_engine():
     from rapidocr import RapidOCR
 
     root = models_dir()
-    params = {key: str(root / name) for key, name in MODELS.items()}
-    missing = [path for path in params.values() if not Path(path).is_file()]
+    params: dict[str, object] = {key: str(root / name) for key, name in MODELS.items()}
+    missing = [str(path) for path in params.values() if not Path(str(path)).is_file()]
     if missing:
         raise FileNotFoundError(
             f"RapidOCR's bundled models are missing ({', '.join(missing)}); reinstall the pinned "

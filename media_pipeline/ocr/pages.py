@@ -27,7 +27,7 @@ def pdf_pages(item_file: ItemFile) -> PageSource:
         )
     )
     with (
-        local_path(master_storage(), item_file.master.name) as path,
+        local_path(master_storage(), item_file.master_name) as path,
         pdf.open_pdf(path) as document,
     ):
         numbers = [n for n in range(1, document.page_count + 1) if n not in with_text]

@@ -18,6 +18,7 @@ top to bottom, right to left. The approach:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import cv2
 import numpy as np
@@ -88,7 +89,7 @@ def recognise(image: Image.Image) -> OcrPage:
     """OCR a page image (any mode); boxes are in the pixels of `image` as given."""
     grey_image = ImageOps.grayscale(image) if image.mode != "L" else image
     page = OcrPage(width=image.width, height=image.height)
-    low, high = grey_image.getextrema()
+    low, high = cast(tuple[int, int], grey_image.getextrema())  # one band: (min, max)
     if high - low < BLANK_CONTRAST:
         return page  # an empty page (blank PDF page, flat scan): nothing to detect
     # Faded ink on yellowed paper: stretch the page's tones to full range (ignoring the extreme

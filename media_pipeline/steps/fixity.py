@@ -21,7 +21,7 @@ class FixityStep(Step):
 
     def run(self, item_file: ItemFile) -> FixityResult:
         """Re-hash the stored master and compare it with the checksum taken at ingest."""
-        storage, name = master_storage(), item_file.master.name
+        storage, name = master_storage(), item_file.master_name
         if not storage.exists(name):
             raise StepError(_("The master file %(name)s is missing from storage.") % {"name": name})
         digest, size = hashlib.sha256(), 0

@@ -18,7 +18,7 @@ class PdfTextStep(Step):
         return item_file.is_pdf
 
     def run(self, item_file: ItemFile) -> PdfTextResult:
-        with local_path(master_storage(), item_file.master.name) as path:
+        with local_path(master_storage(), item_file.master_name) as path:
             pages = pdf.read_pages(path)
         with_text = [page for page in pages if page.has_text_layer]
         replace_page_texts(

@@ -20,6 +20,6 @@ class TechnicalStep(Step):
         if item_file.is_image:
             return TechnicalResult(image=imaging.image_info(item_file))
         if item_file.is_pdf:
-            with local_path(master_storage(), item_file.master.name) as path:
+            with local_path(master_storage(), item_file.master_name) as path:
                 return TechnicalResult(pdf=pdf.pdf_info(path))
         return TechnicalResult(av=av.probe_master(item_file))

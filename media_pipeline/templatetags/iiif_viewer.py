@@ -102,10 +102,9 @@ def image_pages(files) -> list[dict]:
 def _current_index(params, pages: list[dict]) -> int:
     number = _positive_int(params.get("page")) or 1
     file_id = _positive_int(params.get("file"))
-    candidates = range(len(pages))
+    candidates = list(range(len(pages)))
     if file_id:
         candidates = [i for i in candidates if pages[i]["file_id"] == file_id] or candidates
-    candidates = list(candidates)
     return candidates[min(number, len(candidates)) - 1]
 
 
@@ -115,7 +114,7 @@ def _positive_int(value) -> int | None:
 
 def highlights(params, width: int, height: int) -> list[dict]:
     """Valid rectangles inside the page, as pixels and as percentages for the plain image."""
-    found = []
+    found: list[dict] = []
     rects = [(value, 1, 1) for value in params.getlist("hl")]
     rects += [(value, width, height) for value in params.getlist("hlr")]
     for value, x_scale, y_scale in rects:

@@ -99,7 +99,7 @@ class Command(BaseCommand):
 
 def audit_file(item_file: ItemFile, progress=None) -> FixityCheck:
     """Re-hash one master, record the outcome on the file and in its history; return the check."""
-    storage, name = master_storage(), item_file.master.name
+    storage, name = master_storage(), item_file.master_name
     digest, size = hashlib.sha256(), 0
     outcome, detail = FixityOutcome.OK, ""
     try:
@@ -144,9 +144,11 @@ def _parse_since(value: str) -> datetime.datetime:
         day = None if moment else parse_date(value)
     except ValueError:
         moment = day = None
-    if moment is None and day is None:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD) or ISO date-time.")
     if moment is None:
+        if day is None:
+            raise argparse.ArgumentTypeError(
+                f"{value!r} is not a date (YYYY-MM-DD) or ISO date-time."
+            )
         moment = datetime.datetime.combine(day, datetime.time.min)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)

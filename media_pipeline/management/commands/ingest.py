@@ -136,9 +136,8 @@ class Command(BaseCommand):
     def _report(self, folder: Path, done: list[Planned], errors: list, dry_run: bool) -> None:
         verb = "Would ingest" if dry_run else "Ingested"
         for planned in done if self.verbosity >= 2 else []:
-            self.stdout.write(
-                f"  {planned.path.name} → {planned.item.identifier} #{planned.sequence}"
-            )
+            identifier = planned.item.identifier if planned.item else "?"
+            self.stdout.write(f"  {planned.path.name} → {identifier} #{planned.sequence}")
         self.stdout.write(self.style.SUCCESS(f"{verb} {len(done)} file(s) from {folder}."))
         if errors:
             for path, message in errors:
