@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -42,15 +43,18 @@ OMIT: Any = object()
 _ABSENT: Any = object()
 
 
-class Shape:
+class Shape(ABC):
+    @abstractmethod
     def check(self, raw: Any, field: str) -> None:
-        raise NotImplementedError
+        """Raise FieldError unless `raw` (as TOML read it) has this shape."""
 
     def resolve(self, raw: Any, lookup: Lookup) -> Any:
+        """The stored value of a checked `raw`; plain values are stored as they are."""
         return raw
 
+    @abstractmethod
     def describe(self) -> str:
-        raise NotImplementedError
+        """What the shape expects, for error messages."""
 
 
 class Text(Shape):
