@@ -46,7 +46,7 @@ class ItemFile(models.Model):
     )
     error = models.TextField(_("error"), blank=True)
     technical = models.JSONField(_("technical metadata"), default=dict, blank=True)
-    # None follows the item type (see media_pipeline.ocr.step.ocr_wanted); True/False overrides.
+    # None follows the item type (see media_pipeline.steps.ocr.ocr_wanted); True/False overrides.
     ocr = models.BooleanField(
         _("OCR"),
         null=True,
