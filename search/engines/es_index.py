@@ -22,18 +22,28 @@ database engine match exactly the same documents. The original text is kept, uni
 from __future__ import annotations
 
 import hashlib
+import logging
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from typing import Any
+
+from elasticsearch import ApiError
 
 from .. import analysis
 from ..contract import FACETS, FIELDS, MAX_PAGE, MAX_PER_PAGE, SearchDocument
+from .es_transport import Transport
 
 __all__ = [
     "INDEX_SETTINGS",
+    "Generations",
     "group_id",
+    "index_actions",
     "MAPPING",
     "new_index_name",
     "to_source",
 ]
+
+logger = logging.getLogger(__name__)
 
 # Fields whose text feeds the jieba ranking stream (body text of pages/segments included).
 # The same text the database engine feeds jieba: every field but the type label.
@@ -41,7 +51,7 @@ RANKING_FIELDS = tuple(name for name in FIELDS if name != "type")
 
 _TOKEN_FIELD = {"type": "text", "analyzer": "whitespace", "search_analyzer": "whitespace"}
 
-MAPPING = {
+MAPPING: dict[str, Any] = {
     # strict: a typo in to_source() fails loudly instead of creating a stray field.
     "dynamic": "strict",
     # The token streams are derived data: rebuilt from the database, never read back.
@@ -78,7 +88,7 @@ MAPPING = {
 }
 
 # The shard count comes from settings.ELASTICSEARCH_SHARDS (see ElasticsearchEngine.create_index).
-INDEX_SETTINGS = {
+INDEX_SETTINGS: dict[str, Any] = {
     "number_of_replicas": 0,
     # Pagination may reach the contract's last page (MAX_PAGE × MAX_PER_PAGE groups).
     "max_result_window": MAX_PAGE * MAX_PER_PAGE,
@@ -102,9 +112,9 @@ def _tokens(text: str) -> str:
     return " ".join(analysis.index_tokens(text))
 
 
-def to_source(doc: SearchDocument) -> dict:
+def to_source(doc: SearchDocument) -> dict[str, Any]:
     """The Elasticsearch document for `doc`."""
-    source = {
+    source: dict[str, Any] = {
         "id": doc.id,
         "kind": doc.kind,
         "group": doc.group,
@@ -129,3 +139,94 @@ def to_source(doc: SearchDocument) -> dict:
     if words:
         source["w_all"] = " ".join(words)
     return source
+
+
+def index_actions(index: str, documents: Iterable[SearchDocument]) -> Iterator[dict[str, Any]]:
+    """Bulk "index" actions writing `documents` into `index` (an alias or a concrete index)."""
+    for doc in documents:
+        yield {"_op_type": "index", "_index": index, "_id": doc.id, "_source": to_source(doc)}
+
+
+class Generations:
+    """The concrete indices behind the engine's two aliases: ``<alias>`` (live, searched and
+    written) and ``<alias>-building`` (a full rebuild being loaded, written too)."""
+
+    def __init__(self, transport: Transport, alias: str, shards: int):
+        self.transport = transport
+        self.alias = alias
+        self.building_alias = f"{alias}-building"
+        self.shards = shards
+        # Set once the alias is known to exist; writes then go straight to it, and
+        # require_alias makes a vanished alias an error instead of a stray auto-created index.
+        self.alias_ready = False
+
+    def create_index(self, name: str, *, building: bool = False) -> None:
+        body_settings: dict[str, Any] = dict(INDEX_SETTINGS, number_of_shards=self.shards)
+        if building:
+            # No refreshes while a generation is loaded: much faster bulk indexing.
+            body_settings["refresh_interval"] = "-1"
+        self.transport.call(
+            f"creating index {name}",
+            self.transport.bulk_client().indices.create,
+            index=name,
+            settings=body_settings,
+            mappings={**MAPPING, "_meta": {"state": "building" if building else "live"}},
+        )
+
+    def live_indices(self) -> list[str]:
+        """Concrete indices the alias points at (normally one; none before the first build)."""
+        return self.transport.indices_behind(self.alias)
+
+    def building_indices(self) -> list[str]:
+        """Indices a full rebuild is loading right now (normally none)."""
+        return self.transport.indices_behind(self.building_alias)
+
+    def ensure_index(self) -> None:
+        """Create a first, empty generation behind the alias when there is none (incremental
+        indexing before any full rebuild); bring an older generation's mapping up to date."""
+        if self.alias_ready:
+            return
+        live = self.live_indices()
+        if live:
+            self._add_new_fields(live)
+            self.alias_ready = True
+            return
+        name = new_index_name(self.alias)
+        self.create_index(name)
+        client = self.transport.client
+        try:
+            client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.alias}}])
+        except ApiError:
+            # Another process created the alias meanwhile: keep theirs, drop ours.
+            client.indices.delete(index=name, ignore_unavailable=True)
+            if not self.live_indices():
+                raise
+        self.alias_ready = True
+
+    def _add_new_fields(self, indices: list[str]) -> None:
+        """Add fields this version maps to a generation built by an earlier one (adding fields
+        is the only mapping change Elasticsearch allows in place), so incremental writes keep
+        working under the strict mapping. Documents written before lack them until the next
+        full rebuild, which the log asks for."""
+        client = self.transport.client
+        response = self.transport.call(
+            "reading the mapping", client.indices.get_mapping, index=",".join(indices)
+        )
+        for index, body in response.body.items():
+            have = body["mappings"].get("properties", {})
+            missing = {k: v for k, v in MAPPING["properties"].items() if k not in have}
+            if not missing:
+                continue
+            self.transport.call(
+                f"adding fields to {index}",
+                client.indices.put_mapping,
+                index=index,
+                properties=missing,
+            )
+            logger.warning(
+                "search index %s was built by an earlier version: added %s to its mapping; run "
+                "`manage.py rebuild_search_index` so every document has them (until then "
+                "result and facet counts leave older documents out)",
+                index,
+                ", ".join(sorted(missing)),
+            )
