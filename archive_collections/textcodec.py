@@ -65,9 +65,9 @@ def decode_text(data: bytes, *, wide: bool = True) -> tuple[str, str]:
                     data, "bom", offset, _line_at(body, exc.start, codec), label
                 ) from exc
     if wide:
-        if codec := _utf16_without_bom(data):
+        if utf16 := _utf16_without_bom(data):
             try:
-                return data.decode(codec), "UTF-16"
+                return data.decode(utf16), "UTF-16"
             except UnicodeDecodeError:
                 pass  # not UTF-16 after all; the checks below say why
         if b"\0" in data:

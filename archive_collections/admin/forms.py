@@ -81,14 +81,14 @@ class InterviewAdminForm(WagtailAdminModelForm):
             return []
         live = sorted(_live_forms(formset), key=lambda pair: pair[1]["start_ms"])
         if name == "transcript":
-            segments = [
+            lines = [
                 Line(d["start_ms"], d.get("end_ms") or 0, d.get("speaker", ""), d.get("text", ""))
                 for _form, d in live
             ]
-            problems = check_transcript(segments, duration)
+            problems = check_transcript(lines, duration)
         else:
-            segments = [Point(d["start_ms"], d.get("title", "")) for _form, d in live]
-            problems = check_index(segments, duration)
+            points = [Point(d["start_ms"], d.get("title", "")) for _form, d in live]
+            problems = check_index(points, duration)
         for problem in problems:
             form = live[problem.number - 1][0]
             form.add_error("start_ms", problem.message)

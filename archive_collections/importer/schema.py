@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -69,7 +70,7 @@ def max_length(model, field: str) -> int | None:
     return model._meta.get_field(field).max_length
 
 
-def text(model=None, field: str | None = None, limit: int | None = None):
+def text(model=None, field: str = "", limit: int | None = None):
     limit = limit or (max_length(model, field) if model else None)
 
     def parse(value: str) -> str:
@@ -83,7 +84,7 @@ def text(model=None, field: str | None = None, limit: int | None = None):
     return parse
 
 
-def identifier(pattern: re.Pattern, limit: int, description: str):
+def identifier(pattern: re.Pattern, limit: int, description: str | Promise):
     def parse(value: str) -> str:
         if len(value) > limit or not pattern.match(value):
             raise CellError(
@@ -101,7 +102,7 @@ scientist_id = identifier(
 archival_id = identifier(ARCHIVAL_ID, 64, gettext_lazy("letters, digits, “-”, “_” and “.”"))
 
 
-def choice(options: dict[str, str], label: str):
+def choice(options: dict[str, str], label: str | Promise):
     """Accept a stored code (any case) or one of its aliases."""
     lookup = {key.lower(): value for key, value in options.items()}
 
@@ -219,9 +220,9 @@ def rights(value: str) -> str:
     return RIGHTS_CODES[code]
 
 
-def written_date(limit: int):
+def written_date(limit: int | None):
     def parse(value: str) -> str:
-        if len(value) > limit:
+        if limit is not None and len(value) > limit:
             raise CellError(_("is longer than %(limit)d characters") % {"limit": limit})
         try:
             parse_date(value)

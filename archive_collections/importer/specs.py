@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Collection, Iterable
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from django.db.models import F
 
@@ -55,7 +57,8 @@ def sha1_of(path: Path) -> str:
 
 class KindSpec:
     kind: str
-    model: type
+    # One of the catalogue's models; Any because each spec handles another one.
+    model: type[Any]
     key_lookup = "identifier"
     column_fields: dict[str, str] = {}
     refs: dict[str, tuple[str, str]] = {}  # fk field -> (column, target kind)
@@ -75,7 +78,7 @@ class KindSpec:
     def child_value(self, record: Record, name: str) -> tuple:
         return tuple(record.values[name])
 
-    def load(self, keys) -> dict[str, object]:
+    def load(self, keys: Iterable[str]) -> dict[str, Any]:
         annotations = {"import_key": F(self.key_lookup)} | {
             f"ref_{name}": F(f"{name}__identifier") for name in self.refs
         }
@@ -109,7 +112,7 @@ class KindSpec:
     def replace_children(self, name: str, parents: list[tuple[object, tuple]], pks) -> None:
         raise TypeError(f"{type(self).__name__} declares child rows {name!r} but cannot write them")
 
-    def prepare(self, obj, fields: dict, created: bool) -> None:
+    def prepare(self, obj: Any, fields: Collection[str], created: bool) -> None:
         """Derived values a model's save() would set; bulk writes skip save()."""
         if "date_text" in fields or created:
             obj.apply_parsed_date()
@@ -412,7 +415,7 @@ class InterviewSpec(KindSpec):
             )
 
 
-SPECS = {
+SPECS: dict[str, KindSpec] = {
     spec.kind: spec
     for spec in (ScientistSpec(), FondsSpec(), SeriesSpec(), ItemSpec(), InterviewSpec())
 }

@@ -161,6 +161,7 @@ class Validator:
         return ok
 
     def check_image(self, record: Record) -> bool:
+        assert record.portrait is not None, "called once the portrait path is resolved"
         extension = record.portrait.suffix.lower().lstrip(".")
         if extension in settings.WAGTAILIMAGES_EXTENSIONS:
             return True
@@ -203,7 +204,7 @@ class References:
         self._load_database()
 
     def _wanted(self, kind: str, column: str) -> set[str]:
-        wanted = set()
+        wanted: set[str] = set()
         for record in self.manifest.records.get(kind, []):
             value = record.values.get(column)
             if isinstance(value, tuple):

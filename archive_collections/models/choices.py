@@ -96,8 +96,9 @@ class RelationKind(models.TextChoices):
 
     @classmethod
     def inverse_label(cls, kind: str) -> str:
-        inverse = {cls.MENTOR_OF: _("Student of")}
-        return str(inverse.get(kind, cls(kind).label))
+        if kind == cls.MENTOR_OF:
+            return str(_("Student of"))
+        return str(cls(kind).label)
 
 
 class ConsentStatus(models.TextChoices):

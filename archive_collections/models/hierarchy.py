@@ -139,10 +139,8 @@ class Series(RevisionMixin, WrittenDateMixin, ClusterableModel):
         return reverse("collections:series", kwargs={"identifier": self.identifier})
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         super().clean()
-        if self.parent_id and self.parent.fonds_id != self.fonds_id:
+        if self.parent is not None and self.parent.fonds_id != self.fonds_id:
             raise ValidationError({"parent": _("A sub-series must belong to the same fonds.")})
         ancestor = self.parent
         while ancestor is not None:
@@ -159,7 +157,14 @@ class ItemSubject(TaggedItemBase):
     content_object = ParentalKey("Item", on_delete=models.CASCADE, related_name="tagged_subjects")
 
 
-class Item(RevisionMixin, WrittenDateMixin, ClusterableModel):
+# A named manager class (rather than ItemQuerySet.as_manager()) lets django-stubs type
+# Item.objects and the `items` managers that lead to it.
+ItemManager = models.Manager.from_queryset(ItemQuerySet)
+
+
+# taggit and modelcluster ship no types, so django-stubs cannot build the `tagged_subjects`
+# manager that ItemSubject's ParentalKey adds here.
+class Item(RevisionMixin, WrittenDateMixin, ClusterableModel):  # type: ignore[django-manager-missing]
     identifier = models.CharField(
         _("identifier (档号)"), max_length=64, unique=True, help_text=IDENTIFIER_HELP
     )
@@ -214,7 +219,7 @@ class Item(RevisionMixin, WrittenDateMixin, ClusterableModel):
     updated_at = models.DateTimeField(auto_now=True)
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="item")
 
-    objects = ItemQuerySet.as_manager()
+    objects = ItemManager()
 
     class Meta:
         ordering = ["series", "position", "identifier"]

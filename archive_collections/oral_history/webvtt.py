@@ -40,7 +40,9 @@ def _ms(hours, minutes, seconds, millis) -> int:
 
 def _blocks(text: str) -> list[tuple[int, list[str]]]:
     """Blank-line separated blocks, each with the number of its first line."""
-    blocks, current, start = [], [], 0
+    blocks: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
             if not current:
