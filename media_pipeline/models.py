@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .results import AvResult, DerivativesResult
+
 
 def masters_storage():
     return storages["masters"]
@@ -113,8 +115,10 @@ class ItemFile(models.Model):
         Image derivatives and audio/video ones (web.m4a, web.mp4, poster.jpg from the `av`
         step) are kept under separate keys so neither step's rerun erases the other's.
         """
-        technical = self.technical or {}
-        return {**(technical.get("derivatives") or {}), **(technical.get("av_derivatives") or {})}
+        return {
+            **DerivativesResult.of(self.technical).derivatives,
+            **AvResult.of(self.technical).derivatives,
+        }
 
     def url_for(self, name: str) -> str | None:
         """The access-checked URL of a derivative such as "thumb.jpg"; None until it exists."""
@@ -135,15 +139,16 @@ class ItemFile(models.Model):
     def web_media_url(self) -> str | None:
         """What an <audio>/<video> element plays: the web copy, or the master when browsers
         play it as it is; None for other files and until the `av` step has run."""
-        web = (self.technical or {}).get("av_web") or {}
-        if web.get("source") == "master":
-            return self.master_url
-        return self.url_for(web["source"]) if web.get("source") else None
+        web = AvResult.of(self.technical).web
+        if web is None:
+            return None
+        return self.master_url if web["source"] == "master" else self.url_for(web["source"])
 
     @property
     def web_media_type(self) -> str | None:
         """The content type of `web_media_url`, for <source type=…>."""
-        return ((self.technical or {}).get("av_web") or {}).get("mime")
+        web = AvResult.of(self.technical).web
+        return web["mime"] if web else None
 
     @property
     def web_url(self) -> str | None:

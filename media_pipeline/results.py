@@ -171,6 +171,10 @@ class DerivativesResult:
     def contribution(self) -> dict[str, Any]:
         return {"derivatives": self.derivatives}
 
+    @classmethod
+    def of(cls, technical: Technical | None) -> DerivativesResult:
+        return cls(dict((technical or {}).get("derivatives") or {}))
+
 
 @dataclass(frozen=True)
 class IiifResult:
@@ -194,10 +198,18 @@ class AvResult:
     """`av` step: web-playable copies and poster, and what a player should load."""
 
     derivatives: dict[str, dict[str, Any]]  # DerivativeRecord plus what ffmpeg reported
-    web: AvWeb
+    web: AvWeb | None  # None until the step has run
 
     def contribution(self) -> dict[str, Any]:
         return {"av_derivatives": self.derivatives, "av_web": self.web}
+
+    @classmethod
+    def of(cls, technical: Technical | None) -> AvResult:
+        technical = technical or {}
+        return cls(
+            derivatives=dict(technical.get("av_derivatives") or {}),
+            web=technical.get("av_web") or None,
+        )
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ class Outcome:
 def process(file_id: int, registry: StepRegistry | None = None) -> Outcome:
     """Run the pending steps for one ItemFile; never raises."""
     try:
-        return _process(file_id, registry or default_registry)
+        return _process(file_id, default_registry if registry is None else registry)
     except TransientStepError as exc:
         logger.warning("ItemFile %s: temporary error in step %s: %s", file_id, exc.step, exc)
         status, due = retry.record_temporary_failure(file_id, exc)

@@ -166,3 +166,12 @@ def test_a_finished_file_is_announced_once(media_root, django_capture_on_commit_
             "status": FileStatus.DONE,
         }
     ]
+
+
+@pytest.mark.django_db
+def test_an_empty_registry_is_used_as_given_not_replaced_by_the_default(ingest):
+    item_file = ingest(ItemFactory(), samples.pdf_bytes(), "a.pdf")
+    ItemFile.objects.filter(pk=item_file.pk).update(technical={})
+    assert runner.process(item_file.pk, StepRegistry()).status == FileStatus.DONE
+    item_file.refresh_from_db()
+    assert item_file.technical == {"steps": {}}
