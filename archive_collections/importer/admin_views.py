@@ -1,4 +1,9 @@
-"""The admin's import screen (Archive → Import): upload, dry run, report."""
+"""The admin's import screen (Archive → Import): upload, dry run, report.
+
+The files a manifest lists are handed to whatever an app above the catalogue registered under
+FILE_HAND_OVER_HOOK (archive_site registers the media pipeline's ingest); with nothing
+registered the records are imported and the files left in the upload folder.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +19,21 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import run_import
+from .files import FileHandOver
 from .uploads import UploadRefused, discard, new_upload_folder, store_upload
 
 IMPORT_PERMISSION = "collections.add_item"
 URL_NAME = "collections_import"
 PROBLEMS_URL_NAME = "collections_import_problems"
 SESSION_KEY = "collections_import_problems_csv"
+#: A function registered under this hook returns the FileHandOver for imported files; the last
+#: one registered is used.
+FILE_HAND_OVER_HOOK = "register_archive_import_file_hand_over"
+
+
+def registered_hand_over() -> FileHandOver | None:
+    registered = hooks.get_hooks(FILE_HAND_OVER_HOOK)
+    return registered[-1]() if registered else None
 
 
 class ImportForm(forms.Form):
@@ -61,7 +75,9 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
             form.add_error("manifest", str(exc))
             return self.form_invalid(form)
         dry_run = form.cleaned_data["dry_run"]
-        report = run_import(manifest, dry_run=dry_run, user=self.request.user)
+        report = run_import(
+            manifest, dry_run=dry_run, user=self.request.user, hand_over=registered_hand_over()
+        )
         if dry_run or not report.ok:
             discard(folder)  # successful uploads stay: they are the provenance of the import
         self.request.session[SESSION_KEY] = report.problems_csv() if report.problems else ""

@@ -2,22 +2,33 @@
 
 Planning compares; applying writes. A dry run stops after planning. Writes are bulk operations
 per kind, so their cost grows with the number of changed rows, not with round trips per row.
+Bulk writes send no model signals, so once the transaction commits the writer announces what it
+created or changed with one `catalogue_changed`; what follows from that (which search documents
+carry a changed series title, say) is for the listeners to know.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import partial
+from typing import Any
 
-from django.db import models, transaction
+from django.core.files import File
+from django.db import transaction
 from django.db.models import CharField, OuterRef, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
+from wagtail.models import Revision
 
+from archive_collections.signals import catalogue_changed
+
+from .progress import Bar, Progress
 from .report import KINDS, ImportReport
 from .specs import SPECS, KindSpec
-from .validate import Manifest, Record, chunked
+from .validate import Manifest, Record, chunked, in_database
 
 BATCH = 500
 
@@ -25,7 +36,7 @@ BATCH = 500
 @dataclass
 class Change:
     record: Record
-    obj: object | None
+    obj: Any  # the model instance (see KindSpec.model); None until a new record is written
     fields: dict
     refs: dict
     children: dict
@@ -65,7 +76,7 @@ def _compare(change: Change, children: dict) -> None:
     change.changed_children = {n for n, v in change.children.items() if children.get(n, ()) != v}
 
 
-def plan(manifest: Manifest, report: ImportReport, progress) -> dict[str, list[Change]]:
+def plan(manifest: Manifest, report: ImportReport) -> dict[str, list[Change]]:
     plans = {}
     for kind in KINDS:
         records = manifest.records.get(kind)
@@ -86,10 +97,10 @@ def plan(manifest: Manifest, report: ImportReport, progress) -> dict[str, list[C
 class Writer:
     """Applies a plan inside the caller's transaction."""
 
-    def __init__(self, plans: dict[str, list[Change]], user, progress):
+    def __init__(self, plans: dict[str, list[Change]], user, progress: Progress):
         self.plans, self.user, self.progress = plans, user, progress
         self.pks: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
-        # Created or changed records per kind: what the search index must pick up.
+        # Created or changed records per kind: what `catalogue_changed` announces.
         self.touched: dict[str, list[int]] = {kind: [] for kind in KINDS}
 
     def run(self) -> None:
@@ -102,7 +113,7 @@ class Writer:
         finally:
             bar.close()
 
-    def write_kind(self, spec: KindSpec, changes: list[Change], bar) -> None:
+    def write_kind(self, spec: KindSpec, changes: list[Change], bar: Bar) -> None:
         self.resolve_refs(spec, changes)
         if spec.kind == "scientists":
             set_portraits(changes)
@@ -123,10 +134,9 @@ class Writer:
         bar.update(len(changes))
 
     def resolve_refs(self, spec: KindSpec, changes: list[Change]) -> None:
-        from .validate import in_database
-
         for _field, (_column, kind) in spec.refs.items():
-            wanted = {c.refs.get(_field) for c in changes} - {None, ""} - set(self.pks[kind])
+            named: set[str] = {c.refs[_field] for c in changes if c.refs.get(_field)}
+            wanted = named - set(self.pks[kind])
             model = SPECS[kind].model
             self.pks[kind].update(
                 {key: extra[0] for key, extra in in_database(model, wanted, "pk").items()}
@@ -214,9 +224,6 @@ class Writer:
 
 def set_portraits(changes: list[Change]) -> None:
     """Attach portrait images (reused by content hash) to scientists that need one."""
-    from django.core.files import File
-    from wagtail.images import get_image_model
-
     image_model = get_image_model()
     for change in changes:
         wanted = change.children.get("portrait")
@@ -227,7 +234,8 @@ def set_portraits(changes: list[Change]) -> None:
             continue
         image = image_model.objects.filter(file_hash=wanted[0]).order_by("pk").first()
         if image is None:
-            path: Path = change.record.portrait
+            path = change.record.portrait
+            assert path is not None, "validation resolves every portrait it accepts"
             with path.open("rb") as handle:
                 image = image_model(title=change.fields.get("name", path.stem))
                 image.file = File(handle, name=path.name)
@@ -238,8 +246,6 @@ def set_portraits(changes: list[Change]) -> None:
 
 def save_revisions(spec: KindSpec, objs: list, user) -> None:
     """One revision per created or changed record, so the admin history shows the import."""
-    from wagtail.models import Revision
-
     if not objs:
         return
     content_type = spec.model.get_content_type()
@@ -273,35 +279,27 @@ def save_revisions(spec: KindSpec, objs: list, user) -> None:
         spec.model.objects.filter(pk__in=chunk).update(latest_revision_id=Subquery(newest))
 
 
-def write(plans: dict[str, list[Change]], user, progress, after_commit) -> None:
-    """Apply the plan in one transaction, then call `after_commit(item pks by identifier)`."""
+#: Called after commit with the pks of the manifest's items by identifier.
+AfterCommit = Callable[[dict[str, int]], None]
+
+
+def write(
+    plans: dict[str, list[Change]], user, progress: Progress, after_commit: AfterCommit | None
+) -> None:
+    """Apply the plan in one transaction. Only once it commits: announce what changed, then
+    call `after_commit`. A failed write rolls back and announces nothing."""
     writer = Writer(plans, user, progress)
     with transaction.atomic():
         writer.run()
-        schedule_reindex(writer.touched)
-        transaction.on_commit(lambda: after_commit(writer.pks["items"]))
+        transaction.on_commit(partial(announce, writer.touched))
+        if after_commit is not None:
+            item_pks = writer.pks["items"]
+            transaction.on_commit(lambda: after_commit(item_pks))
 
 
-def schedule_reindex(touched: dict[str, list[int]]) -> None:
-    """Bulk writes send no model signals, so tell the search index what changed: the items
-    themselves and every item whose document carries a changed fonds, series, interview or
-    scientist. Runs after commit, one task for the whole manifest."""
-    from archive_collections.models import Item
-    from search.indexing import schedule_items, schedule_scientists
-
-    items = set(touched["items"])
-    if touched["interviews"]:
-        items.update(
-            Item.objects.filter(interview__pk__in=touched["interviews"]).values_list(
-                "pk", flat=True
-            )
-        )
-    if touched["series"] or touched["fonds"]:
-        items.update(
-            Item.objects.filter(
-                models.Q(series__in=touched["series"])
-                | models.Q(series__fonds__in=touched["fonds"])
-            ).values_list("pk", flat=True)
-        )
-    schedule_items(sorted(items))
-    schedule_scientists(touched["scientists"])
+def announce(touched: dict[str, list[int]]) -> None:
+    """One `catalogue_changed` for the whole import, or none when it changed nothing (an
+    identical re-run)."""
+    if any(touched.values()):
+        pks = {kind: sorted(set(touched[kind])) for kind in KINDS}
+        catalogue_changed.send(sender=Writer, **pks)

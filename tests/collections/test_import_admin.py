@@ -8,9 +8,12 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from wagtail import hooks
 
+from archive_collections.importer.admin_views import FILE_HAND_OVER_HOOK
 from archive_collections.importer.uploads import UploadRefused, extract_zip
 from archive_collections.models import Item, Scientist
+from media_pipeline.models import ItemFile
 
 from .test_import_support import (  # noqa: F401  english: autouse fixture
     ITEMS,
@@ -161,3 +164,27 @@ def test_zip_with_gbk_file_names(tmp_path):
     (tmp_path / "x.zip").write_bytes(buffer.getvalue().replace(b"ABCDEF", gbk))
     extract_zip(tmp_path / "x.zip", tmp_path / "out")
     assert (tmp_path / "out" / "扫描件.png").read_bytes() == b"data"
+
+
+def test_zip_upload_hands_the_listed_files_to_the_pipeline(
+    admin_client, tmp_path, django_capture_on_commit_callbacks
+):
+    content = zip_of(csv_manifest(tmp_path / "batch"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(admin_client, "batch.zip", content)
+    assert response.context["report"].committed
+    files = ItemFile.objects.filter(item__identifier="IT-0001").order_by("sequence")
+    assert [f.original_filename for f in files] == ["p1.png", "p2.png"]
+    assert response.context["report"].files == 2
+
+
+def test_without_a_registered_hand_over_the_records_are_imported_without_files(
+    admin_client, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    # The catalogue alone: no app above it registered where imported files go.
+    monkeypatch.setitem(hooks._hooks, FILE_HAND_OVER_HOOK, [])
+    content = zip_of(csv_manifest(tmp_path / "batch"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(admin_client, "batch.zip", content)
+    assert response.context["report"].committed
+    assert Item.objects.count() == 3 and not ItemFile.objects.exists()

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from wagtail.models import Revision
 
-from archive_collections.importer import run_import
 from archive_collections.models import (
     Fonds,
     IndexSegment,
@@ -17,6 +17,7 @@ from archive_collections.models import (
     Series,
     TranscriptSegment,
 )
+from archive_site.importing import run_import
 from media_pipeline.models import ItemFile
 
 from .test_import_support import (  # noqa: F401  english: autouse fixture
@@ -264,3 +265,27 @@ def test_existing_series_moves_under_a_new_series(tmp_path):
     assert report.ok, report.as_text()
     assert (report.counts["series"].created, report.counts["series"].updated) == (1, 1)
     assert Series.objects.get(identifier="S001").parent.identifier == "S100"
+
+
+def test_a_file_the_pipeline_refuses_is_reported_and_the_records_kept(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    folder = csv_manifest(tmp_path / "batch")
+    (folder / "scans" / "p2.png").write_bytes(b"")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run_import(folder)
+    assert report.committed and report.files == 1
+    assert len(report.file_errors) == 1 and "IT-0001, file p2.png" in report.file_errors[0]
+    assert Item.objects.count() == 3
+    assert "could not be ingested" in report.as_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_command_fails_when_a_file_could_not_be_ingested(tmp_path, capsys):
+    # A real commit: the files are handed over before the command reads the report.
+    folder = csv_manifest(tmp_path / "batch")
+    (folder / "scans" / "p2.png").write_bytes(b"")
+    with pytest.raises(CommandError, match="1 file"):
+        call_command("import_archive", str(folder), verbosity=0)
+    assert "p2.png" in capsys.readouterr().out
+    assert Item.objects.count() == 3

@@ -1,23 +1,32 @@
 """manage.py load_demo [--force-media] — the demo archive, loaded the way curators import.
 
 Generates the demo media (skipping files already made), imports fixtures/demo through the same
-importer as `import_archive`, creates the demo accounts and features a few scientists on the home
-page. Running it again changes nothing.
+importer as `import_archive`, creates the demo accounts, features a few scientists on the home
+page, loads the theme exhibition and rebuilds the search index. Running it again changes nothing.
+It touches the demo data, the catalogue, the pipeline, exhibits and search, so it lives in the
+orchestration layer.
 """
+
+from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from archive_collections.importer import run_import
-from archive_collections.management.commands.import_archive import tqdm_progress
+from archive_collections.importer import no_progress
+from archive_collections.importer.progress import tqdm_progress
 from archive_collections.models import Scientist
+from archive_site.importing import run_import
+from exhibits.demo import load_theme_exhibition
+from exhibits.models import HomePage
 from fixtures.generate_media import DEMO_DIR, generate_demo_media
+from search.demo import build_search_index
 
 DEFAULT_PASSWORD = "archive-demo"  # noqa: S105 — a demo login, refused when DEBUG is off
 ADMIN = ("admin", "DEMO_ADMIN_PASSWORD")
@@ -39,7 +48,7 @@ class Command(BaseCommand):
         "importer and create the demo accounts. A second run changes nothing."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--force-media",
             action="store_true",
@@ -55,7 +64,7 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, force_media: bool, manifest: Path, **options):
+    def handle(self, *args: Any, force_media: bool, manifest: Path, **options: Any) -> None:
         self.verbose = options.get("verbosity", 1) > 0
         accounts = self.accounts_to_create()  # before the slow work: a refusal comes first
         self.generate_media(manifest, force_media)
@@ -65,13 +74,13 @@ class Command(BaseCommand):
         self.heading(_("Home page"))
         self.feature_scientists()
         self.heading(_("Theme exhibition"))
-        from exhibits.demo import load_theme_exhibition
-
-        load_theme_exhibition(log=self.stdout.write if self.verbose else lambda line: None)
+        load_theme_exhibition(log=self.log)
         self.heading(_("Search index"))
-        from search.demo import build_search_index
+        build_search_index(log=self.log)
 
-        build_search_index(log=self.stdout.write if self.verbose else lambda line: None)
+    def log(self, line: str) -> None:
+        if self.verbose:
+            self.stdout.write(line)
 
     def heading(self, text: str) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING(text))
@@ -94,8 +103,7 @@ class Command(BaseCommand):
 
     def import_manifest(self, manifest: Path) -> None:
         self.heading(_("Importing %(path)s") % {"path": manifest})
-        kwargs = {"progress": tqdm_progress} if self.verbose else {}
-        report = run_import(manifest, **kwargs)
+        report = run_import(manifest, progress=tqdm_progress if self.verbose else no_progress)
         self.stdout.write(report.as_text())
         if not report.ok:
             raise CommandError(
@@ -156,8 +164,6 @@ class Command(BaseCommand):
 
     def feature_scientists(self) -> None:
         """Fill an empty featured list; a list a curator has set is theirs and is kept."""
-        from exhibits.models import HomePage
-
         present = set(
             Scientist.objects.filter(identifier__in=FEATURED_SCIENTISTS).values_list(
                 "identifier", flat=True

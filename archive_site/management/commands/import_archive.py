@@ -1,24 +1,20 @@
-"""manage.py import_archive MANIFEST [--dry-run] [--kind KIND] — see docs/IMPORT.md."""
+"""manage.py import_archive MANIFEST [--dry-run] [--kind KIND] — see docs/IMPORT.md.
 
-import sys
+Lives in the orchestration layer because an import hands its files to the media pipeline
+(archive_site/importing.py).
+"""
+
+from __future__ import annotations
+
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from tqdm import tqdm
 
-from archive_collections.importer import KINDS, run_import
-
-
-def tqdm_progress(total: int, description: str):
-    return tqdm(
-        total=total,
-        desc=description,
-        unit=_("rows"),
-        file=sys.stderr,
-        dynamic_ncols=True,
-        leave=False,
-    )
+from archive_collections.importer import KINDS, no_progress
+from archive_collections.importer.progress import tqdm_progress
+from archive_site.importing import run_import
 
 
 class Command(BaseCommand):
@@ -28,7 +24,7 @@ class Command(BaseCommand):
         "is valid."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "manifest", type=Path, help=_("an .xlsx workbook, a folder of CSVs or one .csv file")
         )
@@ -43,10 +39,11 @@ class Command(BaseCommand):
             help=_("the record kind of a single CSV whose name does not say it"),
         )
 
-    def handle(self, *args, manifest: Path, dry_run: bool, kind: str | None, **options):
-        progress = tqdm_progress if options.get("verbosity", 1) > 0 else None
-        kwargs = {"progress": progress} if progress else {}
-        report = run_import(manifest, kind=kind, dry_run=dry_run, **kwargs)
+    def handle(
+        self, *args: object, manifest: Path, dry_run: bool, kind: str | None, **options: Any
+    ) -> None:
+        progress = tqdm_progress if options.get("verbosity", 1) > 0 else no_progress
+        report = run_import(manifest, kind=kind, dry_run=dry_run, progress=progress)
         if not report.ok:
             raise CommandError(report.as_text())
         self.stdout.write(report.as_text())

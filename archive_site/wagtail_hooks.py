@@ -1,0 +1,26 @@
+"""Fills the catalogue's admin extension points with the media pipeline's parts.
+
+The catalogue declares the hooks and works without them; registering them here keeps the
+catalogue from importing the pipeline (see apps.py for the layering).
+"""
+
+from __future__ import annotations
+
+from wagtail import hooks
+
+from archive_collections.admin.viewsets import ITEM_EDIT_VIEW_HOOK
+from archive_collections.importer import FileHandOver
+from archive_collections.importer.admin_views import FILE_HAND_OVER_HOOK
+from media_pipeline.admin_upload import ItemEditView
+
+from .importing import ingest_listed_files
+
+
+@hooks.register(ITEM_EDIT_VIEW_HOOK)
+def item_edit_view_with_upload() -> type[ItemEditView]:
+    return ItemEditView
+
+
+@hooks.register(FILE_HAND_OVER_HOOK)
+def imported_files_to_the_pipeline() -> FileHandOver:
+    return ingest_listed_files
