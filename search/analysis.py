@@ -146,7 +146,7 @@ _RUNS = re.compile(f"(?P<cjk>[{_CJK_CLASS}]+)|(?P<word>[^\\W_{_CJK_CLASS}]+)")
 def split_runs(normalized: str) -> list[tuple[str, str]]:
     """Split normalised text into ("cjk", run) and ("word", word) pieces, dropping everything
     else (punctuation, symbols, emoji, control characters)."""
-    return [(match.lastgroup, match.group()) for match in _RUNS.finditer(normalized)]
+    return [(match.lastgroup or "", match.group()) for match in _RUNS.finditer(normalized)]
 
 
 MAX_TOKEN_CHARS = 64  # longer "words" (hashes, base64) are cut, identically in text and query
@@ -296,5 +296,4 @@ def name_forms(name: str, variants: Iterable[str] = ()) -> list[str]:
             key = name_key(variant)
             if key and key != normalize(variant):
                 forms.append(key)
-    seen: set[str] = set()
-    return [f for f in forms if not (f in seen or seen.add(f))]
+    return list(dict.fromkeys(forms))

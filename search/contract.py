@@ -223,6 +223,8 @@ class Hit:
 
     @property
     def timecode(self) -> str:
+        # Imported here: the contract must stay importable before Django's app registry is
+        # ready (tools build documents with it), and archive_collections.models needs it.
         from archive_collections.models import format_timecode
 
         return format_timecode(self.start_ms) if self.start_ms is not None else ""

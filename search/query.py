@@ -371,14 +371,16 @@ def _and(nodes: list[Node]) -> Node | None:
 
 
 def _with_field(node: Node | None, field_name: str) -> Node | None:
-    if node is None:
-        return None
+    return None if node is None else _field_everywhere(node, field_name)
+
+
+def _field_everywhere(node: Node, field_name: str) -> Node:
+    """`node` with `field_name` on every Term that names no field (each keeps its shape)."""
     if isinstance(node, Term):
         return Term(node.text, node.field or field_name, node.phrase, node.phrases)
     if isinstance(node, Not):
-        return Not(_with_field(node.child, field_name))
-    children = tuple(_with_field(c, field_name) for c in node.children)
-    return type(node)(children)
+        return Not(_field_everywhere(node.child, field_name))
+    return type(node)(tuple(_field_everywhere(c, field_name) for c in node.children))
 
 
 def _prune(node: Node | None) -> Node | None:

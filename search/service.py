@@ -93,14 +93,14 @@ def _label_facets(results: SearchResults) -> None:
         "has_scan": {"true": _("With scans"), "false": _("Without scans")},
     }
     if facets.get("scientist"):
-        values = [v.value for v in facets["scientist"]]
+        keys = [v.value for v in facets["scientist"]]
         labels["scientist"] = dict(
-            Scientist.objects.filter(identifier__in=values).values_list("identifier", "name")
+            Scientist.objects.filter(identifier__in=keys).values_list("identifier", "name")
         )
     if facets.get("fonds"):
-        values = [v.value for v in facets["fonds"]]
+        keys = [v.value for v in facets["fonds"]]
         labels["fonds"] = dict(
-            Fonds.objects.filter(identifier__in=values).values_list("identifier", "title")
+            Fonds.objects.filter(identifier__in=keys).values_list("identifier", "title")
         )
     for name, values in facets.items():
         for value in values:

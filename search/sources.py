@@ -25,7 +25,7 @@ def items_queryset() -> models.QuerySet[Item]:
         .prefetch_related(
             "scientists__names",
             "scientists__disciplines",
-            "subjects",
+            "subjects",  # type: ignore[misc]  # taggit's manager prefetches; the stubs can't tell
             "tagged_subjects__tag",
         )
         .order_by("pk")

@@ -191,7 +191,7 @@ class DatabaseEngine:
             return results
         dialect = self.dialect
         match_sql, match_params = (
-            dialect.match(parsed.root) if not parsed.is_empty else _browse_match()
+            dialect.match(parsed.root) if parsed.root is not None else _browse_match()
         )
         where, params = _conditions(query, policy)
         # Grouped in SQL; each group's matching documents come back as one "id score kind,…"

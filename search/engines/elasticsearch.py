@@ -66,7 +66,8 @@ class ElasticsearchEngine:
     ):
         self.url = url if url is not None else getattr(settings, "ELASTICSEARCH_URL", "")
         self.alias = (alias or getattr(settings, "ELASTICSEARCH_INDEX", "") or "archive").lower()
-        self.timeout = float(timeout or getattr(settings, "ELASTICSEARCH_TIMEOUT", 5))
+        configured_timeout: float = getattr(settings, "ELASTICSEARCH_TIMEOUT", 5)
+        self.timeout = float(timeout or configured_timeout)
         self.bulk_timeout = float(getattr(settings, "ELASTICSEARCH_BULK_TIMEOUT", 120))
         self.shards = int(getattr(settings, "ELASTICSEARCH_SHARDS", 2))
         self.transport = Transport(self.url, self.alias, self.timeout, self.bulk_timeout)

@@ -102,7 +102,7 @@ def compile_node(node: Node) -> Query:
 
 def text_query(query: SearchQuery) -> Query:
     parsed = query.parsed
-    if parsed.is_empty:
+    if parsed.root is None:
         # Browsing by facet lists whole records, not every page and segment inside them.
         return Q("terms", kind=list(HEAD_KINDS))
     words: list[str] = []
