@@ -27,13 +27,15 @@ def counts_by_type(items) -> list[dict]:
 
 def series_ancestors(series: Series) -> list[Series]:
     """Enclosing series, outermost first, read from one query of the fonds's series."""
-    family = {
+    # Keyed by the optional parent id, so that the outermost series's None finds nothing.
+    family: dict[int | None, Series] = {
         s.pk: s
         for s in Series.objects.filter(fonds_id=series.fonds_id).only(
             "pk", "identifier", "title", "parent_id"
         )
     }
-    chain, current, seen = [], family.get(series.parent_id), {series.pk}
+    chain: list[Series] = []
+    current, seen = family.get(series.parent_id), {series.pk}
     while current is not None and current.pk not in seen:
         seen.add(current.pk)
         chain.append(current)

@@ -235,8 +235,8 @@ def series_tree(fonds: Fonds, policy: AccessPolicy) -> list[SeriesNode]:
         "position", "identifier"
     )
     items = _first_items_per_series(fonds, policy)
-    nodes = {s.pk: SeriesNode(s, items.get(s.pk, [])) for s in series}
-    roots = []
+    nodes: dict[int | None, SeriesNode] = {s.pk: SeriesNode(s, items.get(s.pk, [])) for s in series}
+    roots: list[SeriesNode] = []
     for node in nodes.values():
         parent = nodes.get(node.series.parent_id)
         (parent.children if parent else roots).append(node)

@@ -106,7 +106,8 @@ def build_tree(scientists) -> list[ScientistNode]:
         nodes[fonds_node.fonds.scientist_id].fonds.append(fonds_node)
     series_nodes = _series_nodes(fonds_nodes)
     for node in series_nodes.values():
-        parent = series_nodes.get(node.series.parent_id)
+        parent_id = node.series.parent_id
+        parent = series_nodes.get(parent_id) if parent_id is not None else None
         if parent is not None:
             parent.children.append(node)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -68,7 +69,7 @@ def read_file(
 class Export:
     filename: str
     content_type: str
-    label: str
+    label: str | Promise  # translated when shown, in the visitor's language
 
 
 EXPORTS = {

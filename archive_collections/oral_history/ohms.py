@@ -101,7 +101,7 @@ def _index(record, name: str) -> list[Point]:
     index = _child(record, "index")
     if index is None:
         return []
-    points = []
+    points: list[Point] = []
     for number, point in enumerate((p for p in index if _local(p.tag) == "point"), start=1):
         title = _text(point, "title")
         where = _("index point %(n)d") % {"n": number}

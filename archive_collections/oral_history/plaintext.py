@@ -9,6 +9,7 @@ the end of the recording when its duration is known, otherwise for a reading-tim
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,16 @@ MS_PER_CHARACTER = 250
 MIN_SEGMENT_MS = 1000
 
 
+@dataclass
+class _OpenSegment:
+    """A segment while its lines are read: the end may come from the next timestamp."""
+
+    line: int
+    start: int
+    end: int | None = None
+    text: list[str] = field(default_factory=list)
+
+
 def _timestamp(line: str):
     return BRACKETED.match(line) or BARE.match(line)
 
@@ -41,7 +52,7 @@ def read_lines(
     numbered: list[tuple[int, str]], name: str, duration_ms: int | None = None
 ) -> Document:
     """Segments from (line number, text) pairs; DOCX paragraphs come through here too."""
-    open_segments: list[dict] = []
+    open_segments: list[_OpenSegment] = []
     for number, raw in numbered:
         line = raw.strip()
         if not line:
@@ -49,23 +60,23 @@ def read_lines(
         match = _timestamp(line)
         if match is None:
             if open_segments:
-                open_segments[-1]["text"].append(line)
+                open_segments[-1].text.append(line)
             continue
         start, end, body = match.groups()
-        segment = {"line": number, "start": _ms(name, number, start), "end": None, "text": []}
+        segment = _OpenSegment(number, _ms(name, number, start))
         if end is not None:
-            segment["end"] = _ms(name, number, end)
-            if segment["end"] < segment["start"]:
+            segment.end = _ms(name, number, end)
+            if segment.end < segment.start:
                 raise FormatError(name, number, _("the segment ends before it starts"))
-        if open_segments and segment["start"] < open_segments[-1]["start"]:
+        if open_segments and segment.start < open_segments[-1].start:
             raise FormatError(
                 name,
                 number,
                 _("timecodes go backwards: this line starts before the line %(line)d")
-                % {"line": open_segments[-1]["line"]},
+                % {"line": open_segments[-1].line},
             )
         if body and body.strip():
-            segment["text"].append(body.strip())
+            segment.text.append(body.strip())
         open_segments.append(segment)
     if not open_segments:
         raise FormatError(
@@ -74,20 +85,20 @@ def read_lines(
     return Document(transcript=_close(open_segments, name, duration_ms))
 
 
-def _close(segments: list[dict], name: str, duration_ms: int | None) -> list[Line]:
+def _close(segments: list[_OpenSegment], name: str, duration_ms: int | None) -> list[Line]:
     lines = []
     for n, segment in enumerate(segments):
-        text = "\n".join(segment["text"])
+        text = "\n".join(segment.text)
         if not text:
-            raise FormatError(name, segment["line"], _("the line has a timestamp but no text"))
+            raise FormatError(name, segment.line, _("the line has a timestamp but no text"))
         speaker, text = split_speaker(text)
-        end = segment["end"]
+        end = segment.end
         if end is None and n + 1 < len(segments):
-            end = segments[n + 1]["start"]
+            end = segments[n + 1].start
         if end is None:
-            estimate = segment["start"] + max(MIN_SEGMENT_MS, len(text) * MS_PER_CHARACTER)
-            end = duration_ms if duration_ms and duration_ms > segment["start"] else estimate
-        lines.append(Line(segment["start"], end, speaker[:MAX_SPEAKER], text))
+            estimate = segment.start + max(MIN_SEGMENT_MS, len(text) * MS_PER_CHARACTER)
+            end = duration_ms if duration_ms and duration_ms > segment.start else estimate
+        lines.append(Line(segment.start, end, speaker[:MAX_SPEAKER], text))
     return lines
 
 

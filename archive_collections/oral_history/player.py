@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from archive_collections.models import Interview
 
 from .formats import EXPORTS
 from .timecodes import seconds_text, short_timecode
@@ -108,10 +111,18 @@ def search(segments, points, query: str) -> list[Hit]:
     return hits
 
 
+class Playable(Protocol):
+    """The media file a player plays (a media_pipeline ItemFile, which the catalogue does not
+    import)."""
+
+    @property
+    def playback_url(self) -> str | None: ...
+
+
 @dataclass
 class Player:
-    interview: object
-    media: object | None
+    interview: Interview
+    media: Playable | None
     segments: list
     points: list
     t: float | None
