@@ -13,4 +13,6 @@ from django.dispatch import Signal
 #: kwargs: items, scientists, fonds, series, interviews — collections of primary keys (any may
 #: be empty). Receivers decide what follows from each (an item's document carries its fonds's and
 #: series's titles and its scientists' names).
+#: Sent by the importer's writer (sender: archive_collections.importer.writer.Writer) with sorted
+#: lists, and not at all when an import changed nothing.
 catalogue_changed = Signal()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 from django.core.files import File
@@ -291,7 +290,10 @@ def write(
     writer = Writer(plans, user, progress)
     with transaction.atomic():
         writer.run()
-        transaction.on_commit(partial(announce, writer.touched))
+        # Robust: a listener that fails (search unreachable) is logged by Django and must not
+        # keep the committed import's files from being handed over.
+        touched = writer.touched
+        transaction.on_commit(lambda: announce(touched), robust=True)
         if after_commit is not None:
             item_pks = writer.pks["items"]
             transaction.on_commit(lambda: after_commit(item_pks))

@@ -171,3 +171,22 @@ def test_a_hand_over_gets_each_item_with_its_files_after_the_commit(
     # Only the item that lists files, its files in page order, after the announcement.
     assert received == [("IT-0001", ["p1.png", "p2.png"], True)]
     assert report.files == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_listener_does_not_stop_the_files_being_handed_over(tmp_path):
+    def fail(sender: object, **kwargs: object) -> None:
+        raise RuntimeError("search is down")
+
+    handed: list[str] = []
+
+    def hand_over(listed: list[ListedFiles], report: ImportReport) -> None:
+        handed.extend(entry.item.identifier for entry in listed)
+
+    catalogue_changed.connect(fail, dispatch_uid="test-failing-listener")
+    try:
+        report = run_import(csv_manifest(tmp_path / "batch"), hand_over=hand_over)
+    finally:
+        catalogue_changed.disconnect(dispatch_uid="test-failing-listener")
+    assert report.committed and Item.objects.count() == 3
+    assert handed == ["IT-0001"]
