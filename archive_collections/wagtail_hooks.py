@@ -1,4 +1,10 @@
-"""Wagtail admin registrations for the archive. Each import below registers one admin area."""
+"""Wagtail admin registrations for the archive. Each import below registers one admin area.
+
+The catalogue also declares two hooks for the apps above it, and works when none is registered
+(archive_site/wagtail_hooks.py fills both with the media pipeline's parts):
+- `ITEM_EDIT_VIEW_HOOK` (admin/viewsets.py): the Item edit view class, e.g. one with "Upload files";
+- `FILE_HAND_OVER_HOOK` (importer/admin_views.py): where the import page sends the listed files.
+"""
 
 from .admin import registration  # noqa: F401  registers the archive admin: snippets, tree
 from .importer import admin_views  # noqa: F401  registers the import screen
