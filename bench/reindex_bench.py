@@ -10,7 +10,7 @@ database, tasks run by the immediate backend (so every queued reindex is also ti
 - OCR of a 300-page PDF. Running the OCR engine on 300 pages would take many minutes and
   measure OCR, not indexing, so the pipeline's page-text writes are simulated with OCR-sized
   page texts: "old" writes them as the pipeline did before (each page saved with save() in its
-  own transaction as soon as it is read, then the item handed to search.indexing.schedule_items);
+  own transaction as soon as it is read, then the item handed to search directly);
   "new" goes through the pipeline's storage path today (media_pipeline.page_texts.store_page_texts
   page by page, `announce` once, then the file marked done and `file_processed` sent after
   commit, as media_pipeline/runner.py does).
@@ -148,7 +148,7 @@ def ocr_old(item_file: Any, pages: int) -> None:
     from django.db import transaction
 
     from media_pipeline.models import FileStatus, ItemFile, PageText
-    from search.indexing import schedule_items
+    from search.reindex import items_changed
 
     ItemFile.objects.filter(pk=item_file.pk).update(status=FileStatus.PROCESSING)
     for number in range(1, pages + 1):
@@ -167,7 +167,7 @@ def ocr_old(item_file: Any, pages: int) -> None:
                 height=page["height"],
             ).save()
     ItemFile.objects.filter(pk=item_file.pk).update(status=FileStatus.DONE)
-    schedule_items([item_file.item_id])
+    items_changed([item_file.item_id])  # what the pipeline called when a file was done
 
 
 def ocr_new(item_file: Any, pages: int) -> None:

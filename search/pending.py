@@ -205,6 +205,5 @@ def reindex_groups(keys: Iterable[str]) -> int:
 
 @task()
 def reindex(keys: list[str]) -> int:
-    """Reindex these groups now (the uncoalesced mode's task, and tasks queued by earlier
-    versions under search.indexing.reindex)."""
+    """Reindex these groups now (the uncoalesced mode's task)."""
     return reindex_groups(keys)

@@ -37,8 +37,6 @@ __all__ = [
     "items_changed",
     "items_of_scientists",
     "page_text_changed",
-    "schedule_items",
-    "schedule_scientists",
     "scientists_changed",
 ]
 
@@ -139,13 +137,3 @@ def _chunked_pks(queryset, lookup: str, values: Collection[int]) -> set[int]:
         chunk = values[start : start + PKS_PER_QUERY]
         found.update(queryset.filter(**{lookup: chunk}).values_list("pk", flat=True))
     return found
-
-
-def schedule_items(item_ids: Iterable[int]) -> None:
-    """For code that changes items without model signals or the catalogue's signal."""
-    items_changed(item_ids)
-
-
-def schedule_scientists(scientist_ids: Iterable[int]) -> None:
-    """As schedule_items, for scientists (their items follow, carrying their names)."""
-    scientists_changed(list(scientist_ids))
