@@ -12,6 +12,7 @@ from .choices import (
 )
 from .hierarchy import Fonds, Item, ItemSubject, Series
 from .interviews import IndexSegment, Interview, TranscriptSegment, format_timecode
+from .oai import OaiRecord
 from .scientists import (
     Discipline,
     Scientist,
@@ -34,6 +35,7 @@ __all__ = [
     "ItemType",
     "LevelOfDescription",
     "NameKind",
+    "OaiRecord",
     "RelationKind",
     "RightsStatement",
     "Scientist",
