@@ -10,7 +10,9 @@ from __future__ import annotations
 import logging
 from functools import lru_cache
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from archive_collections.access import AccessPolicy
 from archive_collections.models import Fonds, ItemType, Scientist, ScientistName
@@ -82,6 +84,18 @@ def _run(call, query: SearchQuery) -> SearchResults:
 
 
 # --- facet labels -------------------------------------------------------------------------------
+
+#: The heading each facet (contract.FACETS) has on the search page.
+FACET_TITLES: dict[str, Promise] = {
+    "type": gettext_lazy("Type"),
+    "scientist": gettext_lazy("Scientist"),
+    "fonds": gettext_lazy("Fonds"),
+    "decade": gettext_lazy("Decade"),
+    "discipline": gettext_lazy("Discipline"),
+    "language": gettext_lazy("Language"),
+    "has_transcript": gettext_lazy("Transcript"),
+    "has_scan": gettext_lazy("Scans"),
+}
 
 
 def _label_facets(results: SearchResults) -> None:

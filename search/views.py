@@ -56,10 +56,10 @@ def search_page(request):
     query = query_from_request(request)
     policy = AccessPolicy.for_user(request.user)
     results = service.search(query, policy)
-    facet_links = {}
+    facet_sections = []
     for name, values in results.facets.items():
         selected = request.GET.getlist(name)
-        facet_links[name] = [
+        links = [
             {
                 "value": v,
                 "url": _link(
@@ -74,10 +74,11 @@ def search_page(request):
             }
             for v in values[:15]
         ]
+        facet_sections.append({"name": name, "title": service.FACET_TITLES[name], "links": links})
     context = {
         "query": query,
         "results": results,
-        "facet_links": facet_links,
+        "facet_sections": facet_sections,
         "sorts": [(key, _link(request, sort=key, page=None)) for key in SORTS],
         "previous_url": _link(request, page=str(query.page - 1)) if query.page > 1 else "",
         "next_url": _link(request, page=str(query.page + 1)) if query.page < results.pages else "",

@@ -5,8 +5,10 @@ import socket
 import pytest
 from django.core.management import call_command
 
+from search.contract import FACETS
 from search.engines import get_database_engine, reset_engines
 from search.models import IndexedDocument
+from search.service import FACET_TITLES
 from tests.search.conftest import index_all
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +189,10 @@ def test_settings_choose_engines_from_environment(monkeypatch):
     embedded = runpy.run_path(base)
     assert embedded["SEARCH_ENGINE"] == "database"
     assert embedded["WAGTAILSEARCH_BACKENDS"]["default"]["BACKEND"].endswith(".database")
+
+
+def test_every_facet_has_a_heading_on_the_page(client, db_archive):
+    assert set(FACET_TITLES) == set(FACETS)
+    html = client.get("/search/", {"q": "钱学森"}).content.decode()
+    for heading in ("<h2>Type</h2>", "<h2>Scientist</h2>", "<h2>Decade</h2>", "<h2>Scans</h2>"):
+        assert heading in html
