@@ -35,6 +35,7 @@ import operator
 import threading
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 from functools import reduce
 
 from django.conf import settings
@@ -124,7 +125,7 @@ def _hold(keys: list[str]) -> None:
         _insert_missing(keys, stamp, now, queued=False)
 
 
-def _insert_missing(keys: list[str], stamp: str, now, *, queued: bool) -> int:
+def _insert_missing(keys: list[str], stamp: str, now: datetime, *, queued: bool) -> int:
     present = set(
         PendingReindex.objects.filter(group_key__in=keys).values_list("group_key", flat=True)
     )
