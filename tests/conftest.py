@@ -1,7 +1,63 @@
-"""Suite-wide fixtures: users at each access level."""
+"""Suite-wide fixtures and the run's plumbing.
+
+- The test database is a copy of a template migrated once (tests/db_template.py), per process,
+  so pytest-xdist workers never migrate.
+- Under pytest-xdist each worker gets its own Redis database number, so one worker's FLUSHDB
+  never empties another's queue (Elasticsearch indices and S3 buckets are already named per
+  process).
+- After a transactional test has flushed every table, the next test that runs in a transaction
+  gets the freshly migrated database back (the rows data migrations made: groups, the site).
+- Markers for the layers of the suite are given here from one table (``LAYERS``) as well as in
+  the modules, so ``make test-fast`` can select the unit layer: see ``pytest --markers``.
+- Users at each access level.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Iterator
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Permission
+
+from tests.db_template import TestDatabase, setup_test_database
+from tests.scheduling import GroupScheduling, under
+
+TESTS_DIR = Path(__file__).absolute().parent
+# Where a test sits (a folder, a module or a test, relative to tests/) -> the markers it gets. A
+# test that needs a service or a browser, runs OCR, or takes seconds is listed here or carries
+# the marker itself; `make test-fast` leaves all of them out.
+LAYERS: dict[str, tuple[str, ...]] = {
+    "browser": ("browser",),
+    "fixtures": ("slow",),  # generates the demo's speech, video and scans, then loads them
+    "media_pipeline/test_av.py": ("slow",),  # ffmpeg transcodes real audio and video
+    "media_pipeline/test_ocr.py": ("ocr", "slow"),
+    "media_pipeline/test_pdf.py::test_scanned_page_without_text_layer_is_rendered_and_ocrd": (
+        "ocr",
+    ),
+    "media_pipeline/test_s3_storage.py::test_range_requests_on_the_master": ("slow",),  # 40 pages
+    (
+        "media_pipeline/test_worker.py::"
+        "test_worker_killed_mid_step_leaves_the_file_retryable_never_done"
+    ): ("slow",),  # a real db_worker process
+    "media_pipeline/test_worker_redis.py": ("redis", "slow"),
+    "search/test_elasticsearch.py": ("elasticsearch",),
+    "search/test_wagtail_admin_search.py": ("elasticsearch",),
+    "test_settings.py::test_production_passes_the_deploy_check": ("slow",),
+    "test_settings.py::test_s3_storage_is_switched_on_by_the_environment": ("slow",),
+}
+# Fixtures whose use puts a test outside the unit layer, and the marker that says why.
+FIXTURE_MARKERS = {
+    "live_server": "browser",
+    "elasticsearch_url": "elasticsearch",
+    "redis_url": "redis",
+}
+# (fixture, parameter) -> marker, for fixtures that run once per storage or engine.
+PARAM_MARKERS = {("stored", "s3"): "s3", ("engine", "elasticsearch"): "elasticsearch"}
+# Under pytest-xdist (--dist loadgroup) the tests of a group run on one worker, so a session
+# fixture they share is built once per run instead of once per worker (tests/scheduling.py).
+XDIST_GROUPS = {"fixtures": "demo-media"}
 
 
 def _user(django_user_model, username, *perms, **extra):
@@ -43,3 +99,121 @@ def choose_english(request) -> None:
         profile = UserProfile.get_for_user(request.getfixturevalue("admin_user"))
         profile.preferred_language = "en"
         profile.save()
+
+
+def _worker_number() -> int:
+    """0 for a plain run, N for pytest-xdist's worker gwN."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker[2:]) if worker.startswith("gw") else 0
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    redis_url = os.environ.get("REDIS_TEST_URL", "")
+    if redis_url and os.environ.get("PYTEST_XDIST_WORKER"):
+        # Redis has 16 numbered databases; workers beyond 15 would share, so -n stays below.
+        base, _, _ = redis_url.rpartition("/")
+        os.environ["REDIS_TEST_URL"] = f"{base}/{_worker_number() % 16}"
+
+
+def _markers_for(item: pytest.Item) -> Iterator[pytest.MarkDecorator]:
+    nodeid = item.nodeid.removeprefix(f"{TESTS_DIR.name}/")
+    for key, names in LAYERS.items():
+        if under(nodeid, key):
+            yield from (getattr(pytest.mark, name) for name in names)
+    fixtures = getattr(item, "fixturenames", ())
+    yield from (getattr(pytest.mark, m) for f, m in FIXTURE_MARKERS.items() if f in fixtures)
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    for (fixture, value), name in PARAM_MARKERS.items():
+        if params.get(fixture) == value:
+            yield getattr(pytest.mark, name)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> GroupScheduling | None:
+    if config.getoption("dist") != "loadgroup":
+        return None
+    return GroupScheduling(config, log, XDIST_GROUPS)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give the layer markers before `-m` selects on them."""
+    for item in items:
+        for marker in _markers_for(item):
+            item.add_marker(marker)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker,
+    django_db_modify_db_settings: None,
+    django_db_createdb: bool,
+) -> Iterator[TestDatabase]:
+    """Replaces pytest-django's: a copy of the migrated template instead of a migration run."""
+    with django_db_blocker.unblock():
+        database = setup_test_database(
+            rebuild=django_db_createdb, verbosity=request.config.option.verbose
+        )
+    request.config.stash[_DATABASE] = database
+    yield database
+    with django_db_blocker.unblock():
+        database.teardown()
+
+
+_DATABASE = pytest.StashKey[TestDatabase]()
+_FLUSHED = pytest.StashKey[bool]()
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or "db" in names
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    database = item.config.stash.get(_DATABASE, None)
+    if (
+        database is not None
+        and item.config.stash.get(_FLUSHED, False)
+        and _uses_database(item)
+        and not _transactional(item)
+    ):
+        database.restore()
+        item.config.stash[_FLUSHED] = False
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    yield
+    if _transactional(item):
+        item.config.stash[_FLUSHED] = True
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Under CI=true a skipped test is a failure: CI must not go green on a missing service or
+    tool. Tests marked `postgres` may skip on the SQLite pass: they run on the PostgreSQL one."""
+    report = yield
+    if (
+        report.skipped
+        and os.environ.get("CI", "").lower() == "true"
+        and not hasattr(report, "wasxfail")
+        and item.get_closest_marker("postgres") is None
+    ):
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.longrepr = f"skipped under CI=true, which must run every test: {reason}"
+    return report

@@ -1,11 +1,14 @@
 """Test settings: production-like behaviour, minus slowness.
 
 Differs from production only where tests must be fast or isolated: locmem cache, fast password
-hashing, immediate tasks, throwaway media folders. The database comes from DATABASE_URL so the same
-suite runs on SQLite and on PostgreSQL (make test runs both).
+hashing, immediate tasks, throwaway media folders (removed when the process exits). The database
+comes from DATABASE_URL so the same suite runs on SQLite and on PostgreSQL (make test runs both);
+tests/db_template.py gives each test process a copy of a database migrated once.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -22,6 +25,17 @@ MEDIA_OCR_ITEM_TYPES = []
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 _tmp = Path(tempfile.mkdtemp(prefix="archive-test-"))
+_creator = os.getpid()
+
+
+def _remove_tmp() -> None:
+    # Each test process (every xdist worker, every worker subprocess) makes its own folder; a
+    # forked child inherits this hook but must not delete its parent's folder.
+    if os.getpid() == _creator:
+        shutil.rmtree(_tmp, ignore_errors=True)
+
+
+atexit.register(_remove_tmp)
 MEDIA_ROOT = _tmp / "media"
 STATIC_ROOT = _tmp / "static"
 STATIC_ROOT.mkdir()  # WhiteNoise warns on every request when its root is missing
