@@ -1,4 +1,4 @@
-"""Shared factories for the archive's models."""
+"""Factories for the catalogue: scientists, fonds, series, items, interviews and their segments."""
 
 import factory
 from factory.django import DjangoModelFactory
@@ -96,3 +96,29 @@ class IndexSegmentFactory(DjangoModelFactory):
     start_ms = 0
     title = "童年与求学"
     synopsis = "谈到少年时代的读书经历。"
+
+
+class RecordedInterviewFactory(InterviewFactory):
+    """An interview as the importer leaves it: a timed transcript and an index over it.
+
+    ``RecordedInterviewFactory(segments=5)`` makes five transcript segments, back to back from
+    zero, and one index segment per three of them."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def segments(obj: Interview, create: bool, extracted: int | None, **kwargs: object) -> None:
+        if not create:
+            return
+        count = 3 if extracted is None else extracted
+        spoken = [
+            TranscriptSegmentFactory(
+                interview=obj, start_ms=n * 5000, end_ms=n * 5000 + 4500, text=f"第{n + 1}段回忆。"
+            )
+            for n in range(count)
+        ]
+        for n, first in enumerate(spoken[::3], start=1):
+            IndexSegmentFactory(interview=obj, start_ms=first.start_ms, title=f"第{n}部分")
+        obj.duration_ms = max(obj.duration_ms or 0, count * 5000)
+        obj.save(update_fields=["duration_ms"])
