@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("archive/", include("archive_collections.urls")),
+    path("oai/", include("archive_collections.oai.urls")),
     path("files/", include("media_pipeline.urls")),
     path("", include("search.urls")),
     path("iiif/3/", include("media_pipeline.iiif.routes")),

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from .views import endpoint
+
+app_name = "oai"
+urlpatterns = [path("", endpoint, name="endpoint")]
