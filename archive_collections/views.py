@@ -21,6 +21,7 @@ from wagtail.images import get_image_model
 
 from .access import AccessPolicy
 from .browsing import counts_by_type, refuse_hidden, series_ancestors
+from .citations.archival import chinese_citation
 from .models import (
     Discipline,
     Fonds,
@@ -278,25 +279,6 @@ def series_detail(request, identifier):
 
 
 # Items ------------------------------------------------------------------------------------------
-
-
-def chinese_citation(item: Item, url: str, accessed) -> str:
-    """A citation as Chinese archival practice writes it: 责任者：《题名》，日期，全宗，档号，藏所。
-    The punctuation and the 档号/藏 markers are part of the citation style itself, so they are not
-    translated with the interface."""
-    creators = "、".join(
-        c.strip() for c in item.creators.replace(";", "；").split("；") if c.strip()
-    )
-    parts = [f"{creators}：《{item.title}》" if creators else f"《{item.title}》"]
-    if item.date_text:
-        parts.append(item.date_text)
-    fonds = item.series.fonds
-    parts.append(f"《{fonds.title}》")
-    parts.append(f"档号：{item.identifier}")
-    if fonds.collecting_institution:
-        parts.append(f"{fonds.collecting_institution}藏")
-    stamp = f"{accessed.year}年{accessed.month}月{accessed.day}日"
-    return "，".join(parts) + f"。{url}（{stamp}访问）"
 
 
 def _interview(item: Item):

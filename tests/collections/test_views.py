@@ -14,7 +14,8 @@ from archive_collections.models import (
     ScientistName,
     ScientistRelation,
 )
-from archive_collections.views import chinese_citation, scientist_relations
+from archive_collections.citations.archival import chinese_citation
+from archive_collections.views import scientist_relations
 from media_pipeline.models import ItemFile
 from tests.factories import (
     DisciplineFactory,
