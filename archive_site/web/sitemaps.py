@@ -1,0 +1,205 @@
+"""The sitemap index and its sections: catalogue records and exhibit pages that anonymous
+visitors may open, nothing else.
+
+Each section pages through a `values_list` of just the columns a URL and its lastmod need, in
+primary-key order, so a page of 10,000 items is one query of small tuples (plus one count for the
+paginator), whatever the size of the catalogue. Who may see what is the catalogue's access policy
+for an anonymous visitor (public, not embargoed); exhibit pages must be live, public (no view
+restriction on them or an ancestor) and inside a site.
+
+lastmod: items have `updated_at`; scientists, fonds and series keep Wagtail revisions, so their
+latest revision's time; a fonds or series page also lists items, so it changes when one of its
+public items does; interview pages follow their item; exhibit pages their last publication.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q, QuerySet
+from django.urls import reverse
+from django.utils.functional import cached_property
+from wagtail.models import Page, Site
+
+from archive_collections.access import AccessPolicy
+from archive_collections.models import Fonds, Interview, Item, Scientist, Series
+
+# The protocol allows 50,000 URLs per sitemap; smaller pages keep each response quick to build
+# and to parse. SITEMAP_URLS_PER_PAGE overrides it (tests use a small page).
+URLS_PER_PAGE = 10_000
+
+
+class Entry(NamedTuple):
+    path: str
+    lastmod: datetime | None
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    known = [moment for moment in moments if moment is not None]
+    return max(known) if known else None
+
+
+def _url_template(viewname: str) -> str:
+    """The URL of `viewname` with a slot for the identifier: reversing 10,000 times per page
+    would cost more than the query."""
+    return reverse(viewname, kwargs={"identifier": "__identifier__"}).replace(
+        "__identifier__", "{}"
+    )
+
+
+def public_items() -> QuerySet[Item]:
+    return Item.objects.visible_to(AccessPolicy.anonymous())
+
+
+def _public_items_changed(prefix: str) -> Max:
+    return Max(f"{prefix}updated_at", filter=AccessPolicy.anonymous().item_q(prefix))
+
+
+class ArchiveSitemap(Sitemap):
+    """A section whose `items()` is a queryset of (identifier, moment, …) tuples the paginator
+    slices; lastmod is the latest of the moments."""
+
+    viewname = ""
+
+    @property
+    def limit(self) -> int:  # type: ignore[override]
+        return getattr(settings, "SITEMAP_URLS_PER_PAGE", URLS_PER_PAGE)
+
+    @cached_property
+    def url_template(self) -> str:
+        return _url_template(self.viewname)
+
+    def items(self) -> QuerySet[Any, tuple[Any, ...]]:
+        raise NotImplementedError
+
+    def location(self, item: tuple[Any, ...]) -> str:
+        return self.url_template.format(item[0])
+
+    def lastmod(self, item: tuple[Any, ...]) -> datetime | None:
+        return _latest(*item[1:])
+
+    def get_latest_lastmod(self) -> datetime | None:
+        """For the index: one aggregate, where Django's default would walk every row."""
+        raise NotImplementedError
+
+
+class ItemSitemap(ArchiveSitemap):
+    viewname = "collections:item"
+
+    def items(self) -> QuerySet[Any, tuple[Any, ...]]:
+        return public_items().order_by("pk").values_list("identifier", "updated_at")
+
+    def get_latest_lastmod(self) -> datetime | None:
+        return public_items().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class InterviewSitemap(ArchiveSitemap):
+    viewname = "collections:interview"
+
+    def _interviews(self) -> QuerySet[Interview]:
+        return Interview.objects.filter(AccessPolicy.anonymous().item_q("item__"))
+
+    def items(self) -> QuerySet[Any, tuple[Any, ...]]:
+        return self._interviews().order_by("pk").values_list("item__identifier", "item__updated_at")
+
+    def get_latest_lastmod(self) -> datetime | None:
+        return self._interviews().aggregate(latest=Max("item__updated_at"))["latest"]
+
+
+class ScientistSitemap(ArchiveSitemap):
+    viewname = "collections:scientist"
+
+    def items(self) -> QuerySet[Any, tuple[Any, ...]]:
+        # A scientist's page lists the items of their fonds, so it changes with them; imported
+        # records have no revision, and this is then their only date.
+        return (
+            Scientist.objects.order_by("pk")
+            .annotate(items_changed=_public_items_changed("fonds__series__items__"))
+            .values_list("identifier", "latest_revision__created_at", "items_changed")
+        )
+
+    def get_latest_lastmod(self) -> datetime | None:
+        revised = Scientist.objects.aggregate(latest=Max("latest_revision__created_at"))
+        items = public_items().aggregate(latest=Max("updated_at"))
+        return _latest(revised["latest"], items["latest"])
+
+
+class _DescriptionSitemap(ArchiveSitemap):
+    """Fonds and series: their own revisions, and the public items their pages list."""
+
+    model: type[Fonds] | type[Series]
+    items_prefix = ""
+
+    def items(self) -> QuerySet[Any, tuple[Any, ...]]:
+        return (
+            self.model.objects.order_by("pk")
+            .annotate(items_changed=_public_items_changed(self.items_prefix))
+            .values_list("identifier", "latest_revision__created_at", "items_changed")
+        )
+
+    def get_latest_lastmod(self) -> datetime | None:
+        revised = self.model.objects.aggregate(latest=Max("latest_revision__created_at"))
+        # Every item sits in a series of a fonds, so the newest public item is this section's.
+        items = public_items().aggregate(latest=Max("updated_at"))
+        return _latest(revised["latest"], items["latest"])
+
+
+class FondsSitemap(_DescriptionSitemap):
+    viewname = "collections:fonds"
+    model = Fonds
+    items_prefix = "series__items__"
+
+
+class SeriesSitemap(_DescriptionSitemap):
+    viewname = "collections:series"
+    model = Series
+    items_prefix = "items__"
+
+
+def _in_a_site() -> Q:
+    """Pages under some site's root: the others have no URL."""
+    roots = Site.objects.values_list("root_page__path", flat=True)
+    in_site = Q(pk__in=[])
+    for path in roots:
+        in_site |= Q(path__startswith=path)
+    return in_site
+
+
+class PageSitemap(Sitemap):
+    """Exhibit pages (and any other Wagtail page) anonymous visitors can open."""
+
+    @property
+    def limit(self) -> int:  # type: ignore[override]
+        return getattr(settings, "SITEMAP_URLS_PER_PAGE", URLS_PER_PAGE)
+
+    def items(self) -> QuerySet[Page]:
+        return (
+            Page.objects.live()
+            .public()
+            .filter(_in_a_site())
+            .order_by("path")
+            .only("pk", "path", "depth", "url_path", "last_published_at")
+        )
+
+    def location(self, item: Page) -> str:
+        parts = item.get_url_parts()
+        return parts[2] if parts else ""
+
+    def lastmod(self, item: Page) -> datetime | None:
+        return item.last_published_at
+
+    def get_latest_lastmod(self) -> datetime | None:
+        return self.items().aggregate(latest=Max("last_published_at"))["latest"]
+
+
+SECTIONS: dict[str, type[Sitemap]] = {
+    "pages": PageSitemap,
+    "scientists": ScientistSitemap,
+    "fonds": FondsSitemap,
+    "series": SeriesSitemap,
+    "items": ItemSitemap,
+    "interviews": InterviewSitemap,
+}
