@@ -13,6 +13,7 @@ urlpatterns = [
     path("archive/", include("archive_collections.urls")),
     path("oai/", include("archive_collections.oai.urls")),
     path("files/", include("media_pipeline.urls")),
+    path("api/", include("archive_site.api.urls")),
     path("", include("archive_site.web.urls")),  # robots.txt, sitemap.xml, sitemap-*.xml
     path("", include("search.urls")),
     path("iiif/3/", include("media_pipeline.iiif.routes")),

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "wagtail.images",
     "wagtail.search",
     "wagtail.admin",
+    # Wagtail's API tokens: the model, `manage.py api_tokens create`, the admin listing
+    # (Settings → API tokens); archive_site/api authenticates `Authorization: Bearer` with them.
+    "wagtail.api.v3",
     "wagtail",
     "modelcluster",
     "taggit",
@@ -60,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
+    # django-ninja: the API docs page uses its templates and its own static Swagger UI files.
+    "ninja",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,212 @@
+"""Scientists, fonds, series and items. Items go through the access policy like the pages:
+listings hold only what the caller may see; a researcher-only record is a 403 without metadata
+for others, an embargoed or staff-only one a 404 like an unknown identifier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+
+from archive_collections.access import RESEARCHERS, AccessPolicy
+from archive_collections.models import Fonds, Interview, Item, Scientist, ScientistName, Series
+from media_pipeline.models import ItemFile
+
+from . import records, schemas
+from .auth import policy_of
+from .filters import FondsFilters, ItemFilters, ScientistFilters, SeriesFilters
+from .http import ApiError, bad_parameter, query_names, reject_unknown, respond
+from .paging import keyset_page, listing_scope
+
+router = Router(tags=["catalogue"])
+
+LIST = {304: None, 400: schemas.ErrorOut, 401: schemas.ErrorOut}
+DETAIL = {**LIST, 403: schemas.ErrorOut, 404: schemas.ErrorOut}
+NOT_FOUND = "No record with this identifier."
+
+
+def _scientists() -> QuerySet[Scientist]:
+    return Scientist.objects.prefetch_related(
+        Prefetch("names", queryset=ScientistName.objects.order_by("sort_order", "pk")),
+        "disciplines",
+    )
+
+
+@router.get("/scientists", response={200: schemas.ScientistPage, **LIST}, url_name="scientists")
+def list_scientists(request: HttpRequest, filters: Query[ScientistFilters]) -> HttpResponse:
+    reject_unknown(request, query_names(ScientistFilters))
+    found = _scientists()
+    if filters.discipline:
+        found = found.filter(disciplines__name=filters.discipline)
+    page = keyset_page(
+        found, "identifier", filters.limit, filters.cursor, _scope("scientists", filters)
+    )
+    payload = schemas.ScientistPage(
+        limit=filters.limit,
+        next_cursor=page.next_cursor,
+        results=[records.scientist(request, s) for s in page.rows],
+    )
+    return respond(request, payload, private=False)
+
+
+@router.get(
+    "/scientists/{identifier}",
+    response={200: schemas.ScientistDetailOut, **DETAIL},
+    url_name="scientist",
+)
+def get_scientist(request: HttpRequest, identifier: str) -> HttpResponse:
+    reject_unknown(request, ())
+    found = _scientists().prefetch_related("fonds").filter(identifier=identifier).first()
+    if found is None:
+        raise ApiError(404, NOT_FOUND)
+    return respond(request, records.scientist_detail(request, found), private=False)
+
+
+@router.get("/fonds", response={200: schemas.FondsPage, **LIST}, url_name="fonds_list")
+def list_fonds(request: HttpRequest, filters: Query[FondsFilters]) -> HttpResponse:
+    reject_unknown(request, query_names(FondsFilters))
+    found = Fonds.objects.select_related("scientist")
+    if filters.scientist:
+        found = found.filter(scientist=_existing(Scientist, "scientist", filters.scientist))
+    page = keyset_page(found, "identifier", filters.limit, filters.cursor, _scope("fonds", filters))
+    payload = schemas.FondsPage(
+        limit=filters.limit,
+        next_cursor=page.next_cursor,
+        results=[records.fonds(request, f) for f in page.rows],
+    )
+    return respond(request, payload, private=False)
+
+
+@router.get("/fonds/{identifier}", response={200: schemas.FondsOut, **DETAIL}, url_name="fonds")
+def get_fonds(request: HttpRequest, identifier: str) -> HttpResponse:
+    reject_unknown(request, ())
+    found = Fonds.objects.select_related("scientist").filter(identifier=identifier).first()
+    if found is None:
+        raise ApiError(404, NOT_FOUND)
+    return respond(request, records.fonds(request, found), private=False)
+
+
+def _series() -> QuerySet[Series]:
+    return Series.objects.select_related("fonds", "parent")
+
+
+@router.get("/series", response={200: schemas.SeriesPage, **LIST}, url_name="series_list")
+def list_series(request: HttpRequest, filters: Query[SeriesFilters]) -> HttpResponse:
+    reject_unknown(request, query_names(SeriesFilters))
+    found = _series()
+    if filters.fonds:
+        found = found.filter(fonds=_existing(Fonds, "fonds", filters.fonds))
+    page = keyset_page(
+        found, "identifier", filters.limit, filters.cursor, _scope("series", filters)
+    )
+    payload = schemas.SeriesPage(
+        limit=filters.limit,
+        next_cursor=page.next_cursor,
+        results=[records.series(request, s) for s in page.rows],
+    )
+    return respond(request, payload, private=False)
+
+
+@router.get("/series/{identifier}", response={200: schemas.SeriesOut, **DETAIL}, url_name="series")
+def get_series(request: HttpRequest, identifier: str) -> HttpResponse:
+    reject_unknown(request, ())
+    found = _series().filter(identifier=identifier).first()
+    if found is None:
+        raise ApiError(404, NOT_FOUND)
+    return respond(request, records.series(request, found), private=False)
+
+
+# Items ------------------------------------------------------------------------------------------
+
+# What a listing shows of each file: enough for the thumbnail, without the OCR'd text.
+_FILE_FIELDS = ("pk", "item_id", "sequence", "technical")
+
+
+def _items(policy: AccessPolicy) -> QuerySet[Item]:
+    return (
+        Item.objects.visible_to(policy)
+        .select_related("series__fonds")
+        .prefetch_related(
+            Prefetch("scientists", queryset=Scientist.objects.only("pk", "identifier")),
+            Prefetch(
+                "files",
+                queryset=ItemFile.objects.only(*_FILE_FIELDS).order_by("sequence", "pk"),
+            ),
+        )
+    )
+
+
+def _existing(model: type[Any], parameter: str, identifier: str) -> Any:
+    found = model.objects.filter(identifier=identifier).first()
+    if found is None:
+        raise bad_parameter(parameter, f"no record with the identifier {identifier!r}")
+    return found
+
+
+def _filtered(items: QuerySet[Item], filters: ItemFilters) -> QuerySet[Item]:
+    if filters.type:
+        items = items.filter(item_type=filters.type.value)
+    if filters.scientist:
+        person = _existing(Scientist, "scientist", filters.scientist)
+        linked = Item.scientists.through.objects.filter(scientist_id=person.pk).values("item_id")
+        items = items.filter(Q(series__fonds__scientist_id=person.pk) | Q(pk__in=linked))
+    if filters.fonds:
+        items = items.filter(series__fonds=_existing(Fonds, "fonds", filters.fonds))
+    if filters.series:
+        items = items.filter(series=_existing(Series, "series", filters.series))
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise bad_parameter("date_to", "earlier than date_from")
+    if filters.date_from:
+        # Ranges overlap: an item dated 1950–1959 is found from 1955; a single date has no end.
+        items = items.filter(
+            Q(date_end__gte=filters.date_from)
+            | Q(date_end__isnull=True, date_start__gte=filters.date_from)
+        )
+    if filters.date_to:
+        items = items.filter(date_start__lte=filters.date_to)
+    if filters.access:
+        items = items.filter(access_level=filters.access.value)
+    if filters.updated_since:
+        items = items.filter(updated_at__gte=filters.updated_since)
+    return items
+
+
+def _scope(resource: str, filters: Any) -> str:
+    return listing_scope(resource, filters.model_dump())
+
+
+@router.get("/items", response={200: schemas.ItemPage, **LIST}, url_name="items")
+def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> HttpResponse:
+    reject_unknown(request, query_names(ItemFilters))
+    found = _filtered(_items(policy_of(request)), filters)
+    page = keyset_page(found, "identifier", filters.limit, filters.cursor, _scope("items", filters))
+    payload = schemas.ItemPage(
+        limit=filters.limit,
+        next_cursor=page.next_cursor,
+        results=[records.item(request, i) for i in page.rows],
+    )
+    return respond(request, payload, private=True)
+
+
+def visible_item(request: HttpRequest, identifier: str) -> Item:
+    """The item, or the answer the item page would give: 403 naming nothing for a
+    researcher-only record, 404 for an embargoed or staff-only one as for an unknown one."""
+    item = Item.objects.select_related("series__fonds").filter(identifier=identifier).first()
+    if item is None:
+        raise ApiError(404, NOT_FOUND)
+    policy = policy_of(request)
+    if not policy.can_view(item):
+        if item.access_level == RESEARCHERS and not policy.is_embargoed(item):
+            raise ApiError(403, "This record is open to researchers: send a researcher token.")
+        raise ApiError(404, NOT_FOUND)
+    return item
+
+
+@router.get("/items/{identifier}", response={200: schemas.ItemDetailOut, **DETAIL}, url_name="item")
+def get_item(request: HttpRequest, identifier: str) -> HttpResponse:
+    reject_unknown(request, ())
+    item = visible_item(request, identifier)
+    has_interview = Interview.objects.filter(item=item).exists()
+    return respond(request, records.item_detail(request, item, has_interview), private=True)

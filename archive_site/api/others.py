@@ -1,0 +1,149 @@
+"""Interviews (with transcript and index), exhibitions (with chapters and stories) and search
+(the search page's contract, answered by search.service)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+
+from archive_collections.models import IndexSegment, Interview, Scientist, TranscriptSegment
+from exhibits.models.base import BasePage
+from exhibits.models.exhibitions import ChapterPage, ExhibitionPage
+from exhibits.models.stories import ScientistStoryPage
+from search import service
+from search.contract import FACETS, SearchQuery
+
+from . import records, schemas
+from .auth import policy_of
+from .catalogue import DETAIL, LIST, NOT_FOUND, visible_item
+from .filters import InterviewFilters, Paging, SearchParams
+from .http import ApiError, bad_parameter, query_names, reject_unknown, respond
+from .paging import keyset_page, listing_scope
+
+router = Router()
+
+
+def _interviews() -> QuerySet[Interview]:
+    return Interview.objects.select_related("item", "interviewee")
+
+
+@router.get(
+    "/interviews",
+    response={200: schemas.InterviewPage, **LIST},
+    url_name="interviews",
+    tags=["interviews"],
+)
+def list_interviews(request: HttpRequest, filters: Query[InterviewFilters]) -> HttpResponse:
+    reject_unknown(request, query_names(InterviewFilters))
+    found = _interviews().filter(policy_of(request).item_q("item__"))
+    if filters.scientist:
+        person = Scientist.objects.filter(identifier=filters.scientist).first()
+        if person is None:
+            raise bad_parameter("scientist", f"no record with the identifier {filters.scientist!r}")
+        found = found.filter(interviewee=person)
+    scope = listing_scope("interviews", filters.model_dump())
+    page = keyset_page(found, "item__identifier", filters.limit, filters.cursor, scope)
+    payload = schemas.InterviewPage(
+        limit=filters.limit,
+        next_cursor=page.next_cursor,
+        results=[records.interview(request, i) for i in page.rows],
+    )
+    return respond(request, payload, private=True)
+
+
+@router.get(
+    "/interviews/{identifier}",
+    response={200: schemas.InterviewDetailOut, **DETAIL},
+    url_name="interview",
+    tags=["interviews"],
+)
+def get_interview(request: HttpRequest, identifier: str) -> HttpResponse:
+    reject_unknown(request, ())
+    item = visible_item(request, identifier)
+    found = (
+        _interviews()
+        .prefetch_related(
+            Prefetch("transcript", queryset=TranscriptSegment.objects.order_by("start_ms", "pk")),
+            Prefetch("index_segments", queryset=IndexSegment.objects.order_by("start_ms", "pk")),
+        )
+        .filter(item=item)
+        .first()
+    )
+    if found is None:
+        raise ApiError(404, NOT_FOUND)
+    return respond(request, records.interview_detail(request, found), private=True)
+
+
+# Exhibitions: published pages open to everyone, as the exhibition index lists them -------------
+
+
+def _exhibitions() -> QuerySet[ExhibitionPage]:
+    return ExhibitionPage.objects.live().public().select_related("hero_image", "listing_image")
+
+
+@router.get(
+    "/exhibitions",
+    response={200: schemas.ExhibitionPage, **LIST},
+    url_name="exhibitions",
+    tags=["exhibitions"],
+)
+def list_exhibitions(request: HttpRequest, filters: Query[Paging]) -> HttpResponse:
+    reject_unknown(request, query_names(Paging))
+    scope = listing_scope("exhibitions", filters.model_dump())
+    page = keyset_page(_exhibitions(), "pk", filters.limit, filters.cursor, scope)
+    payload = schemas.ExhibitionPage(
+        limit=filters.limit,
+        next_cursor=page.next_cursor,
+        results=[records.exhibition(request, e) for e in page.rows],
+    )
+    return respond(request, payload, private=False)
+
+
+@router.get(
+    "/exhibitions/{identifier}",
+    response={200: schemas.ExhibitionDetailOut, **DETAIL},
+    url_name="exhibition",
+    tags=["exhibitions"],
+)
+def get_exhibition(request: HttpRequest, identifier: int) -> HttpResponse:
+    reject_unknown(request, ())
+    exhibition = _exhibitions().filter(pk=identifier).first()
+    if exhibition is None:
+        raise ApiError(404, "No published exhibition with this id.")
+    chapters: list[BasePage] = list(
+        ChapterPage.objects.child_of(exhibition).live().public().select_related("listing_image")
+    )
+    stories: list[BasePage] = list(
+        ScientistStoryPage.objects.child_of(exhibition)
+        .live()
+        .public()
+        .select_related("listing_image")
+    )
+    payload = records.exhibition_detail(request, exhibition, chapters, stories)
+    return respond(request, payload, private=False)
+
+
+# Search ------------------------------------------------------------------------------------------
+
+
+def search_query(params: SearchParams) -> SearchQuery:
+    return SearchQuery(
+        text=params.q,
+        filters={name: getattr(params, name) for name in FACETS if getattr(params, name)},
+        year_from=params.year_from,
+        year_to=params.year_to,
+        sort=params.sort.value,
+        page=params.page,
+        per_page=params.per_page,
+    )
+
+
+@router.get(
+    "/search", response={200: schemas.SearchOut, **LIST}, url_name="search", tags=["search"]
+)
+def search(request: HttpRequest, params: Query[SearchParams]) -> HttpResponse:
+    """The search page's query, filters and facets; groups with their page and time hits."""
+    reject_unknown(request, query_names(SearchParams))
+    results = service.search(search_query(params), policy_of(request))
+    return respond(request, schemas.SearchOut(**results.to_dict()), private=True)
