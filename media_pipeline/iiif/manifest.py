@@ -4,8 +4,11 @@ Canvases, in the Item's file order: one per tiled image page (a multi-page TIFF 
 page), one per tiled PDF page (the PDF itself is the canvas's `rendering`), one per audio or video
 file with its duration from ffprobe (the `av` step). Other files, and PDFs without tiles, are
 offered as `rendering` downloads of the manifest. An oral-history interview adds its
-index as Ranges and describing annotations (archive_collections.oral_history.iiif).
-Labels are in Simplified Chinese and English; values are the catalogue's own text.
+index as Ranges and describing annotations (archive_collections.oral_history.iiif) and its
+transcript as supplementing annotations (transcript.py).
+Descriptive properties: metadata rows, `rights` (the rightsstatements.org URI), an attribution
+`requiredStatement`, `provider`, `homepage` (the item page) and `seeAlso` (the API record); see
+describe.py. Labels are in Simplified Chinese and English; values are the catalogue's own text.
 """
 
 from __future__ import annotations
@@ -18,18 +21,24 @@ from django.utils.translation import gettext_noop
 from archive_collections.models import Interview
 from archive_collections.oral_history.iiif import interview_iiif_structures
 
+from ..models import ItemFile
 from ..results import IiifResult, TechnicalResult, TiledPage
+from .describe import LABEL_LANGUAGES, label, provider, required_statement, see_also
+from .transcript import transcript_annotation_page
 from .urls import service_url, tiled_pages
 
 PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
-LABEL_LANGUAGES = ("zh-Hans", "en")
 THUMBNAIL_LONGEST = 400
 
 
-def build_manifest(request, item) -> dict:
-    manifest_id = request.build_absolute_uri(
+def manifest_url(request, item) -> str:
+    return request.build_absolute_uri(
         reverse("iiif:manifest", kwargs={"identifier": item.identifier})
     )
+
+
+def build_manifest(request, item) -> dict:
+    manifest_id = manifest_url(request, item)
     base = manifest_id.removesuffix(".json")
     canvases, renderings = [], []
     interview_canvas = None
@@ -56,11 +65,9 @@ def build_manifest(request, item) -> dict:
         "type": "Manifest",
         "label": {_value_language(item): [item.title]},
         "metadata": _metadata(item),
-        "requiredStatement": {
-            "label": _labels(gettext_noop("Rights")),
-            "value": {"none": [str(item.get_rights_statement_display())]},
-        },
+        "requiredStatement": required_statement(item),
         "rights": item.rights_statement,
+        "provider": provider(request),
         "homepage": [
             {
                 "id": request.build_absolute_uri(item.get_absolute_url()),
@@ -71,6 +78,8 @@ def build_manifest(request, item) -> dict:
         ],
         "items": canvases,
     }
+    if links := see_also(request, item):
+        manifest["seeAlso"] = links
     if item.description:
         manifest["summary"] = {_value_language(item): [item.description]}
     thumbnail = next((c["thumbnail"] for c in canvases if c.get("thumbnail")), None)
@@ -87,15 +96,14 @@ def _image_canvas(base: str, item_file, page: TiledPage, service: str) -> dict:
     image_id = service.rsplit("/", 1)[-1]
     canvas_id = f"{base}/canvas/{image_id}"
     largest = page["sizes"][-1]
-    small = [s for s in page["sizes"] if max(s) <= THUMBNAIL_LONGEST] or page["sizes"][:1]
-    service_ref = [{"id": service, "type": "ImageService3", "profile": "level0"}]
+    service_ref = _service_ref(service)
     return {
         "id": canvas_id,
         "type": "Canvas",
         "label": {"none": [_page_label(item_file, page)]},
         "width": page["width"],
         "height": page["height"],
-        "thumbnail": [_image_resource(service, small[-1], service_ref)],
+        "thumbnail": [page_thumbnail(service, page)],
         "items": [
             {
                 "id": f"{canvas_id}/page",
@@ -112,6 +120,27 @@ def _image_canvas(base: str, item_file, page: TiledPage, service: str) -> dict:
             }
         ],
     }
+
+
+def page_thumbnail(service: str, page: TiledPage) -> dict:
+    """The largest of the page's listed sizes that fits a thumbnail, with its image service."""
+    small = [s for s in page["sizes"] if max(s) <= THUMBNAIL_LONGEST] or page["sizes"][:1]
+    return _image_resource(service, small[-1], _service_ref(service))
+
+
+def first_page_thumbnail(request, files: list[ItemFile]) -> list[dict]:
+    """The thumbnail of the first tiled page among `files` (in their order), if any has one."""
+    for item_file in files:
+        pages = tiled_pages(item_file) if (item_file.is_image or item_file.is_pdf) else []
+        if pages:
+            return [
+                page_thumbnail(service_url(request, item_file.pk, pages[0]["number"]), pages[0])
+            ]
+    return []
+
+
+def _service_ref(service: str) -> list[dict]:
+    return [{"id": service, "type": "ImageService3", "profile": "level0"}]
 
 
 def _image_resource(service: str, size, service_ref) -> dict:
@@ -206,13 +235,18 @@ def _add_interview_structures(item, manifest: dict, canvas: dict) -> None:
     extra = interview_iiif_structures(interview, canvas["id"])
     if extra.get("structures"):
         manifest["structures"] = extra["structures"]
-    if extra.get("annotations"):
-        canvas["annotations"] = extra["annotations"]
+    pages = list(extra.get("annotations") or [])
+    transcript = transcript_annotation_page(interview, canvas["id"])
+    if transcript:
+        pages.append(transcript)
+    if pages:
+        canvas["annotations"] = pages
 
 
 def _metadata(item) -> list[dict]:
     language = _value_language(item)
     rows = [
+        ("Title", item.title, language),
         (gettext_noop("Reference code"), item.identifier, "none"),
         (gettext_noop("Type"), str(item.get_item_type_display()), None),
         (gettext_noop("Date (as written)"), item.date_text, language),
@@ -225,22 +259,27 @@ def _metadata(item) -> list[dict]:
         (gettext_noop("Fonds"), item.series.fonds.title, language),
     ]
     metadata = []
-    for label, value, value_language in rows:
+    for name, value, value_language in rows:
         if not value:
             continue
-        values = {value_language: [value]} if value_language else _translated_value(label, item)
-        metadata.append({"label": _labels(label), "value": values})
+        values = {value_language: [value]} if value_language else _translated_value(name, item)
+        metadata.append({"label": _row_label(name), "value": values})
     return metadata
 
 
-def _translated_value(label: str, item) -> dict:
+def _translated_value(name: str, item) -> dict:
     """Choice labels (type, language) exist in both interface languages."""
     values = {}
     for language in LABEL_LANGUAGES:
         with translation.override(language):
-            shown = item.get_item_type_display() if label == "Type" else item.get_language_display()
+            shown = item.get_item_type_display() if name == "Type" else item.get_language_display()
             values[language] = [str(shown)]
     return values
+
+
+def _row_label(name: str) -> dict:
+    # "Title" is not in the site's catalogue; describe.py spells it in both languages.
+    return label(name) if name == "Title" else _labels(name)
 
 
 def _labels(english: str) -> dict:

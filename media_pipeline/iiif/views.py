@@ -1,5 +1,8 @@
 """IIIF endpoints, each behind the access policy: an invisible item answers 404, like a missing one.
 
+Collections list only what collections.py's listing policy allows the caller; the Mirador page
+opens this site's own manifests and collections with the vendored Mirador 4 (no CDN).
+
 Image requests are answered from the static tiles when one matches (the fast path), otherwise
 rendered from the master and cached (render.py); see image_api.py for what is supported.
 
@@ -11,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 import pyvips
 from django.http import (
@@ -22,11 +26,13 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 from django.views.decorators.http import require_safe
 
-from archive_collections.access import AccessPolicy
-from archive_collections.models import Item
+from archive_collections.access import PUBLIC, AccessPolicy
+from archive_collections.models import Fonds, Item, Scientist
 
 from ..errors import StepError
 from ..models import ItemFile
@@ -34,7 +40,7 @@ from ..results import TiledPage
 from ..serving import StoredFile, serve_stored
 from ..steps import registry
 from ..storage import derivative_storage
-from . import image_api, render, tiles
+from . import collections, image_api, render, tiles
 from .manifest import build_manifest
 from .urls import service_url, tiled_pages
 
@@ -164,6 +170,97 @@ def manifest(request, identifier: str):
     response = _json(request, build_manifest(request, item), PRESENTATION_PROFILE)
     public = AccessPolicy.anonymous().can_view(item)
     response["Cache-Control"] = f"{'public' if public else 'private'}, max-age=300"
+    if public:
+        response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def top_collection(request):
+    policy = collections.listing_policy(request.user)
+    return _collection_response(request, collections.top_collection(request, policy), policy)
+
+
+@require_safe
+def fonds_collection(request, identifier: str, part: str | None = None):
+    fonds = get_object_or_404(Fonds, identifier=identifier)
+    policy = collections.listing_policy(request.user)
+    return _listing_response(request, collections.fonds_listing(fonds, policy), part, policy)
+
+
+@require_safe
+def scientist_collection(request, identifier: str, part: str | None = None):
+    scientist = get_object_or_404(Scientist, identifier=identifier)
+    policy = collections.listing_policy(request.user)
+    return _listing_response(
+        request, collections.scientist_listing(scientist, policy), part, policy
+    )
+
+
+# Mirador's own interface languages, by the site's language code.
+MIRADOR_LANGUAGES = {"zh-hans": "zh-CN", "en": "en"}
+# Routes the viewer page opens: what this site serves as IIIF Presentation resources.
+VIEWABLE_ROUTES = {
+    "manifest",
+    "collection-top",
+    "collection-fonds",
+    "collection-fonds-part",
+    "collection-scientist",
+    "collection-scientist-part",
+}
+
+
+@require_safe
+def mirador(request):
+    """Mirador 4 on one of this site's manifests (``?manifest=``), the top collection in its
+    catalogue. Other sites' URLs are refused: this page is a window on this archive only."""
+    wanted = request.GET.get("manifest", "")
+    manifest_id = _own_presentation_url(request, wanted) if wanted else None
+    if wanted and manifest_id is None:
+        return _text(
+            HttpResponseBadRequest,
+            "manifest: give the address of a manifest or collection of this site "
+            "(under /iiif/3/manifest/ or /iiif/3/collection/).",
+        )
+    top = request.build_absolute_uri(reverse("iiif:collection-top"))
+    config = {
+        "id": "mirador",
+        "language": MIRADOR_LANGUAGES.get(translation.get_language() or "", "zh-CN"),
+        "windows": [{"manifestId": manifest_id}] if manifest_id else [],
+        "catalog": [{"manifestId": top}] + ([{"manifestId": manifest_id}] if manifest_id else []),
+    }
+    return TemplateResponse(request, "media_pipeline/mirador.html", {"config": config})
+
+
+def _own_presentation_url(request, url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in {"", "http", "https"} or (
+        parts.netloc and parts.netloc != request.get_host()
+    ):
+        return None
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    if match.namespace != "iiif" or match.url_name not in VIEWABLE_ROUTES:
+        return None
+    return request.build_absolute_uri(parts.path)
+
+
+def _listing_response(request, listing, part: str | None, policy: AccessPolicy) -> HttpResponse:
+    try:
+        data = collections.listing_collection(request, listing, int(part) if part else None)
+    except collections.PartNotFound as exc:
+        raise Http404 from exc
+    return _collection_response(request, data, policy)
+
+
+def _collection_response(request, data: dict, policy: AccessPolicy) -> HttpResponse:
+    response = _json(request, data, PRESENTATION_PROFILE)
+    # What a researcher is shown must not be cached for, or copied to, anyone else.
+    public = policy.levels == {PUBLIC}
+    response["Cache-Control"] = f"{'public' if public else 'private'}, max-age=300"
+    response["Vary"] = "Cookie, Accept"
     if public:
         response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -1,0 +1,79 @@
+"""Descriptive properties shared by the manifests and the collections: who provides the archive,
+the attribution a reuser must show, and the link to an item's record in the JSON API.
+
+Settings (all optional):
+- ``IIIF_PROVIDER_LABEL``: the provider's name (default: ``WAGTAIL_SITE_NAME``);
+- ``IIIF_API_ITEM_PATH``: the path of an item's API record, ``{identifier}`` filled in (default
+  ``/api/v1/items/{identifier}``); an empty string leaves ``seeAlso`` out of the manifests.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import translation
+
+from archive_collections.models import Item
+
+LABEL_LANGUAGES = ("zh-Hans", "en")
+DEFAULT_API_ITEM_PATH = "/api/v1/items/{identifier}"
+
+# Labels that the site's translation catalogue does not carry yet, written in both languages here
+# so a manifest never shows an English word under a Chinese interface.
+LABELS: dict[str, dict[str, list[str]]] = {
+    "Title": {"zh-Hans": ["题名"], "en": ["Title"]},
+    "Attribution": {"zh-Hans": ["署名与权利"], "en": ["Attribution"]},
+    "Transcript": {"zh-Hans": ["逐字稿"], "en": ["Transcript"]},
+    "API record": {"zh-Hans": ["API 记录"], "en": ["API record"]},
+    "Archive": {"zh-Hans": ["档案"], "en": ["Archive"]},
+}
+
+
+def label(name: str) -> dict[str, list[str]]:
+    return {language: list(values) for language, values in LABELS[name].items()}
+
+
+def provider_name() -> str:
+    return str(getattr(settings, "IIIF_PROVIDER_LABEL", "") or settings.WAGTAIL_SITE_NAME)
+
+
+def provider(request: HttpRequest) -> list[dict[str, object]]:
+    """The institution behind the archive, as a Presentation 3 Agent."""
+    home = request.build_absolute_uri("/")
+    name = {"zh-Hans": [provider_name()]}
+    return [
+        {
+            "id": home,
+            "type": "Agent",
+            "label": name,
+            "homepage": [{"id": home, "type": "Text", "label": name, "format": "text/html"}],
+        }
+    ]
+
+
+def required_statement(item: Item) -> dict[str, dict[str, list[str]]]:
+    """Who holds the item and under which rights statement, in each interface language."""
+    holder = item.series.fonds.collecting_institution or provider_name()
+    values = {}
+    for language in LABEL_LANGUAGES:
+        with translation.override(language):
+            rights = str(item.get_rights_statement_display())
+        values[language] = [
+            f"{holder}；{rights}" if language == "zh-Hans" else f"{holder}; {rights}"
+        ]
+    return {"label": label("Attribution"), "value": values}
+
+
+def see_also(request: HttpRequest, item: Item) -> list[dict[str, object]]:
+    """The item's record in the JSON API, or nothing when the setting switches it off."""
+    path = getattr(settings, "IIIF_API_ITEM_PATH", DEFAULT_API_ITEM_PATH)
+    if not path:
+        return []
+    return [
+        {
+            "id": request.build_absolute_uri(path.format(identifier=item.identifier)),
+            "type": "Dataset",
+            "label": label("API record"),
+            "format": "application/json",
+        }
+    ]
