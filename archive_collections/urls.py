@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import views
+from .citations import views as citations
 from .oral_history import views as oral_history
 
 app_name = "collections"
@@ -24,9 +25,19 @@ urlpatterns = [
     path("", views.archive_index, name="index"),
     path("scientists/", views.scientist_list, name="scientists"),
     path("scientists/<slug:identifier>/", views.scientist_detail, name="scientist"),
+    path(
+        "scientists/<slug:identifier>/cite.<str:fmt>",
+        citations.scientist_citation,
+        name="scientist_citation",
+    ),
     path("fonds/<identifier:identifier>/", views.fonds_detail, name="fonds"),
     path("series/<identifier:identifier>/", views.series_detail, name="series"),
     path("items/<identifier:identifier>/", views.item_detail, name="item"),
+    path(
+        "items/<identifier:identifier>/cite.<str:fmt>",
+        citations.item_citation,
+        name="item_citation",
+    ),
     path("items/<identifier:identifier>/interview/", oral_history.interview_page, name="interview"),
     path(
         "items/<identifier:identifier>/captions.vtt",
