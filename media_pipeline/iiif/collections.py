@@ -186,11 +186,8 @@ def _header(
 
 
 def _top_label() -> dict[str, list[str]]:
-    archive = label("Archive")
-    return {
-        "zh-Hans": [f"{provider_name()} · {archive['zh-Hans'][0]}"],
-        "en": [f"{provider_name()} · {archive['en'][0]}"],
-    }
+    every = label("All fonds")
+    return {language: [f"{names[0]} · {provider_name()}"] for language, names in every.items()}
 
 
 def _homepage(url: str, page_label: dict[str, list[str]]) -> dict[str, object]:

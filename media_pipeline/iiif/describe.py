@@ -25,7 +25,7 @@ LABELS: dict[str, dict[str, list[str]]] = {
     "Attribution": {"zh-Hans": ["署名与权利"], "en": ["Attribution"]},
     "Transcript": {"zh-Hans": ["逐字稿"], "en": ["Transcript"]},
     "API record": {"zh-Hans": ["API 记录"], "en": ["API record"]},
-    "Archive": {"zh-Hans": ["档案"], "en": ["Archive"]},
+    "All fonds": {"zh-Hans": ["全部全宗"], "en": ["All fonds"]},
 }
 
 

@@ -55,3 +55,16 @@ def test_mirador_opens_the_manifest_and_loads_tiles(page, live_url, item, screen
     bad = [f"{status} {url}" for status, url in responses if status >= 400]
     assert bad == []
     assert page.problems == []
+
+
+def test_mirador_walks_a_fonds_collection_to_an_item(page, live_url, item, screenshot):
+    fonds = live_url(f"/iiif/3/collection/fonds/{item.series.fonds.identifier}")
+    page.goto(live_url(f"/iiif/3/mirador/?manifest={fonds}"), wait_until="domcontentloaded")
+    entry = page.get_by_text("钱学森在加州理工学院").first
+    entry.wait_for(timeout=45_000)
+    screenshot(page, "collection")
+    with page.expect_response(lambda r: bool(TILE.search(r.url)), timeout=45_000) as tile:
+        entry.click()
+    assert tile.value.status == 200
+    page.wait_for_function(DRAWN, timeout=45_000)
+    assert page.problems == []

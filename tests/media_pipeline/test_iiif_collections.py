@@ -171,3 +171,16 @@ def test_manifest_references_carry_a_thumbnail_that_loads(client, ingest):
     assert "thumbnail" not in without
     manifest = client.get(with_file["id"].removeprefix("http://testserver"))
     assert manifest.status_code == 200
+
+
+def test_the_fonds_page_links_its_collection_and_the_viewer_on_it(client, archive):
+    html = client.get("/archive/fonds/F-QXS/").content.decode()
+    assert 'href="/iiif/3/collection/fonds/F-QXS"' in html
+    assert 'href="/iiif/3/mirador/?manifest=%2Fiiif%2F3%2Fcollection%2Ffonds%2FF-QXS"' in html
+
+
+def test_the_top_collection_is_named_after_the_provider(client, archive, settings):
+    settings.IIIF_PROVIDER_LABEL = "采集工程"
+    top = _collection(client, "/iiif/3/collection/top")
+    assert top["label"] == {"zh-Hans": ["全部全宗 · 采集工程"], "en": ["All fonds · 采集工程"]}
+    assert top["homepage"][0]["id"] == "http://testserver/archive/"
