@@ -77,9 +77,10 @@ def _exhibition(page: ExhibitionPage, absolute: Absolute) -> JsonLd:
         "eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode",
         "location": {"@type": "VirtualLocation", "url": page.full_url},
         "organizer": _publisher(),
+        # A page previewed before its first save has no place in the tree, so no chapters.
         "workFeatured": [
             {"@type": "Article", "name": chapter.title, "url": chapter.full_url}
-            for chapter in page.chapters()
+            for chapter in (page.chapters() if page.pk else ())
         ],
         # An event has no publication dates.
         "datePublished": None,
@@ -88,7 +89,7 @@ def _exhibition(page: ExhibitionPage, absolute: Absolute) -> JsonLd:
 
 
 def _chapter(page: ChapterPage, absolute: Absolute) -> JsonLd:
-    exhibition = page.parent_exhibition
+    exhibition = page.parent_exhibition if page.pk else None
     years = [str(year) for year in (page.start_year, page.end_year) if year]
     return {
         "headline": page.title,

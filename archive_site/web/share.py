@@ -64,7 +64,8 @@ def _absolute_or_none(absolute: Absolute, path: str | None) -> str | None:
 def _item_record(item: Item, context: Context, absolute: Absolute) -> tuple[JsonLd, str | None]:
     files = context.get("files")
     large, thumb = _preview_images(item, item.files.all() if files is None else files)
-    scientists: Sequence[Scientist] = list(context.get("scientists") or item.scientists.all())
+    listed = context.get("scientists")
+    scientists: Sequence[Scientist] = list(item.scientists.all() if listed is None else listed)
     subjects = context.get("subjects")
     record = jsonld.item_jsonld(
         item,

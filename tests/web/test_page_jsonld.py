@@ -10,7 +10,9 @@ from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 
+from archive_site.web.page_jsonld import page_jsonld
 from exhibits.models import (
+    ChapterPage,
     ExhibitionIndexPage,
     ExhibitionPage,
     ScientistStoryPage,
@@ -130,3 +132,10 @@ def test_markup_in_a_page_title_stays_inside_the_json(client, exhibition):
     head = head_of(client, exhibition.url)
     assert "<script>alert(1)" not in head.html
     assert head.record["name"] == exhibition.title
+
+
+def test_a_page_previewed_before_its_first_save_is_described():
+    for page in (ExhibitionPage(title="新展览", slug="new"), ChapterPage(title="新章", slug="c")):
+        data = page_jsonld(page, lambda path: path)
+        assert data["name"] == page.title
+        assert "workFeatured" not in data and "isPartOf" not in data
