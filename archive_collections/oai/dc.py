@@ -20,7 +20,7 @@ def oai_dc(record: Record, repository: Repository) -> etree._Element:
     assert item is not None, "deleted records carry no metadata"
     root = etree.Element(f"{{{OAI_DC}}}dc", nsmap=NSMAP)
     root.set(f"{{{XSI}}}schemaLocation", f"{OAI_DC} {SCHEMA}")
-    fonds = item.series.fonds
+    fonds = item.fonds
 
     def add(name: str, value: str | None, lang: str | None = None) -> None:
         if value:
@@ -37,13 +37,13 @@ def oai_dc(record: Record, repository: Repository) -> etree._Element:
     for subject in record.subjects:
         add("subject", subject)
     add("description", item.description, item.language)
-    add("publisher", fonds.collecting_institution)
+    add("publisher", item.publisher)
     add("date", w3cdtf(item) or item.date_text)
-    dcmi_type, _resource, _manuscript = type_terms(item)
+    dcmi_type, _resource, _manuscript = type_terms(item.item_type)
     add("type", dcmi_type)
-    add("type", item.get_item_type_display())
+    add("type", item.type_label)
     add("format", item.extent)
-    add("identifier", repository.url(item.get_absolute_url()))
+    add("identifier", repository.url(item.url))
     add("identifier", item.identifier)
     add("language", item.language)
     add("relation", f"{fonds.identifier} {fonds.title}")

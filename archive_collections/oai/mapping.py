@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from archive_collections.models import DatePrecision, Item, ItemType
+from archive_collections.models import DatePrecision, ItemType
+
+from .listing import ItemView
 
 # DCMI Type Vocabulary term, MODS typeOfResource, and whether MODS calls it a manuscript.
 TYPES: dict[str, tuple[str, str, bool]] = {
@@ -30,11 +32,11 @@ def split(text: str) -> list[str]:
     return [part.strip() for part in _SEPARATORS.split(text) if part.strip()]
 
 
-def type_terms(item: Item) -> tuple[str, str, bool]:
-    return TYPES.get(item.item_type, FALLBACK_TYPE)
+def type_terms(item_type: str) -> tuple[str, str, bool]:
+    return TYPES.get(item_type, FALLBACK_TYPE)
 
 
-def w3cdtf(item: Item) -> str | None:
+def w3cdtf(item: ItemView) -> str | None:
     """The parsed date as W3CDTF at the precision it was written with; a range as start/end."""
     start, end = item.date_start, item.date_end
     if start is None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from archive_collections.models import Fonds, Item, Scientist, Series
-
-from .listing import Record
+from .listing import ItemView, Person, Record, Unit
 from .mapping import scientist_dates, split, type_terms
 from .repository import Repository
 
@@ -52,27 +50,25 @@ def mods(record: Record, repository: Repository) -> etree._Element:
         _sub(_sub(root, "subject"), "topic", subject)
     if item.places:
         _sub(_sub(root, "subject"), "geographic", item.places)
-    _host(root, item.series, repository)
-    url = repository.url(item.get_absolute_url())
+    _host(root, item, repository)
+    url = repository.url(item.url)
     _sub(root, "identifier", item.identifier, type="local")
     _sub(root, "identifier", url, type="uri")
     _sub(_sub(root, "location"), "url", url, usage="primary display", access="object in context")
-    rights = _sub(
-        root, "accessCondition", item.get_rights_statement_display(), type="use and reproduction"
-    )
+    rights = _sub(root, "accessCondition", item.rights_label, type="use and reproduction")
     rights.set(f"{{{XLINK}}}href", item.rights_statement)
     _record_info(root, record, repository)
     return root
 
 
-def _resource_and_genre(root: etree._Element, item: Item) -> None:
-    _dcmi, resource, manuscript = type_terms(item)
+def _resource_and_genre(root: etree._Element, item: ItemView) -> None:
+    _dcmi, resource, manuscript = type_terms(item.item_type)
     attrs = {"manuscript": "yes"} if manuscript else {}
     _sub(root, "typeOfResource", resource, **attrs)
     _sub(root, "genre", item.item_type, authority="local")
 
 
-def _origin(root: etree._Element, item: Item) -> None:
+def _origin(root: etree._Element, item: ItemView) -> None:
     if not (item.date_text or item.date_start):
         return
     origin = _sub(root, "originInfo")
@@ -90,13 +86,13 @@ def _origin(root: etree._Element, item: Item) -> None:
         _sub(origin, "dateCreated", item.date_end.isoformat(), encoding="w3cdtf", point="end")
 
 
-def _person(parent: etree._Element, scientist: Scientist, repository: Repository) -> None:
+def _person(parent: etree._Element, scientist: Person, repository: Repository) -> None:
     name = _sub(
         parent,
         "name",
         type="personal",
         authority="local",
-        valueURI=repository.url(scientist.get_absolute_url()),
+        valueURI=repository.url(scientist.url),
     )
     _sub(name, "namePart", scientist.name)
     dates = scientist_dates(scientist.birth_year, scientist.death_year)
@@ -106,19 +102,18 @@ def _person(parent: etree._Element, scientist: Scientist, repository: Repository
         _sub(name, "displayForm", f"{scientist.name} ({scientist.name_pinyin})")
 
 
-def _host(root: etree._Element, series: Series, repository: Repository) -> None:
+def _host(root: etree._Element, item: ItemView, repository: Repository) -> None:
     """The series and its fonds as nested host items, so a harvester can rebuild the tree."""
-    host = _unit(root, series.title, series.identifier, repository.url(series.get_absolute_url()))
-    fonds: Fonds = series.fonds
-    _unit(host, fonds.title, fonds.identifier, repository.url(fonds.get_absolute_url()))
+    host = _unit(root, item.series, repository)
+    _unit(host, item.fonds, repository)
 
 
-def _unit(parent: etree._Element, title: str, identifier: str, url: str) -> etree._Element:
-    unit = _sub(parent, "relatedItem", type="host")
-    _sub(_sub(unit, "titleInfo"), "title", title)
-    _sub(unit, "identifier", identifier, type="local")
-    _sub(_sub(unit, "location"), "url", url)
-    return unit
+def _unit(parent: etree._Element, unit: Unit, repository: Repository) -> etree._Element:
+    related = _sub(parent, "relatedItem", type="host")
+    _sub(_sub(related, "titleInfo"), "title", unit.title)
+    _sub(related, "identifier", unit.identifier, type="local")
+    _sub(_sub(related, "location"), "url", repository.url(unit.url))
+    return related
 
 
 def _record_info(root: etree._Element, record: Record, repository: Repository) -> None:

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 # Before any record existed: still a valid earliestDatestamp for an empty repository.
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 Verb = Callable[[Repository, Arguments], Body]
+# Records rendered between two chunks sent: fewer, larger writes than one per record.
+CHUNK_RECORDS = 25
 
 
 def identify(repository: Repository, arguments: Arguments) -> Body:
@@ -145,12 +147,13 @@ def _list(repository: Repository, arguments: Arguments, *, with_metadata: bool) 
         )
 
     def body(xf: Writer) -> Iterator[None]:
-        for record in records:
+        for number, record in enumerate(records, start=1):
             if with_metadata:
                 _write_record(xf, repository, record, chosen)
             else:
                 _write_header(xf, repository, record)
-            yield None
+            if number % CHUNK_RECORDS == 0:
+                yield None
         if following is not None:
             attrs = {"completeListSize": str(total), "cursor": str(cursor)}
             leaf(
