@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from ninja import Schema
 from pydantic import Field
@@ -22,7 +23,7 @@ AccessCode = StrEnum("AccessCode", [(code, code) for code in AccessLevel.values]
 SortCode = StrEnum("SortCode", [(code, code) for code in SORTS])  # type: ignore[misc]
 
 
-def _identifier(description: str) -> object:
+def _identifier(description: str) -> Any:
     return Field(None, pattern=IDENTIFIER, max_length=80, description=description)
 
 

@@ -21,6 +21,8 @@ from .http import bad_parameter
 SALT = "archive_site.api.cursor"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+# Paging parameters are not part of what a cursor is bound to: a client may change its page size.
+PAGING = ("cursor", "limit")
 
 M = TypeVar("M", bound=Model)
 
@@ -30,9 +32,6 @@ def listing_scope(resource: str, filters: Mapping[str, Any]) -> str:
     chosen = {k: str(v) for k, v in filters.items() if v is not None and k not in PAGING}
     raw = json.dumps([resource, sorted(chosen.items())], ensure_ascii=False)
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
-
-
-PAGING = ("cursor", "limit")
 
 
 def encode_cursor(key: str | int, scope: str) -> str:

@@ -3,6 +3,8 @@ have already applied the access policy; nothing here queries beyond what they pr
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.urls import reverse
 from wagtail.images.views.serve import generate_image_url
@@ -41,7 +43,7 @@ def scientist_detail(request: HttpRequest, record: Scientist) -> schemas.Scienti
     )
 
 
-def _scientist_fields(request: HttpRequest, record: Scientist) -> dict[str, object]:
+def _scientist_fields(request: HttpRequest, record: Scientist) -> dict[str, Any]:
     return {
         "id": record.identifier,
         "name": record.name,
@@ -94,7 +96,7 @@ def _thumbnail(request: HttpRequest, files: list[ItemFile]) -> str | None:
     return next((_absolute(request, f.thumbnail_url) for f in files if f.thumbnail_url), None)
 
 
-def _item_fields(request: HttpRequest, record: Item) -> dict[str, object]:
+def _item_fields(request: HttpRequest, record: Item) -> dict[str, Any]:
     return {
         "id": record.identifier,
         "title": record.title,
@@ -168,7 +170,7 @@ def item_detail(request: HttpRequest, record: Item, has_interview: bool) -> sche
     )
 
 
-def _interview_fields(request: HttpRequest, record: Interview) -> dict[str, object]:
+def _interview_fields(request: HttpRequest, record: Interview) -> dict[str, Any]:
     return {
         "id": record.item.identifier,
         "title": record.item.title,
@@ -214,7 +216,7 @@ def interview_detail(request: HttpRequest, record: Interview) -> schemas.Intervi
     )
 
 
-def _card_fields(request: HttpRequest, page: BasePage) -> dict[str, object]:
+def _card_fields(request: HttpRequest, page: BasePage) -> dict[str, Any]:
     image = page.share_image
     return {
         "id": page.pk,
@@ -229,7 +231,7 @@ def card(request: HttpRequest, page: BasePage) -> schemas.PageCardOut:
     return schemas.PageCardOut(**_card_fields(request, page))
 
 
-def _exhibition_fields(request: HttpRequest, page: ExhibitionPage) -> dict[str, object]:
+def _exhibition_fields(request: HttpRequest, page: ExhibitionPage) -> dict[str, Any]:
     return {
         **_card_fields(request, page),
         "subtitle": page.subtitle,
