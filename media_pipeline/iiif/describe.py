@@ -3,20 +3,23 @@ the attribution a reuser must show, and the link to an item's record in the JSON
 
 Settings (all optional):
 - ``IIIF_PROVIDER_LABEL``: the provider's name (default: ``WAGTAIL_SITE_NAME``);
-- ``IIIF_API_ITEM_PATH``: the path of an item's API record, ``{identifier}`` filled in (default
-  ``/api/v1/items/{identifier}``); an empty string leaves ``seeAlso`` out of the manifests.
+- ``IIIF_API_ITEM_ROUTE``: the URL name of an item's JSON API record, taking ``identifier``
+  (default ``api-v1:item``, i.e. ``/api/v1/items/<identifier>``). It is reversed when a manifest
+  is built, so this package needs no import of the API's code (which lives in a layer above); when
+  the name is not routed, or the setting is empty, the manifest simply has no ``seeAlso``.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from archive_collections.models import Item
 
 LABEL_LANGUAGES = ("zh-Hans", "en")
-DEFAULT_API_ITEM_PATH = "/api/v1/items/{identifier}"
+DEFAULT_API_ITEM_ROUTE = "api-v1:item"
 
 # Labels that the site's translation catalogue does not carry yet, written in both languages here
 # so a manifest never shows an English word under a Chinese interface.
@@ -65,13 +68,17 @@ def required_statement(item: Item) -> dict[str, dict[str, list[str]]]:
 
 
 def see_also(request: HttpRequest, item: Item) -> list[dict[str, object]]:
-    """The item's record in the JSON API, or nothing when the setting switches it off."""
-    path = getattr(settings, "IIIF_API_ITEM_PATH", DEFAULT_API_ITEM_PATH)
-    if not path:
+    """The item's record in the JSON API, or nothing when the API is not routed here."""
+    route = getattr(settings, "IIIF_API_ITEM_ROUTE", DEFAULT_API_ITEM_ROUTE)
+    if not route:
+        return []
+    try:
+        path = reverse(route, kwargs={"identifier": item.identifier})
+    except NoReverseMatch:
         return []
     return [
         {
-            "id": request.build_absolute_uri(path.format(identifier=item.identifier)),
+            "id": request.build_absolute_uri(path),
             "type": "Dataset",
             "label": label("API record"),
             "format": "application/json",
