@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from wagtail.images.models import AbstractImage
 from wagtail.images.views.serve import generate_image_url
 
 from archive_collections.models import Fonds, Interview, Item, Scientist, Series
@@ -216,8 +217,20 @@ def interview_detail(request: HttpRequest, record: Interview) -> schemas.Intervi
     )
 
 
+def first_image(page: BasePage) -> AbstractImage | None:
+    """The page's own picture: its listing or hero image, else the first image block of its
+    body, else what it is shared with (a chapter borrows its exhibition's)."""
+    own = page.listing_image or getattr(page, "hero_image", None)
+    if own is not None:
+        return own
+    for block in getattr(page, "body", None) or ():
+        if block.block_type == "image":
+            return block.value["image"]
+    return page.share_image
+
+
 def _card_fields(request: HttpRequest, page: BasePage) -> dict[str, Any]:
-    image = page.share_image
+    image = first_image(page)
     return {
         "id": page.pk,
         "title": page.title,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from wagtail_factories import ImageFactory
 
 from media_pipeline.models import ItemFile
+from tests.factories import ChapterPageFactory
 
 from . import shapes
 
@@ -119,3 +122,22 @@ def test_item_filters(client, archive):
     assert ids(date_from="1957-01-01") == []
     assert ids(access="researchers") == []  # not among what anonymous callers see
     assert ids(updated_since="2999-01-01T00:00:00Z") == []
+
+
+def test_chapter_image_is_its_first_image_block(client, archive):
+    image = ImageFactory(title="归国照片")
+    chapter = ChapterPageFactory(
+        parent=archive.exhibition,
+        title="在力学所",
+        body=json.dumps(
+            [
+                {"type": "text", "value": "<p>一九五六年</p>"},
+                {"type": "image", "value": {"image": image.pk, "alt": "照片", "caption": ""}},
+            ]
+        ),
+    )
+    data = client.get(f"/api/v1/exhibitions/{archive.exhibition.pk}").json()
+    card = next(c for c in data["chapters"] if c["id"] == chapter.pk)
+    assert card["image"].startswith("http://testserver/images/")
+    assert f"/{image.pk}/max-1200x1200/" in card["image"]
+    assert client.get(card["image"]).status_code == 200
