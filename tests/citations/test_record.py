@@ -6,9 +6,14 @@ import datetime
 
 import pytest
 
-from archive_collections.citations.record import CSL_TYPES, issued_of, item_citable
+from archive_collections.citations.record import (
+    CSL_TYPES,
+    issued_of,
+    item_citable,
+    scientist_citable,
+)
 from archive_collections.models import ItemType
-from tests.factories import ItemFactory
+from tests.factories import ItemFactory, ScientistFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +60,15 @@ def test_an_institution_without_a_name_is_left_out(qian):
     fonds.save()
     record = item_citable(qian["object"], "https://example.org/x/", ACCESSED).record
     assert "archive" not in record and "author" not in record and "issued" not in record
+
+
+def test_a_scientist_without_fonds_or_life_dates_is_cited_to_the_site():
+    scientist = ScientistFactory(
+        identifier="wu-ming", name="吴明", birth_date_text="", birth_year=None
+    )
+    record = scientist_citable(
+        scientist, "https://example.org/s/", ACCESSED, "档案馆网站", []
+    ).record
+    assert record["title"] == "吴明"
+    assert record["author"] == [{"literal": "档案馆网站"}]
+    assert record["type"] == "webpage" and record["container-title"] == "档案馆网站"
