@@ -119,7 +119,9 @@ class OaiRecordManager(models.Manager["OaiRecord"]):
         fields = ["item", "deleted", "datestamp", "set_specs"]
         self.bulk_update(retired, fields)
         self.bulk_update(changed, fields)
-        self.bulk_create(created)
+        # Two harvests starting together may both find the same new items: the second's
+        # inserts are the first's rows already, not an error.
+        self.bulk_create(created, ignore_conflicts=True)
         return len(retired) + len(changed) + len(created)
 
 

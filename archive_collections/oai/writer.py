@@ -20,7 +20,7 @@ SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 
 if TYPE_CHECKING:
     # lxml names the incremental writer's class only in its type stubs.
-    from lxml.etree import _IncrementalFileWriter as Writer
+    from lxml.etree._serializer import _IncrementalFileWriter as Writer
 
 # A verb's body: writes into the open verb element, yielding whenever a chunk may be sent.
 Body = Callable[["Writer"], Iterator[None]]
