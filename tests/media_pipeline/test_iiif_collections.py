@@ -184,3 +184,11 @@ def test_the_top_collection_is_named_after_the_provider(client, archive, setting
     top = _collection(client, "/iiif/3/collection/top")
     assert top["label"] == {"zh-Hans": ["全部全宗 · 采集工程"], "en": ["All fonds · 采集工程"]}
     assert top["homepage"][0]["id"] == "http://testserver/archive/"
+
+
+def test_the_scientist_page_links_their_collection_when_records_are_open(client, archive):
+    html = client.get("/archive/scientists/qian-xuesen/").content.decode()
+    assert 'href="/iiif/3/collection/scientist/qian-xuesen"' in html
+    assert "?manifest=%2Fiiif%2F3%2Fcollection%2Fscientist%2Fqian-xuesen" in html
+    nobody = ScientistFactory(identifier="no-records")
+    assert "/iiif/3/collection/" not in client.get(nobody.get_absolute_url()).content.decode()

@@ -154,6 +154,7 @@ def test_mirador_page_opens_a_manifest_of_this_site_from_local_static_files(clie
     ]
     assert {"manifestId": "http://testserver/iiif/3/collection/top"} in config["catalog"]
     html = response.content.decode()
+    assert '<html lang="zh-Hans">' in html
     assert '<script src="/static/vendor/mirador/mirador.min.js">' in html
     assert "://" not in html.split("<body>", 1)[1].split("mirador-config", 1)[0]
 
