@@ -14,12 +14,15 @@ public items does; interview pages follow their item; exhibit pages their last p
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.functional import cached_property
 from wagtail.models import Page, Site
@@ -54,8 +57,45 @@ def public_items() -> QuerySet[Item]:
     return Item.objects.visible_to(AccessPolicy.anonymous())
 
 
-def _public_items_changed(prefix: str) -> Max:
-    return Max(f"{prefix}updated_at", filter=AccessPolicy.anonymous().item_q(prefix))
+# The newest public item dates four sections of the index (items, and the scientists, fonds and
+# series pages that list items); scanning the catalogue for it once per index request is enough.
+_index_memo: ContextVar[dict[str, datetime | None] | None] = ContextVar("index_memo", default=None)
+
+
+@contextmanager
+def one_scan_per_index() -> Iterator[None]:
+    token = _index_memo.set({})
+    try:
+        yield
+    finally:
+        _index_memo.reset(token)
+
+
+def latest_public_item_change() -> datetime | None:
+    memo = _index_memo.get()
+    if memo is not None and "items" in memo:
+        return memo["items"]
+    latest = public_items().aggregate(latest=Max("updated_at"))["latest"]
+    if memo is not None:
+        memo["items"] = latest
+    return latest
+
+
+def _public_items_changed(path: str) -> Subquery:
+    """When a public item reached through `path` (from Item to the outer record) last changed.
+
+    A correlated subquery, evaluated only for the rows of the page asked for through the items'
+    own foreign-key index, where a join with GROUP BY would aggregate the whole catalogue for
+    every page and for the paginator's count."""
+    latest = (
+        public_items()
+        .filter(**{path: OuterRef("pk")})
+        .order_by()
+        .values(path)
+        .annotate(latest=Max("updated_at"))
+        .values("latest")
+    )
+    return Subquery(latest)
 
 
 class ArchiveSitemap(Sitemap):
@@ -93,7 +133,7 @@ class ItemSitemap(ArchiveSitemap):
         return public_items().order_by("pk").values_list("identifier", "updated_at")
 
     def get_latest_lastmod(self) -> datetime | None:
-        return public_items().aggregate(latest=Max("updated_at"))["latest"]
+        return latest_public_item_change()
 
 
 class InterviewSitemap(ArchiveSitemap):
@@ -117,46 +157,44 @@ class ScientistSitemap(ArchiveSitemap):
         # records have no revision, and this is then their only date.
         return (
             Scientist.objects.order_by("pk")
-            .annotate(items_changed=_public_items_changed("fonds__series__items__"))
+            .annotate(items_changed=_public_items_changed("series__fonds__scientist"))
             .values_list("identifier", "latest_revision__created_at", "items_changed")
         )
 
     def get_latest_lastmod(self) -> datetime | None:
         revised = Scientist.objects.aggregate(latest=Max("latest_revision__created_at"))
-        items = public_items().aggregate(latest=Max("updated_at"))
-        return _latest(revised["latest"], items["latest"])
+        return _latest(revised["latest"], latest_public_item_change())
 
 
 class _DescriptionSitemap(ArchiveSitemap):
     """Fonds and series: their own revisions, and the public items their pages list."""
 
     model: type[Fonds] | type[Series]
-    items_prefix = ""
+    items_path = ""
 
     def items(self) -> QuerySet[Any, tuple[Any, ...]]:
         return (
             self.model.objects.order_by("pk")
-            .annotate(items_changed=_public_items_changed(self.items_prefix))
+            .annotate(items_changed=_public_items_changed(self.items_path))
             .values_list("identifier", "latest_revision__created_at", "items_changed")
         )
 
     def get_latest_lastmod(self) -> datetime | None:
         revised = self.model.objects.aggregate(latest=Max("latest_revision__created_at"))
         # Every item sits in a series of a fonds, so the newest public item is this section's.
-        items = public_items().aggregate(latest=Max("updated_at"))
-        return _latest(revised["latest"], items["latest"])
+        return _latest(revised["latest"], latest_public_item_change())
 
 
 class FondsSitemap(_DescriptionSitemap):
     viewname = "collections:fonds"
     model = Fonds
-    items_prefix = "series__items__"
+    items_path = "series__fonds"
 
 
 class SeriesSitemap(_DescriptionSitemap):
     viewname = "collections:series"
     model = Series
-    items_prefix = "items__"
+    items_path = "series"
 
 
 def _in_a_site() -> Q:
@@ -195,7 +233,9 @@ class PageSitemap(Sitemap):
         return self.items().aggregate(latest=Max("last_published_at"))["latest"]
 
 
-SECTIONS: dict[str, type[Sitemap]] = {
+# Classes, not instances: the views make one per request, so nothing is resolved or kept between
+# requests.
+SECTIONS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
     "pages": PageSitemap,
     "scientists": ScientistSitemap,
     "fonds": FondsSitemap,

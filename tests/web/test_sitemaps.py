@@ -152,3 +152,24 @@ def test_unknown_section_and_page_are_not_found(client):
     ItemFactory()
     assert client.get("/sitemap-nothing.xml").status_code == 404
     assert client.get("/sitemap-items.xml?p=9").status_code == 404
+
+
+def test_description_pages_change_with_their_public_items_only(client):
+    public = ItemFactory()
+    hidden = ItemFactory(series=public.series, access_level="staff")
+    long_ago = timezone.now() - timedelta(days=400)
+    type(public).objects.filter(pk=public.pk).update(updated_at=long_ago)
+    assert hidden.updated_at > long_ago
+    expected = timezone.localtime(long_ago).date().isoformat()
+    for section in ("scientists", "fonds", "series"):
+        (entry,) = sitemap_entries(client, f"/sitemap-{section}.xml")
+        assert entry[1] == expected, section
+
+
+def test_the_index_scans_the_catalogue_for_its_newest_item_once(client):
+    ItemFactory()
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/sitemap.xml")
+    newest = 'SELECT MAX("collections_item"."updated_at") AS "latest" FROM "collections_item"'
+    assert sum(query["sql"].startswith(newest) for query in captured) == 1
+    assert not any("GROUP BY" in query["sql"] for query in captured)
