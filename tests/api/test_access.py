@@ -4,7 +4,11 @@ does (403 without metadata for researcher-only, 404 for embargoed and staff-only
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
+from django.urls import reverse
 from wagtail.models import APIToken
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +97,18 @@ def test_user_dependent_answers_are_private_and_vary(client, archive):
         vary = {v.strip().lower() for v in response["Vary"].split(",")}
         assert {"authorization", "cookie"} <= vary
     assert client.get("/api/v1/items/QXS-01-002")["Cache-Control"].startswith("private")
+
+
+def test_token_from_the_command_opens_researcher_records(client, archive, researcher):
+    out = io.StringIO()
+    call_command("api_tokens", "create", "--user", "researcher", "--name", "scripts", stdout=out)
+    header = {"HTTP_AUTHORIZATION": f"Bearer {out.getvalue().strip()}"}
+    assert client.get("/api/v1/items/QXS-01-002", **header).status_code == 200
+
+
+def test_tokens_are_listed_in_the_admin(client, archive, researcher, admin_user):
+    APIToken.create_token(user=researcher, name="论文脚本")
+    client.force_login(admin_user)
+    response = client.get(reverse("wagtailusers_api_tokens:index"))
+    assert response.status_code == 200
+    assert "论文脚本" in response.content.decode()
