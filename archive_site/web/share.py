@@ -103,9 +103,9 @@ def interview_head(interview: Interview, context: Context, absolute: Absolute) -
     item = interview.item
     record, image = _item_record(item, context, absolute)
     record = jsonld.interview_jsonld(interview, record, absolute)
-    description = _("Oral-history interview with %(name)s: recording, transcript and index.") % {
-        "name": interview.interviewee.name
-    }
+    description = _(
+        "Oral-history interview with %(name)s: recording, synchronised transcript and index."
+    ) % {"name": interview.interviewee.name}
     return RecordHead(
         canonical=record["url"],
         title=item.title,

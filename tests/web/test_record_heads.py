@@ -185,6 +185,11 @@ def test_interview_page_head(client):
     assert record["dateCreated"] == "2012-05-04"
     assert record["duration"] == "PT60S"
     assert record["contentLocation"]["name"] == "北京"
+    # The page's own description, in the site's language.
+    assert (
+        head.meta["og:description"]
+        == f"{interview.interviewee.name}口述访谈：录音、同步文字稿和索引。"
+    )
 
 
 def test_markup_in_a_title_cannot_leave_the_script(client):
