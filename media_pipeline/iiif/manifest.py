@@ -13,12 +13,13 @@ describe.py. Labels are in Simplified Chinese and English; values are the catalo
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from archive_collections.models import Interview
+from archive_collections.models import Interview, Item
 from archive_collections.oral_history.iiif import interview_iiif_structures
 
 from ..models import ItemFile
@@ -31,7 +32,7 @@ PRESENTATION_CONTEXT = "http://iiif.io/api/presentation/3/context.json"
 THUMBNAIL_LONGEST = 400
 
 
-def manifest_url(request, item) -> str:
+def manifest_url(request: HttpRequest, item: Item) -> str:
     return request.build_absolute_uri(
         reverse("iiif:manifest", kwargs={"identifier": item.identifier})
     )
@@ -128,7 +129,7 @@ def page_thumbnail(service: str, page: TiledPage) -> dict:
     return _image_resource(service, small[-1], _service_ref(service))
 
 
-def first_page_thumbnail(request, files: list[ItemFile]) -> list[dict]:
+def first_page_thumbnail(request: HttpRequest, files: list[ItemFile]) -> list[dict]:
     """The thumbnail of the first tiled page among `files` (in their order), if any has one."""
     for item_file in files:
         pages = tiled_pages(item_file) if (item_file.is_image or item_file.is_pdf) else []

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import pyvips
 from django.http import (
     Http404,
+    HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     HttpResponseRedirect,
@@ -176,20 +177,24 @@ def manifest(request, identifier: str):
 
 
 @require_safe
-def top_collection(request):
+def top_collection(request: HttpRequest) -> HttpResponse:
     policy = collections.listing_policy(request.user)
     return _collection_response(request, collections.top_collection(request, policy), policy)
 
 
 @require_safe
-def fonds_collection(request, identifier: str, part: str | None = None):
+def fonds_collection(
+    request: HttpRequest, identifier: str, part: str | None = None
+) -> HttpResponse:
     fonds = get_object_or_404(Fonds, identifier=identifier)
     policy = collections.listing_policy(request.user)
     return _listing_response(request, collections.fonds_listing(fonds, policy), part, policy)
 
 
 @require_safe
-def scientist_collection(request, identifier: str, part: str | None = None):
+def scientist_collection(
+    request: HttpRequest, identifier: str, part: str | None = None
+) -> HttpResponse:
     scientist = get_object_or_404(Scientist, identifier=identifier)
     policy = collections.listing_policy(request.user)
     return _listing_response(
@@ -211,7 +216,7 @@ VIEWABLE_ROUTES = {
 
 
 @require_safe
-def mirador(request):
+def mirador(request: HttpRequest) -> HttpResponse:
     """Mirador 4 on one of this site's manifests (``?manifest=``), the top collection in its
     catalogue. Other sites' URLs are refused: this page is a window on this archive only."""
     wanted = request.GET.get("manifest", "")
@@ -232,7 +237,7 @@ def mirador(request):
     return TemplateResponse(request, "media_pipeline/mirador.html", {"config": config})
 
 
-def _own_presentation_url(request, url: str) -> str | None:
+def _own_presentation_url(request: HttpRequest, url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme not in {"", "http", "https"} or (
         parts.netloc and parts.netloc != request.get_host()
@@ -247,7 +252,9 @@ def _own_presentation_url(request, url: str) -> str | None:
     return request.build_absolute_uri(parts.path)
 
 
-def _listing_response(request, listing, part: str | None, policy: AccessPolicy) -> HttpResponse:
+def _listing_response(
+    request: HttpRequest, listing: collections.Listing, part: str | None, policy: AccessPolicy
+) -> HttpResponse:
     try:
         data = collections.listing_collection(request, listing, int(part) if part else None)
     except collections.PartNotFound as exc:
@@ -255,7 +262,9 @@ def _listing_response(request, listing, part: str | None, policy: AccessPolicy) 
     return _collection_response(request, data, policy)
 
 
-def _collection_response(request, data: dict, policy: AccessPolicy) -> HttpResponse:
+def _collection_response(
+    request: HttpRequest, data: dict[str, object], policy: AccessPolicy
+) -> HttpResponse:
     response = _json(request, data, PRESENTATION_PROFILE)
     # What a researcher is shown must not be cached for, or copied to, anyone else.
     public = policy.levels == {PUBLIC}
