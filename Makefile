@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install system-deps demo test lint typecheck format check clean bench
+.PHONY: install system-deps demo test test-fast lint typecheck format check clean bench
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ demo: install system-deps
 test: install
 	scripts/system-deps.sh base imaging postgres redis browser elasticsearch
 	scripts/test.sh
+
+# The unit layer on SQLite: no services, browser, OCR or PostgreSQL (markers in pyproject.toml).
+test-fast: install
+	scripts/test.sh --fast
 
 # Static checks, in the order they usually fail: style, templates, import layering, types.
 lint: install

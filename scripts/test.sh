@@ -1,14 +1,30 @@
 #!/usr/bin/env bash
 # The whole suite, as `make test` and CI run it: static checks, then the tests on SQLite with the
-# real services they need (Elasticsearch, an S3-compatible server, Redis, Chromium), then the same tests
-# on a real PostgreSQL server. Every service is started here, on loopback, and stopped on exit.
-# Under CI=true a service that cannot start fails the run; locally its tests skip with the reason
-# (PostgreSQL is always required unless you opt out with SKIP_POSTGRES=1).
+# real services they need (Elasticsearch, an S3-compatible server, Redis, Chromium), then the tests
+# that use the database again on a real PostgreSQL server. Every service is started here, on loopback, and stopped on exit.
+# Under CI=true a service that cannot start fails the run, and so does any test that skips;
+# locally its tests skip with the reason (PostgreSQL is always required unless you opt out with
+# SKIP_POSTGRES=1).
+#
+# `scripts/test.sh --fast` (make test-fast) runs only the unit layer: no services, no browser, no
+# OCR, no PostgreSQL, no static checks. Other arguments go to pytest.
+#
+# Tests run on TEST_JOBS pytest-xdist workers (default: one per core; 0 runs them in this
+# process). Each worker copies a database migrated once (tests/db_template.py). Tests that
+# share an expensive session fixture are kept on one worker with `xdist_group` (--dist loadgroup).
+# Each database pass measures statement coverage and prints its total and a line per package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export DJANGO_SETTINGS_MODULE=archive_site.settings.test
 unset DATABASE_URL ELASTICSEARCH_URL REDIS_URL AWS_STORAGE_BUCKET_NAME
+
+# Everything that needs a service, a browser, OCR or seconds of work; the rest is the unit layer.
+OUTSIDE_UNIT_LAYER="slow or browser or elasticsearch or redis or s3 or ocr or postgres"
+JOBS=${TEST_JOBS:-$(nproc)}
+# Redis gives each worker a database of its own, and it has 16.
+[ "$JOBS" -le 15 ] || JOBS=15
+PYTEST=(.venv/bin/pytest -q -p no:cacheprovider -n "$JOBS" --dist loadgroup)
 
 step() { printf '\n== %s\n' "$*"; }
 started=()
@@ -33,8 +49,29 @@ start_service() {
   fi
 }
 
+# pass_with_coverage NAME ARGS...: one pytest run measuring coverage into var/coverage/NAME.
+# pytest's own exit status is kept: 5 (nothing collected) fails the run like any other error.
+pass_with_coverage() {
+  local name=$1 status=0
+  shift
+  mkdir -p var/coverage
+  rm -f "var/coverage/$name"
+  COVERAGE_FILE="var/coverage/$name" "${PYTEST[@]}" --cov --cov-report= "$@" || status=$?
+  if [ -f "var/coverage/$name" ]; then
+    COVERAGE_FILE="var/coverage/$name" $PY -m tests.coverage_summary "$name"
+  fi
+  return "$status"
+}
+
 step "compile translations"
 $PY manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules -v 0
+
+if [ "${1:-}" = "--fast" ]; then
+  shift
+  step "unit layer on SQLite ($JOBS workers): not ($OUTSIDE_UNIT_LAYER)"
+  unset ELASTICSEARCH_TEST_URL S3_TEST_ENDPOINT_URL REDIS_TEST_URL
+  exec "${PYTEST[@]}" -m "not ($OUTSIDE_UNIT_LAYER)" "$@"
+fi
 
 step "static checks: ruff, djhtml, manage.py check, makemigrations --check"
 .venv/bin/ruff check .
@@ -49,16 +86,17 @@ start_service elasticsearch ELASTICSEARCH_TEST_URL
 start_service s3 S3_TEST_ENDPOINT_URL
 start_service redis REDIS_TEST_URL
 
-step "tests on SQLite"
-.venv/bin/pytest -q -p no:cacheprovider "$@"
+step "tests on SQLite ($JOBS workers)"
+pass_with_coverage sqlite "$@"
 
 if [ "${SKIP_POSTGRES:-}" = "1" ] && [ "${CI:-}" != "true" ]; then
   echo "SKIP_POSTGRES=1: the PostgreSQL run was skipped on request." >&2
   exit 0
 fi
 
-step "tests on PostgreSQL"
+step "tests on PostgreSQL ($JOBS workers)"
 url=$(scripts/services/postgres.sh start) || {
   echo "PostgreSQL could not start (see /tmp/archive-pg-*.log); the suite needs it." >&2; exit 1; }
 started+=(postgres)
-DATABASE_URL=$url .venv/bin/pytest -q -p no:cacheprovider "$@"
+# A test that never opens the database cannot behave differently here: it ran on SQLite.
+DATABASE_URL=$url pass_with_coverage postgres -m database "$@"

@@ -8,7 +8,8 @@
 - After a transactional test has flushed every table, the next test that runs in a transaction
   gets the freshly migrated database back (the rows data migrations made: groups, the site).
 - Markers for the layers of the suite are given here from one table (``LAYERS``) as well as in
-  the modules, so ``make test-fast`` can select the unit layer: see ``pytest --markers``.
+  the modules, so ``make test-fast`` can select the unit layer: see ``pytest --markers``. Every
+  test that opens the database is marked ``database``: only those run again on PostgreSQL.
 - Users at each access level.
 """
 
@@ -126,6 +127,8 @@ def _markers_for(item: pytest.Item) -> Iterator[pytest.MarkDecorator]:
     for (fixture, value), name in PARAM_MARKERS.items():
         if params.get(fixture) == value:
             yield getattr(pytest.mark, name)
+    if _uses_database(item) or _transactional(item):
+        yield pytest.mark.database
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -176,7 +179,7 @@ def _transactional(item: pytest.Item) -> bool:
 
 def _uses_database(item: pytest.Item) -> bool:
     names = getattr(item, "fixturenames", ())
-    return item.get_closest_marker("django_db") is not None or "db" in names
+    return item.get_closest_marker("django_db") is not None or "django_db_setup" in names
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -158,16 +158,15 @@ def _postgres_setup(
 ) -> tuple[str, str]:
     quote = connection.ops.quote_name
     creation: Any = connection.creation  # _get_test_db_name is not in django-stubs
-    base = creation._get_test_db_name()
-    template = f"{base}_tpl_{fingerprint(connection.vendor)}"
+    # One template for all xdist workers: named after the database, not the worker's test name.
+    prefix = f"test_{connection.settings_dict['NAME']}_tpl_"
+    template = prefix + fingerprint(connection.vendor)
     # The process id keeps two runs against one server (two developers, or a run left
     # behind) from dropping each other's databases.
-    target = f"{base}_{os.getpid()}"
+    target = f"{creation._get_test_db_name()}_{os.getpid()}"
     with _lock(connection.vendor):
         with connection._nodb_cursor() as cursor:
-            cursor.execute(
-                "SELECT datname FROM pg_database WHERE datname LIKE %s", [f"{base}_tpl_%"]
-            )
+            cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"])
             existing = {row[0] for row in cursor.fetchall()}
             for name in existing - ({template} if not rebuild else set()):
                 cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
