@@ -34,6 +34,7 @@ TYPES = ["manuscript", "letter", "photograph", "oral_history", "certificate", "d
 def generate(count: int) -> int:
     """Scientists, fonds, series and `count` items with scientists and subjects, in bulk.
     Returns how many items are public (the harvest must list exactly those)."""
+    # Imported here, not at the top: models load only after main() has called django.setup().
     from taggit.models import Tag
 
     from archive_collections.models import Fonds, Item, ItemSubject, Scientist, Series
@@ -138,6 +139,7 @@ def main() -> None:
     import django
 
     django.setup()
+    # Everything below needs the apps loaded by django.setup().
     from django.conf import settings
     from django.db import connection
     from django.test import Client

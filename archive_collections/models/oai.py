@@ -174,11 +174,14 @@ class OaiRecord(models.Model):
 def _items_of(
     *, series: Iterable[int] = (), fonds: Iterable[int] = (), scientists: Iterable[int] = ()
 ) -> list[int]:
+    series, fonds, scientists = list(series), list(fonds), list(scientists)
+    if not (series or fonds or scientists):
+        return []
     query = (
-        models.Q(series__in=list(series))
-        | models.Q(series__fonds__in=list(fonds))
-        | models.Q(scientists__in=list(scientists))
-        | models.Q(series__fonds__scientist__in=list(scientists))
+        models.Q(series__in=series)
+        | models.Q(series__fonds__in=fonds)
+        | models.Q(scientists__in=scientists)
+        | models.Q(series__fonds__scientist__in=scientists)
     )
     return list(Item.objects.filter(query).values_list("pk", flat=True).distinct())
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from lxml import etree
 
 from tests.oai.conftest import NS, PREFIX, error_code, identifiers, token_of
 
@@ -68,6 +70,12 @@ def test_post_is_answered_like_get(oai, archive):
     assert identifiers(oai("post", verb="ListIdentifiers", metadataPrefix="oai_dc")) == (
         identifiers(oai(verb="ListIdentifiers", metadataPrefix="oai_dc"))
     )
+
+
+def test_harvesters_post_without_a_csrf_token(oai_schema, archive):
+    response = Client(enforce_csrf_checks=True).post("/oai/", {"verb": "Identify"})
+    assert response.status_code == 200
+    assert oai_schema.validate(etree.fromstring(b"".join(response.streaming_content)))
 
 
 def test_restricted_and_embargoed_items_are_unknown_identifiers(oai, archive):
