@@ -192,3 +192,14 @@ def test_the_scientist_page_links_their_collection_when_records_are_open(client,
     assert "?manifest=%2Fiiif%2F3%2Fcollection%2Fscientist%2Fqian-xuesen" in html
     nobody = ScientistFactory(identifier="no-records")
     assert "/iiif/3/collection/" not in client.get(nobody.get_absolute_url()).content.decode()
+
+
+def test_a_fonds_open_only_to_researchers_is_in_their_top_collection_only(client, researcher):
+    series = SeriesFactory(fonds=FondsFactory(identifier="F-RES"))
+    ItemFactory(series=series, identifier="RES-1", access_level="researchers")
+    assert "F-RES" not in json.dumps(_collection(client, "/iiif/3/collection/top"))
+    client.force_login(researcher)
+    top = _collection(client, "/iiif/3/collection/top")
+    assert [ref["id"] for ref in top["items"]] == [
+        "http://testserver/iiif/3/collection/fonds/F-RES"
+    ]
