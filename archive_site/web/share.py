@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -37,6 +37,7 @@ class RecordHead:
     jsonld: JsonLd
     image: str | None = None
     image_alt: str = ""
+    image_size: tuple[int, int] | None = None
 
 
 Context = Mapping[str, Any]
@@ -46,24 +47,37 @@ def _description(text: str) -> str:
     return Truncator(" ".join(text.split())).chars(DESCRIPTION_CHARS)
 
 
-def _preview_images(item: Item, files: Iterable[Any]) -> tuple[str | None, str | None]:
-    """(large image, thumbnail) paths of the first file that has them, for public items."""
+class Preview(NamedTuple):
+    large: str | None = None
+    thumbnail: str | None = None
+    size: tuple[int, int] | None = None
+
+
+def _preview(item: Item, files: Iterable[Any]) -> Preview:
+    """The web copy (or video poster) and thumbnail of the first file that has one, with the
+    copy's pixel size, for public items only."""
     if not jsonld.anonymous_can_view(item):
-        return None, None
+        return Preview()
     for item_file in files:
-        large = item_file.web_url or item_file.poster_url
-        if large:
-            return large, item_file.thumbnail_url
-    return None, None
+        name = "web.jpg" if item_file.web_url else "poster.jpg"
+        details = item_file.derivatives.get(name)
+        if details:
+            size = (details.get("width"), details.get("height"))
+            return Preview(
+                item_file.url_for(name),
+                item_file.thumbnail_url,
+                size if all(size) else None,
+            )
+    return Preview()
 
 
 def _absolute_or_none(absolute: Absolute, path: str | None) -> str | None:
     return absolute(path) if path else None
 
 
-def _item_record(item: Item, context: Context, absolute: Absolute) -> tuple[JsonLd, str | None]:
+def _item_record(item: Item, context: Context, absolute: Absolute) -> tuple[JsonLd, Preview]:
     files = context.get("files")
-    large, thumb = _preview_images(item, item.files.all() if files is None else files)
+    preview = _preview(item, item.files.all() if files is None else files)
     listed = context.get("scientists")
     scientists: Sequence[Scientist] = list(item.scientists.all() if listed is None else listed)
     subjects = context.get("subjects")
@@ -72,10 +86,10 @@ def _item_record(item: Item, context: Context, absolute: Absolute) -> tuple[Json
         absolute,
         scientists=scientists,
         subjects=[s.name for s in (item.subjects.all() if subjects is None else subjects)],
-        image=_absolute_or_none(absolute, large),
-        thumbnail=_absolute_or_none(absolute, thumb),
+        image=_absolute_or_none(absolute, preview.large),
+        thumbnail=_absolute_or_none(absolute, preview.thumbnail),
     )
-    return record, _absolute_or_none(absolute, large)
+    return record, preview
 
 
 def _item_description(item: Item) -> str:
@@ -87,21 +101,22 @@ def _item_description(item: Item) -> str:
 
 
 def item_head(item: Item, context: Context, absolute: Absolute) -> RecordHead:
-    record, image = _item_record(item, context, absolute)
+    record, preview = _item_record(item, context, absolute)
     return RecordHead(
         canonical=record["url"],
         title=item.title,
         description=_item_description(item),
         og_type="article",
         jsonld=record,
-        image=image,
+        image=record.get("image"),
         image_alt=item.title,
+        image_size=preview.size,
     )
 
 
 def interview_head(interview: Interview, context: Context, absolute: Absolute) -> RecordHead:
     item = interview.item
-    record, image = _item_record(item, context, absolute)
+    record, preview = _item_record(item, context, absolute)
     record = jsonld.interview_jsonld(interview, record, absolute)
     description = _(
         "Oral-history interview with %(name)s: recording, synchronised transcript and index."
@@ -112,8 +127,9 @@ def interview_head(interview: Interview, context: Context, absolute: Absolute) -
         description=_description(description),
         og_type="article",
         jsonld=record,
-        image=image,
+        image=record.get("image"),
         image_alt=item.title,
+        image_size=preview.size,
     )
 
 

@@ -93,6 +93,8 @@ def test_item_page_head(client, letter, qian):
     assert head.meta["og:type"] == "article"
     image = head.meta["og:image"]
     assert image.startswith(BASE) and image.endswith("/derivatives/web.jpg")
+    assert (head.meta["og:image:width"], head.meta["og:image:height"]) == ("400", "300")
+    assert head.meta["og:image:alt"] == "致友人的信"
 
     record = head.record
     assert record["@context"] == "https://schema.org"
