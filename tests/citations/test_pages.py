@@ -173,3 +173,14 @@ def test_restricted_item_page_still_refuses_without_citation_markup(client, qian
     assert response.status_code == 403
     html = response.content.decode()
     assert "citation_" not in html and "Z3988" not in html
+
+
+def test_interview_page_carries_highwire_tags_of_the_moment(client, qian):
+    page, _html = _markup(client, "/archive/items/QXS-KS-001/interview/?t=65")
+    meta = dict(page.meta)
+    assert meta["citation_title"] == "钱学森口述访谈, 00:01:05"
+    assert meta["citation_author"] == "钱学森"
+    assert meta["citation_date"] == "1990/05/03"
+    assert meta["citation_public_url"] == (
+        "http://testserver/archive/items/QXS-KS-001/interview/?t=65"
+    )
