@@ -43,6 +43,30 @@ class CellError(ValueError):
     pass
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP's CSV injection list).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_GUARD = "'"
+
+
+def needs_formula_guard(value: str) -> bool:
+    """A formula trigger, even behind apostrophes: `'=x` written by a curator is guarded too,
+    or unguard_formula would take its apostrophe; so guarding and unguarding are inverses."""
+    return value.lstrip(FORMULA_GUARD).startswith(FORMULA_TRIGGERS)
+
+
+def guard_formula(value: str) -> str:
+    """An exported cell a spreadsheet shows as text: one apostrophe in front, as OWASP advises."""
+    return FORMULA_GUARD + value if needs_formula_guard(value) else value
+
+
+def unguard_formula(value: str) -> str:
+    """The cell as it was before guard_formula: an exported, edited and re-imported sheet keeps
+    `=SUM(1)` and `-1` exactly, not with an apostrophe in front."""
+    if value.startswith(FORMULA_GUARD) and needs_formula_guard(value[1:]):
+        return value[1:]
+    return value
+
+
 @dataclass(frozen=True)
 class Column:
     name: str

@@ -19,7 +19,7 @@ from archive_collections.models import Fonds, Item, Scientist, Series
 from .paths import PathRefused, import_roots, resolve_manifest_path
 from .readers import Sheet
 from .report import KINDS, ImportReport
-from .schema import KEY_COLUMN, CellError, map_header
+from .schema import KEY_COLUMN, CellError, map_header, unguard_formula
 from .timed_text import IndexCue, TimedTextError, TranscriptCue, parse_index, parse_transcript
 
 CHUNK = 500
@@ -118,7 +118,7 @@ class Validator:
         for column, raw in zip(columns, cells, strict=True):
             if column is None:
                 continue
-            cell = raw.strip()
+            cell = unguard_formula(raw.strip())
             if not cell:
                 if column.required:
                     self.report.add(kind, row, column.name, "", _("a value is required"))
