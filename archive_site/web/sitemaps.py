@@ -98,15 +98,20 @@ def _public_items_changed(path: str) -> Subquery:
     return Subquery(latest)
 
 
-class ArchiveSitemap(Sitemap):
-    """A section whose `items()` is a queryset of (identifier, moment, …) tuples the paginator
-    slices; lastmod is the latest of the moments."""
-
-    viewname = ""
+class PagedSitemap(Sitemap):
+    """Pages of SITEMAP_URLS_PER_PAGE URLs (read per request, so a deployment or a test can
+    change it)."""
 
     @property
     def limit(self) -> int:  # type: ignore[override]
         return getattr(settings, "SITEMAP_URLS_PER_PAGE", URLS_PER_PAGE)
+
+
+class ArchiveSitemap(PagedSitemap):
+    """A section whose `items()` is a queryset of (identifier, moment, …) tuples the paginator
+    slices; lastmod is the latest of the moments."""
+
+    viewname = ""
 
     @cached_property
     def url_template(self) -> str:
@@ -206,12 +211,8 @@ def _in_a_site() -> Q:
     return in_site
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(PagedSitemap):
     """Exhibit pages (and any other Wagtail page) anonymous visitors can open."""
-
-    @property
-    def limit(self) -> int:  # type: ignore[override]
-        return getattr(settings, "SITEMAP_URLS_PER_PAGE", URLS_PER_PAGE)
 
     def items(self) -> QuerySet[Page]:
         return (
