@@ -9,9 +9,9 @@ restriction on them or an ancestor) and inside a site.
 
 lastmod: items have `updated_at`; scientists, fonds and series keep Wagtail revisions, so their
 latest revision's time; their pages also list items, so they change when one of those public
-items does; interview pages follow their item; exhibit pages their last publication. Offset
-paging (Django's sitemap paginator) costs a scan of the skipped index entries: at 456k items the
-last page skips 450k primary keys, still well under a second.
+items does; interview pages follow their item; exhibit pages their last publication. Django's
+sitemap paginator pages by offset, so a late page also walks the primary-key index entries it
+skips; rendering the 10,000 <url> elements costs more than that.
 """
 
 from __future__ import annotations
