@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
@@ -124,17 +124,13 @@ def get_series(request: HttpRequest, identifier: str) -> HttpResponse:
 _FILE_FIELDS = ("pk", "item_id", "sequence", "technical")
 
 
-def _items(policy: AccessPolicy) -> QuerySet[Item]:
-    return (
-        Item.objects.visible_to(policy)
-        .select_related("series__fonds")
-        .prefetch_related(
-            Prefetch("scientists", queryset=Scientist.objects.only("pk", "identifier")),
-            Prefetch(
-                "files",
-                queryset=ItemFile.objects.only(*_FILE_FIELDS).order_by("sequence", "pk"),
-            ),
-        )
+def _with_records() -> QuerySet[Item]:
+    return Item.objects.select_related("series__fonds").prefetch_related(
+        Prefetch("scientists", queryset=Scientist.objects.only("pk", "identifier")),
+        Prefetch(
+            "files",
+            queryset=ItemFile.objects.only(*_FILE_FIELDS).order_by("sequence", "pk"),
+        ),
     )
 
 
@@ -145,17 +141,10 @@ def _existing(model: type[Any], parameter: str, identifier: str) -> Any:
     return found
 
 
-def _filtered(items: QuerySet[Item], filters: ItemFilters) -> QuerySet[Item]:
+def _attributes(items: QuerySet[Item], filters: ItemFilters) -> QuerySet[Item]:
+    """Filters on an item's own attributes, which match a large share of the archive."""
     if filters.type:
         items = items.filter(item_type=filters.type.value)
-    if filters.scientist:
-        person = _existing(Scientist, "scientist", filters.scientist)
-        linked = Item.scientists.through.objects.filter(scientist_id=person.pk).values("item_id")
-        items = items.filter(Q(series__fonds__scientist_id=person.pk) | Q(pk__in=linked))
-    if filters.fonds:
-        items = items.filter(series__fonds=_existing(Fonds, "fonds", filters.fonds))
-    if filters.series:
-        items = items.filter(series=_existing(Series, "series", filters.series))
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         raise bad_parameter("date_to", "earlier than date_from")
     if filters.date_from:
@@ -173,6 +162,32 @@ def _filtered(items: QuerySet[Item], filters: ItemFilters) -> QuerySet[Item]:
     return items
 
 
+def _place(items: QuerySet[Item], filters: ItemFilters) -> QuerySet[Item]:
+    """Filters on where an item sits (scientist, fonds, series): few items each."""
+    if filters.scientist:
+        person = _existing(Scientist, "scientist", filters.scientist)
+        linked = Item.scientists.through.objects.filter(scientist_id=person.pk).values("item_id")
+        items = items.filter(Q(series__fonds__scientist_id=person.pk) | Q(pk__in=linked))
+    if filters.fonds:
+        items = items.filter(series__fonds=_existing(Fonds, "fonds", filters.fonds))
+    if filters.series:
+        items = items.filter(series=_existing(Series, "series", filters.series))
+    return items
+
+
+def listed_items(policy: AccessPolicy, filters: ItemFilters) -> QuerySet[Item]:
+    """The items of a listing, to be read in identifier order.
+
+    The access policy and the attribute filters are tested per row inside a correlated EXISTS
+    rather than in the listing's own WHERE: given `access_level IN (…)` there, SQLite without
+    statistics walks the access index and sorts every visible item to return twenty (50 ms at
+    100k items, growing with the archive), while from inside EXISTS they cannot steer the plan,
+    which walks the identifier index and stops after a page. The place filters stay outside,
+    where their indexes find their few items directly."""
+    visible = _attributes(Item.objects.visible_to(policy), filters)
+    return _place(_with_records(), filters).filter(Exists(visible.filter(pk=OuterRef("pk"))))
+
+
 def _scope(resource: str, filters: Any) -> str:
     return listing_scope(resource, filters.model_dump())
 
@@ -180,7 +195,7 @@ def _scope(resource: str, filters: Any) -> str:
 @router.get("/items", response={200: schemas.ItemPage, **LIST}, url_name="items")
 def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> HttpResponse:
     reject_unknown(request, query_names(ItemFilters))
-    found = _filtered(_items(policy_of(request)), filters)
+    found = listed_items(policy_of(request), filters)
     page = keyset_page(found, "identifier", filters.limit, filters.cursor, _scope("items", filters))
     payload = schemas.ItemPage(
         limit=filters.limit,
@@ -193,7 +208,12 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> HttpRespons
 def visible_item(request: HttpRequest, identifier: str) -> Item:
     """The item, or the answer the item page would give: 403 naming nothing for a
     researcher-only record, 404 for an embargoed or staff-only one as for an unknown one."""
-    item = Item.objects.select_related("series__fonds").filter(identifier=identifier).first()
+    item = (
+        Item.objects.select_related("series__fonds")
+        .annotate(has_interview=Exists(Interview.objects.filter(item=OuterRef("pk"))))
+        .filter(identifier=identifier)
+        .first()
+    )
     if item is None:
         raise ApiError(404, NOT_FOUND)
     policy = policy_of(request)
@@ -208,5 +228,5 @@ def visible_item(request: HttpRequest, identifier: str) -> Item:
 def get_item(request: HttpRequest, identifier: str) -> HttpResponse:
     reject_unknown(request, ())
     item = visible_item(request, identifier)
-    has_interview = Interview.objects.filter(item=item).exists()
-    return respond(request, records.item_detail(request, item, has_interview), private=True)
+    payload = records.item_detail(request, item, item.has_interview)
+    return respond(request, payload, private=True)
