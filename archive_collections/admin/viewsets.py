@@ -26,7 +26,10 @@ ITEM_EDIT_VIEW_HOOK = "register_archive_item_edit_view"
 
 
 class ArchiveSnippetViewSet(SnippetViewSet):
-    """Shared behaviour: ORM search, ORM-searching chooser, pre-fillable add form, safe CSV."""
+    """Shared behaviour: ORM search, ORM-searching chooser, pre-fillable add form, exports.
+
+    The importable kinds (scientists, fonds, series, items, interviews) export in the importer's
+    own columns through ArchiveIndexView, so they declare no list_export here."""
 
     index_view_class = ArchiveIndexView
     add_view_class = PrefilledCreateView
@@ -70,18 +73,6 @@ class ScientistViewSet(ArchiveSnippetViewSet):
     filterset_class = filters.ScientistFilterSet
     search_fields = ["name", "name_pinyin", "identifier", "names__name"]
     ordering = ["name_pinyin", "name"]
-    list_export = [
-        "identifier",
-        "name",
-        "name_pinyin",
-        "gender",
-        "birth_date_text",
-        "birth_place",
-        "death_date_text",
-        "death_place",
-        "summary",
-    ]
-    export_filename = "scientists"
 
     def get_queryset(self, request):
         return Scientist.objects.prefetch_related("disciplines").annotate(
@@ -104,17 +95,6 @@ class FondsViewSet(ArchiveSnippetViewSet):
     filterset_class = filters.FondsFilterSet
     search_fields = ["identifier", "title", "scientist__name"]
     ordering = "identifier"
-    list_export = [
-        "identifier",
-        "title",
-        "scientist.identifier",
-        "date_text",
-        "extent",
-        "collecting_institution",
-        "scope_content",
-    ]
-    export_headings = {"scientist.identifier": _("scientist")}
-    export_filename = "fonds"
 
     def get_queryset(self, request):
         return Fonds.objects.select_related("scientist").annotate(
@@ -140,18 +120,6 @@ class SeriesViewSet(ArchiveSnippetViewSet):
     filterset_class = filters.SeriesFilterSet
     search_fields = ["identifier", "title"]
     ordering = ["fonds__identifier", "position", "identifier"]
-    list_export = [
-        "identifier",
-        "title",
-        "fonds.identifier",
-        "parent.identifier",
-        "level",
-        "position",
-        "date_text",
-        "scope_content",
-    ]
-    export_headings = {"fonds.identifier": _("fonds"), "parent.identifier": _("parent series")}
-    export_filename = "series"
 
     def get_queryset(self, request):
         return Series.objects.select_related("fonds", "parent").annotate(
@@ -183,40 +151,6 @@ class ItemViewSet(ArchiveSnippetViewSet):
     search_fields = ["identifier", "title", "creators", "description"]
     chooser_search_fields = ("identifier", "title")
     ordering = "identifier"
-    list_export = [
-        "identifier",
-        "title",
-        "item_type",
-        "series.identifier",
-        "date_text",
-        "creators",
-        "language",
-        "extent",
-        "access_level",
-        "embargo_until",
-        "rights_statement",
-        "places",
-        "provenance",
-        "description",
-    ]
-    # The import format's own Chinese headers, so an edited export can be imported again.
-    export_headings = {
-        "identifier": "档号",
-        "title": "题名",
-        "item_type": "类型",
-        "series.identifier": "系列",
-        "date_text": "日期",
-        "creators": "责任者",
-        "language": "语种",
-        "extent": "数量",
-        "access_level": "开放级别",
-        "embargo_until": "解密日期",
-        "rights_statement": "权利",
-        "places": "地点",
-        "provenance": "来源",
-        "description": "描述",
-    }
-    export_filename = "items"
 
     @property
     def edit_view_class(self) -> type[EditView]:
@@ -249,29 +183,6 @@ class InterviewViewSet(ArchiveSnippetViewSet):
         "place",
     ]
     ordering = "item__identifier"
-    list_export = [
-        "item.identifier",
-        "interviewee.identifier",
-        "interviewers",
-        "interview_date",
-        "place",
-        "language",
-        "dialect",
-        "consent",
-        "consent_note",
-    ]
-    export_headings = {
-        "item.identifier": "档号",
-        "interviewee.identifier": "受访人",
-        "interviewers": "访谈人",
-        "interview_date": "访谈日期",
-        "place": "地点",
-        "language": "语种",
-        "dialect": "方言",
-        "consent": "授权",
-        "consent_note": "授权说明",
-    }
-    export_filename = "interviews"
 
     def get_queryset(self, request):
         return Interview.objects.select_related("item", "interviewee").annotate(

@@ -159,7 +159,9 @@ def test_item_export_csv_uses_import_headers_and_neutralises_formulas(admin_clie
     Item.objects.filter(pk=catalogue["photo"].pk).update(title="=HYPERLINK(1)")
     response = admin_client.get(list_url(Item), {"export": "csv", "item_type": "photograph"})
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
     assert [(row["档号"], row["题名"], row["类型"], row["系列"]) for row in rows] == [
         ("QXS-0002", "'=HYPERLINK(1)", "photograph", "QXS-S1")
     ]
@@ -169,7 +171,7 @@ def test_series_export_leaves_an_empty_parent_cell(admin_client, catalogue):
     top = Series.objects.get(identifier="QXS-S1")
     SeriesFactory(fonds=top.fonds, parent=top, identifier="QXS-S1-1")
     response = admin_client.get(list_url(Series), {"export": "csv"})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [(row[0], row[3]) for row in rows[1:]] == [("QXS-S1", ""), ("QXS-S1-1", "QXS-S1")]
 
 
