@@ -1,7 +1,7 @@
 """The official XML schemas the responses are validated against, loaded from published packages.
 
-No package installs OAI-PMH.xsd or the DCMI simpledc schema as a file: pyoai ships the
-OAI-PMH schema and core-oaipmh-provider-app the simple DC one inside their source
+No package installs OAI-PMH.xsd or the DCMI simpledc schema as a file: cubicweb-oaipmh ships
+the OAI-PMH schema and core-oaipmh-provider-app the simple DC one inside their source
 distributions only. So those two are fetched once with pip (PyPI, pinned versions, the
 archives' SHA-256 checked) into var/cache/oai-schemas. MODS 3.4, oai_dc and XLink come from
 the installed eulxml, the XML namespace schema from the installed xmlschema.
@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import subprocess
 import sys
 import tarfile
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +32,14 @@ class SourceArchive:
     members: dict[str, str]  # name we keep -> path inside the archive
 
 
-PYOAI = SourceArchive(
-    "pyoai==2.5.0",
-    "pyoai-2.5.0.tar.gz",
-    "029521e1f6a819511feb4299a6181b5c312e8a71f7cddc4547e27001e7552be0",
-    {"OAI-PMH.xsd": "pyoai-2.5.0/src/oaipmh/tests/OAI-PMH.xsd"},
+# The official schema (2004, with Simeon Warner's 2008 spelling correction) and its strict
+# wildcards, so the metadata inside records is validated too. (pyoai's copy relaxes them to
+# "skip", which would check the envelope only.)
+CUBICWEB = SourceArchive(
+    "cubicweb-oaipmh==1.0.1",
+    "cubicweb-oaipmh-1.0.1.tar.gz",
+    "e5c7672477568c56ed50c185426837741d55127bf10442db11850496f558d4bf",
+    {"OAI-PMH.xsd": "cubicweb-oaipmh-1.0.1/test/data/OAI-PMH.xsd"},
 )
 CORE_PROVIDER = SourceArchive(
     "core-oaipmh-provider-app==2.23.0",
@@ -59,37 +64,43 @@ def _from_archive(source: SourceArchive) -> dict[str, Path]:
         return kept
     CACHE.mkdir(parents=True, exist_ok=True)
     archive = CACHE / source.filename
-    if not archive.exists():
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--quiet",
-                "--no-deps",
-                "--no-binary",
-                ":all:",
-                "--dest",
-                str(CACHE),
-                source.requirement,
-            ],
-            check=True,
-        )
-    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
-    assert digest == source.sha256, f"{archive.name} is not the published archive ({digest})"
-    with tarfile.open(archive) as tar:
-        for name, member in source.members.items():
-            extracted = tar.extractfile(member)
-            assert extracted is not None, f"{member} missing from {archive.name}"
-            kept[name].write_bytes(extracted.read())
+    # Downloaded and extracted beside the cache, then renamed into it: pytest-xdist workers
+    # may fetch at the same time, and none may read another's half-written file.
+    with tempfile.TemporaryDirectory(dir=CACHE) as scratch:
+        if not archive.exists():
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--quiet",
+                    "--no-deps",
+                    "--no-binary",
+                    ":all:",
+                    "--dest",
+                    scratch,
+                    source.requirement,
+                ],
+                check=True,
+            )
+            os.replace(Path(scratch) / source.filename, archive)
+        digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+        assert digest == source.sha256, f"{archive.name} is not the published archive ({digest})"
+        with tarfile.open(archive) as tar:
+            for name, member in source.members.items():
+                extracted = tar.extractfile(member)
+                assert extracted is not None, f"{member} missing from {archive.name}"
+                part = Path(scratch) / name
+                part.write_bytes(extracted.read())
+                os.replace(part, kept[name])
     return kept
 
 
 def schema_files() -> dict[str, Path]:
     eulxml = _package_dir("eulxml") / "schema_data"
     files = {
-        **_from_archive(PYOAI),
+        **_from_archive(CUBICWEB),
         **_from_archive(CORE_PROVIDER),
         "oai_dc.xsd": eulxml / "oai_dc.xsd",
         "mods-3-4.xsd": eulxml / "mods-3-4.xsd",
