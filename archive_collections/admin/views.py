@@ -7,10 +7,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.http import (
     FileResponse,
     HttpRequest,
-    HttpResponse,
     HttpResponseBadRequest,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -19,10 +19,9 @@ from wagtail.coreutils import multigetattr
 from wagtail.snippets.views.snippets import CreateView, IndexView
 
 from archive_collections import exporting
+from archive_collections.importer.schema import guard_formula
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def export_value(obj, path):
@@ -35,10 +34,10 @@ def export_value(obj, path):
     return obj
 
 
-def neutralise_formula(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+def neutralise_formula(value: object) -> object:
+    # The importer's own guard, so a listing exported the Wagtail way (disciplines) is guarded
+    # the same way as the import-format exports.
+    return guard_formula(value) if isinstance(value, str) else value
 
 
 class ArchiveIndexView(IndexView):
@@ -64,13 +63,13 @@ class ArchiveIndexView(IndexView):
             )
         return buttons
 
-    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         # Before ListView builds its context, which would count (load) every listed record.
         if self.is_export and self.export_kind is not None:
             return self.import_format_export(self.export_kind, request.GET["export"])
         return super().get(request, *args, **kwargs)
 
-    def import_format_export(self, kind: str, file_format: str) -> HttpResponse:
+    def import_format_export(self, kind: str, file_format: str) -> HttpResponseBase:
         encoding = self.request.GET.get("encoding", exporting.DEFAULT_ENCODING)
         if encoding not in exporting.CSV_ENCODINGS:
             return HttpResponseBadRequest(
