@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from archive_collections.importer.schema import guard_formula
 
@@ -51,7 +52,8 @@ def csv_chunks(
 
 
 def _text_cell(sheet: Any, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, guard_formula(value))
+    # XLSX cannot hold most ASCII control characters; openpyxl would refuse the whole file.
+    cell = WriteOnlyCell(sheet, guard_formula(ILLEGAL_CHARACTERS_RE.sub("", value)))
     cell.data_type = "s"  # never a formula or a number: the importer reads text as written
     return cell
 

@@ -289,3 +289,16 @@ def test_csv_streams_and_reads_records_in_chunks(admin_client, formula_items):
 def test_rich_text_made_by_the_importer_reads_back_as_its_plain_text():
     plain = "第一段 <b>不是标签</b> & 符号\n第二行\n\n第二段"
     assert html_to_text(plain_text_to_html(plain)) == plain
+
+
+def test_listing_offers_the_gb18030_download(admin_client, formula_items):
+    content = admin_client.get(list_url("items")).content.decode()
+    assert "export=csv&amp;encoding=gb18030" in content
+
+
+def test_xlsx_export_drops_characters_a_workbook_cannot_hold(admin_client, formula_items):
+    Item.objects.filter(identifier="F-0").update(description="页码\x0b缺失")
+    data = body(admin_client.get(list_url("items"), {"export": "xlsx"}))
+    sheet = load_workbook(io.BytesIO(data))["items"]
+    described = {row[0]: row[7] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert described["F-0"] == "页码缺失"
