@@ -160,6 +160,7 @@ def main() -> None:
     records_s = time.perf_counter() - started
 
     client = Client()
+    timed_get(client, {"verb": "Identify"})  # warm: URL resolver, translations, lxml
     run = harvest(client, args.prefix)
     if run["records"] != public:
         raise SystemExit(f"harvested {run['records']} records, expected {public}")
