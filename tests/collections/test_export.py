@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +20,7 @@ from wagtail.models import Revision
 from archive_collections.exporting import FILE_COLUMNS, export_headers, export_rows
 from archive_collections.exporting.columns import html_to_text
 from archive_collections.importer import KINDS, ImportReport, run_import
-from archive_collections.importer.schema import SCHEMAS, map_header
+from archive_collections.importer.schema import SCHEMAS, Column, map_header
 from archive_collections.importer.specs import plain_text_to_html
 from archive_collections.models import Fonds, Interview, Item, Scientist, Series
 from tests.factories import InterviewFactory, ItemFactory, ScientistFactory, SeriesFactory
@@ -302,3 +303,10 @@ def test_xlsx_export_drops_characters_a_workbook_cannot_hold(admin_client, formu
     sheet = load_workbook(io.BytesIO(data))["items"]
     described = {row[0]: row[7] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert described["F-0"] == "页码缺失"
+
+
+def test_an_import_column_without_a_source_stops_the_export(monkeypatch):
+    extra = Column("shelfmark", "架号", str)
+    monkeypatch.setitem(SCHEMAS, "fonds", [*SCHEMAS["fonds"], extra])
+    with pytest.raises(ImproperlyConfigured, match="shelfmark"):
+        export_headers("fonds")
