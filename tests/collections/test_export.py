@@ -25,6 +25,8 @@ from archive_collections.importer.specs import plain_text_to_html
 from archive_collections.models import Fonds, Interview, Item, Scientist, Series
 from tests.factories import InterviewFactory, ItemFactory, ScientistFactory, SeriesFactory
 
+from .test_import_support import csv_manifest
+
 pytestmark = pytest.mark.django_db
 
 DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
@@ -310,3 +312,19 @@ def test_an_import_column_without_a_source_stops_the_export(monkeypatch):
     monkeypatch.setitem(SCHEMAS, "fonds", [*SCHEMAS["fonds"], extra])
     with pytest.raises(ImproperlyConfigured, match="shelfmark"):
         export_headers("fonds")
+
+
+def test_importer_test_manifest_round_trips(admin_client, tmp_path):
+    """Chinese aliases in the source (男, 手稿, 公开), a sub-series before its parent, an
+    interview with a date and consent: all come back as codes that compare equal."""
+    assert run_import(csv_manifest(tmp_path / "source")).committed
+    export_all(admin_client, tmp_path / "export")
+    report = run_import(tmp_path / "export")
+    assert_nothing_changed(report)
+    assert {kind: counts.unchanged for kind, counts in report.counts.items()} == {
+        "scientists": 2,
+        "fonds": 1,
+        "series": 3,
+        "items": Item.objects.count(),
+        "interviews": 1,
+    }
