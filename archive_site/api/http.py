@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from ninja import Schema
+from pydantic import BaseModel
 
 from .schemas import ErrorOut
 
@@ -55,7 +56,7 @@ def reject_unknown(request: HttpRequest, allowed: Iterable[str]) -> None:
             raise bad_parameter(name, f"unknown parameter; this operation takes {sorted(known)}")
 
 
-def respond(request: HttpRequest, payload: Schema, *, private: bool) -> HttpResponse:
+def respond(request: HttpRequest, payload: BaseModel, *, private: bool) -> HttpResponse:
     """`payload` as JSON with an ETag; 304 without a body when the client already has it.
 
     `private` marks answers that depend on who asks (anything listing or showing items):
