@@ -328,3 +328,12 @@ def test_importer_test_manifest_round_trips(admin_client, tmp_path):
         "items": Item.objects.count(),
         "interviews": 1,
     }
+
+
+def test_export_keeps_the_listings_order_when_searching(admin_client, demo):
+    params = {"export": "csv", "q": "DA-", "ordering": "-series__fonds__identifier"}
+    rows = csv_rows(body(admin_client.get(list_url("items"), params)))[1:]
+    fonds_of = dict(Item.objects.values_list("identifier", "series__fonds__identifier"))
+    order = [fonds_of[row[0]] for row in rows]
+    assert len(set(order)) > 1 and order == sorted(order, reverse=True)
+    assert len(rows) == len({row[0] for row in rows})  # one row per item despite the search join
