@@ -77,6 +77,7 @@ def connection_kept_open() -> Iterator[None]:
         signal.connect(close_old_connections)
 
 
+@pytest.mark.slow  # about half a minute on two cores: `make test-fast` leaves it out
 @schema.parametrize()
 @settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_conforms(case, archive, connection_kept_open):
