@@ -3,7 +3,9 @@
 No package installs OAI-PMH.xsd or the DCMI simpledc schema as a file: cubicweb-oaipmh ships
 the OAI-PMH schema and core-oaipmh-provider-app the simple DC one inside their source
 distributions only. So those two are fetched once with pip (PyPI, pinned versions, the
-archives' SHA-256 checked) into var/cache/oai-schemas. MODS 3.4, oai_dc and XLink come from
+archives' SHA-256 checked) into the download cache the service scripts share
+(~/.cache/scientist-archive/oai-schemas, or $ARCHIVE_CACHE_DIR), so a fresh clone on the same
+machine needs no network. MODS 3.4, oai_dc and XLink come from
 the installed eulxml, the XML namespace schema from the installed xmlschema.
 """
 
@@ -21,7 +23,10 @@ from pathlib import Path
 
 from lxml import etree
 
-CACHE = Path(__file__).resolve().parents[2] / "var" / "cache" / "oai-schemas"
+CACHE = (
+    Path(os.environ.get("ARCHIVE_CACHE_DIR") or Path.home() / ".cache" / "scientist-archive")
+    / "oai-schemas"
+)
 
 
 @dataclass(frozen=True)
