@@ -31,7 +31,14 @@ TESTS_DIR = Path(__file__).absolute().parent
 # the marker itself; `make test-fast` leaves all of them out.
 LAYERS: dict[str, tuple[str, ...]] = {
     "browser": ("browser",),
+    # Query-count tests build a larger archive on purpose, to show the count does not grow.
+    "collections/test_views.py::test_query_count_does_not_grow_with_the_archive": ("slow",),
+    "collections/test_import_happy.py::test_csv_folder_imports_every_kind": ("slow",),
+    "collections/test_import_admin.py::test_xlsx_upload_imports": ("slow",),
+    "exhibits/test_blocks.py::test_query_count_does_not_grow_with_embeds": ("slow",),
     "fixtures": ("slow",),  # generates the demo's speech, video and scans, then loads them
+    # Every image format through the whole pipeline, tiles included.
+    "media_pipeline/test_imaging.py::test_each_format_gets_derivatives_and_tiles": ("slow",),
     "media_pipeline/test_av.py": ("slow",),  # ffmpeg transcodes real audio and video
     "media_pipeline/test_ocr.py": ("ocr", "slow"),
     "media_pipeline/test_pdf.py::test_scanned_page_without_text_layer_is_rendered_and_ocrd": (
