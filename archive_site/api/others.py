@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router
+from ninja import Path, Query, Router
 
 from archive_collections.models import IndexSegment, Interview, Scientist, TranscriptSegment
 from exhibits.models.base import BasePage
@@ -22,6 +22,7 @@ from .http import ApiError, bad_parameter, query_names, reject_unknown, respond
 from .paging import keyset_page, listing_scope
 
 router = Router()
+MAX_PAGE_ID = 2**31 - 1
 
 
 def _interviews() -> QuerySet[Interview]:
@@ -106,7 +107,11 @@ def list_exhibitions(request: HttpRequest, filters: Query[Paging]) -> HttpRespon
     url_name="exhibition",
     tags=["exhibitions"],
 )
-def get_exhibition(request: HttpRequest, identifier: int) -> HttpResponse:
+def get_exhibition(
+    request: HttpRequest,
+    # Bounded: a page id past the database's integer range would overflow the query.
+    identifier: int = Path(..., ge=1, le=MAX_PAGE_ID),
+) -> HttpResponse:
     reject_unknown(request, ())
     exhibition = _exhibitions().filter(pk=identifier).first()
     if exhibition is None:

@@ -92,3 +92,9 @@ def test_cursor_is_bound_to_its_filters(client, archive):
     assert (
         client.get("/api/v1/items", {"limit": 5, "cursor": first["next_cursor"]}).status_code == 200
     )
+
+
+def test_page_id_past_the_integer_range_is_400(client, archive):
+    # Found by schemathesis: SQLite cannot bind an integer this large.
+    response = client.get("/api/v1/exhibitions/10018849120650535108608")
+    assert (response.status_code, response.json()["parameter"]) == (400, "identifier")
