@@ -8,13 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from archive_collections.citations.archival import chinese_citation
 from archive_collections.models import (
     ScientistAffiliation,
     ScientistHonour,
     ScientistName,
     ScientistRelation,
 )
-from archive_collections.citations.archival import chinese_citation
 from archive_collections.views import scientist_relations
 from media_pipeline.models import ItemFile
 from tests.factories import (
