@@ -36,10 +36,39 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "collections/test_import_happy.py::test_csv_folder_imports_every_kind": ("slow",),
     "collections/test_import_admin.py::test_xlsx_upload_imports": ("slow",),
     "exhibits/test_blocks.py::test_query_count_does_not_grow_with_embeds": ("slow",),
+    "collections/test_admin_tree.py::test_tree_page_query_count_does_not_grow_with_the_archive": (
+        "slow",
+    ),
+    # Renders Wagtail's edit form of every record type in turn.
+    "collections/test_admin_forms.py::test_edit_forms_render_for_every_record_type": ("slow",),
+    # Load the whole demo (its media included), once or twice.
+    "exhibits/test_curator_workflow.py::"
+    "test_demo_exhibition_keeps_its_credit_when_a_curator_republishes": ("slow",),
+    "exhibits/test_demo_loader.py::test_demo_loads_twice_without_changes": ("slow",),
+    "exhibits/test_demo_loader.py::test_a_curators_edits_survive_a_reload": ("slow",),
     "fixtures": ("slow",),  # generates the demo's speech, video and scans, then loads them
     # Every image format through the whole pipeline, tiles included.
     "media_pipeline/test_imaging.py::test_each_format_gets_derivatives_and_tiles": ("slow",),
     "media_pipeline/test_av.py": ("slow",),  # ffmpeg transcodes real audio and video
+    # Recordings through the whole pipeline: ffprobe and ffmpeg run for each.
+    "media_pipeline/test_ingest.py::test_same_bytes_for_two_items_share_the_master": ("slow",),
+    "media_pipeline/test_iiif.py::test_audio_canvas_has_the_recordings_duration_and_index_ranges": (
+        "slow",
+    ),
+    "media_pipeline/test_iiif_manifest_fields.py::"
+    "test_interview_transcript_is_supplementing_annotations_on_the_recording": ("slow",),
+    "media_pipeline/test_iiif_manifest_fields.py::"
+    "test_an_interview_without_transcript_has_no_transcript_page": ("slow",),
+    "media_pipeline/test_s3_storage.py::test_video_poster_and_web_copy_on_both_storages": ("slow",),
+    "media_pipeline/test_s3_storage.py::"
+    "test_audio_web_copy_is_made_from_the_stored_master_and_seekable": ("slow",),
+    "media_pipeline/test_tasks.py::test_audio_duration_from_ffprobe": ("slow",),
+    # A 2400-pixel image through every step (its size is what the test checks), and a PDF
+    # through the database backend's worker command.
+    "media_pipeline/test_tasks.py::test_image_is_processed_to_done_with_metadata_and_derivatives": (
+        "slow",
+    ),
+    "media_pipeline/test_tasks.py::test_database_backend_worker_processes_the_queue": ("slow",),
     "media_pipeline/test_ocr.py": ("ocr", "slow"),
     "media_pipeline/test_pdf.py::test_scanned_page_without_text_layer_is_rendered_and_ocrd": (
         "ocr",
@@ -51,6 +80,11 @@ LAYERS: dict[str, tuple[str, ...]] = {
     ): ("slow",),  # a real db_worker process
     "media_pipeline/test_worker_redis.py": ("redis", "slow"),
     "search/test_elasticsearch.py": ("elasticsearch",),
+    # 300 page saves each, to show the burst costs one reindex (or, uncoalesced, one per page).
+    "search/test_reindex_policy.py::test_ocr_burst_of_300_page_saves_is_one_reindex": ("slow",),
+    "search/test_reindex_policy.py::test_uncoalesced_ocr_burst_reindexes_the_item_once_per_page": (
+        "slow",
+    ),
     "search/test_wagtail_admin_search.py": ("elasticsearch",),
     "test_settings.py::test_production_passes_the_deploy_check": ("slow",),
     "test_settings.py::test_s3_storage_is_switched_on_by_the_environment": ("slow",),

@@ -17,7 +17,8 @@ def _body(response) -> bytes:
 
 @pytest.fixture
 def photo():
-    return samples.image_bytes("JPEG", size=(800, 600))
+    # Small: every test ingests it four times through the whole pipeline, and only its bytes matter.
+    return samples.image_bytes("JPEG", size=(160, 120))
 
 
 @pytest.fixture
