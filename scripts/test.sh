@@ -11,8 +11,8 @@
 #
 # Tests run on TEST_JOBS pytest-xdist workers (default: one per core; 0 runs them in this
 # process). Each worker copies a database migrated once (tests/db_template.py). Tests that
-# share an expensive session fixture are kept on one worker with `xdist_group` (--dist loadgroup).
-# Each database pass measures statement coverage and prints its total and a line per package.
+# share an expensive session fixture are kept on one worker by XDIST_GROUPS in tests/conftest.py.
+# The SQLite pass measures statement coverage and prints its total and a line per package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
