@@ -80,13 +80,18 @@ LAYERS: dict[str, tuple[str, ...]] = {
     ): ("slow",),  # a real db_worker process
     "media_pipeline/test_worker_redis.py": ("redis", "slow"),
     "search/test_elasticsearch.py": ("elasticsearch",),
-    # 300 page saves each, to show the burst costs one reindex (or, uncoalesced, one per page).
+    # 300 page saves or 60 new items each, to show a burst costs one reindex per record.
     "search/test_reindex_policy.py::test_ocr_burst_of_300_page_saves_is_one_reindex": ("slow",),
+    "search/test_reindex_policy.py::test_catalogue_burst_reindexes_each_item_once": ("slow",),
     "search/test_reindex_policy.py::test_uncoalesced_ocr_burst_reindexes_the_item_once_per_page": (
         "slow",
     ),
     "search/test_wagtail_admin_search.py": ("elasticsearch",),
     "test_settings.py::test_production_passes_the_deploy_check": ("slow",),
+    # A query-count test too: it builds pages of items of two lengths.
+    "web/test_sitemaps.py::test_a_page_of_items_costs_the_same_queries_whatever_its_length": (
+        "slow",
+    ),
     "test_settings.py::test_s3_storage_is_switched_on_by_the_environment": ("slow",),
 }
 # Fixtures whose use puts a test outside the unit layer, and the marker that says why.
