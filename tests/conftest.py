@@ -93,6 +93,12 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "slow",
     ),
     "test_settings.py::test_s3_storage_is_switched_on_by_the_environment": ("slow",),
+    # Each builds a demo-shaped archive through the save signals that keep OAI state (1-2 s of
+    # CPU a test); the protocol's error handling (oai/test_errors.py) stays in the unit layer.
+    "oai/test_changes.py": ("slow",),
+    "oai/test_verbs.py": ("slow",),
+    "oai/test_sets.py": ("slow",),
+    "oai/test_schema.py": ("slow",),
 }
 # Fixtures whose use puts a test outside the unit layer, and the marker that says why.
 FIXTURE_MARKERS = {
