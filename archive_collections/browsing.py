@@ -1,5 +1,5 @@
-"""What the public archive pages share: counts by item type, a series's ancestors, and the
-answer to a record the visitor may not see.
+"""What the public archive pages share: counts by item type, a series's ancestors, an item
+looked up by its 档号, and the answer to a record the visitor may not see.
 
 Kept apart from the views so that the oral-history pages and the template tags use them without
 importing the archive's view module.
@@ -23,6 +23,19 @@ def counts_by_type(items) -> list[dict]:
         for code, label in ItemType.choices
         if rows.get(code)
     ]
+
+
+def item_or_404(identifier: str) -> Item:
+    """The item with this 档号, with what its pages show of its series and fonds; access is the
+    caller's to check."""
+    item = (
+        Item.objects.select_related("series__fonds__scientist")
+        .filter(identifier=identifier)
+        .first()
+    )
+    if item is None:
+        raise Http404(_("No record with this identifier."))
+    return item
 
 
 def series_ancestors(series: Series) -> list[Series]:

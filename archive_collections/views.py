@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When, Window
 from django.db.models.functions import Lower, RowNumber
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
 
 from .access import AccessPolicy
-from .browsing import counts_by_type, refuse_hidden, series_ancestors
+from .browsing import counts_by_type, item_or_404, refuse_hidden, series_ancestors
 from .citations.archival import chinese_citation
 from .models import (
     Discipline,
@@ -293,13 +292,7 @@ def _interview(item: Item):
 
 
 def item_detail(request, identifier):
-    item = (
-        Item.objects.select_related("series__fonds__scientist")
-        .filter(identifier=identifier)
-        .first()
-    )
-    if item is None:
-        raise Http404(_("No record with this identifier."))
+    item = item_or_404(identifier)
     policy = _policy(request)
     if not policy.can_view(item):
         return refuse_hidden(request, item, policy)

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive_collections.access import AccessPolicy
-from archive_collections.browsing import refuse_hidden
+from archive_collections.browsing import item_or_404, refuse_hidden
 from archive_collections.http import content_disposition
-from archive_collections.models import Interview, Item, Scientist
+from archive_collections.models import Interview, Scientist
 
 from .exports import EXPORT_FORMATS, WRITERS
 from .pages import item_record, scientist_record
@@ -36,13 +36,7 @@ def _attachment(citable: Citable, fmt: str, filename: str, public: bool) -> Http
 def item_citation(request: HttpRequest, identifier: str, fmt: str) -> HttpResponse:
     if fmt not in EXPORT_FORMATS:
         raise Http404(_("No such citation format."))
-    item = (
-        Item.objects.select_related("series__fonds__scientist")
-        .filter(identifier=identifier)
-        .first()
-    )
-    if item is None:
-        raise Http404(_("No record with this identifier."))
+    item = item_or_404(identifier)
     policy = AccessPolicy.for_user(request.user)
     if not policy.can_view(item):
         return refuse_hidden(request, item, policy)

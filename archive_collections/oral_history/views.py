@@ -13,24 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive_collections.access import AccessPolicy
-from archive_collections.browsing import refuse_hidden, series_ancestors
+from archive_collections.browsing import item_or_404, refuse_hidden, series_ancestors
 from archive_collections.http import content_disposition
 from archive_collections.models import Interview, Item
 
 from .formats import EXPORTS, interview_document, render_export
 from .player import build_player, media_file
 from .webvtt import write_webvtt
-
-
-def _item(identifier: str) -> Item:
-    item = (
-        Item.objects.select_related("series__fonds__scientist")
-        .filter(identifier=identifier)
-        .first()
-    )
-    if item is None:
-        raise Http404(_("No record with this identifier."))
-    return item
 
 
 def _interview(item: Item) -> Interview:
@@ -47,7 +36,7 @@ def _interview(item: Item) -> Interview:
 
 
 def visible_interview(request, identifier: str) -> Interview:
-    item = _item(identifier)
+    item = item_or_404(identifier)
     if not AccessPolicy.for_user(request.user).can_view(item):
         raise Http404(_("No record with this identifier."))
     return _interview(item)
@@ -55,7 +44,7 @@ def visible_interview(request, identifier: str) -> Interview:
 
 @require_safe
 def interview_page(request, identifier):
-    item = _item(identifier)
+    item = item_or_404(identifier)
     policy = AccessPolicy.for_user(request.user)
     if not policy.can_view(item):
         return refuse_hidden(request, item, policy)
