@@ -18,7 +18,7 @@ from . import records, schemas
 from .auth import policy_of
 from .filters import FondsFilters, ItemFilters, ScientistFilters, SeriesFilters
 from .http import ApiError, bad_parameter, query_names, reject_unknown, respond
-from .paging import keyset_page, listing_scope
+from .paging import keyset_page, listing_scope, respond_page
 
 router = Router(tags=["catalogue"])
 
@@ -43,12 +43,9 @@ def list_scientists(request: HttpRequest, filters: Query[ScientistFilters]) -> H
     page = keyset_page(
         found, "identifier", filters.limit, filters.cursor, _scope("scientists", filters)
     )
-    payload = schemas.ScientistPage(
-        limit=filters.limit,
-        next_cursor=page.next_cursor,
-        results=[records.scientist(request, s) for s in page.rows],
+    return respond_page(
+        request, schemas.ScientistPage, page, records.scientist, filters.limit, private=False
     )
-    return respond(request, payload, private=False)
 
 
 @router.get(
@@ -71,12 +68,9 @@ def list_fonds(request: HttpRequest, filters: Query[FondsFilters]) -> HttpRespon
     if filters.scientist:
         found = found.filter(scientist=_existing(Scientist, "scientist", filters.scientist))
     page = keyset_page(found, "identifier", filters.limit, filters.cursor, _scope("fonds", filters))
-    payload = schemas.FondsPage(
-        limit=filters.limit,
-        next_cursor=page.next_cursor,
-        results=[records.fonds(request, f) for f in page.rows],
+    return respond_page(
+        request, schemas.FondsPage, page, records.fonds, filters.limit, private=False
     )
-    return respond(request, payload, private=False)
 
 
 @router.get("/fonds/{identifier}", response={200: schemas.FondsOut, **DETAIL}, url_name="fonds")
@@ -101,12 +95,9 @@ def list_series(request: HttpRequest, filters: Query[SeriesFilters]) -> HttpResp
     page = keyset_page(
         found, "identifier", filters.limit, filters.cursor, _scope("series", filters)
     )
-    payload = schemas.SeriesPage(
-        limit=filters.limit,
-        next_cursor=page.next_cursor,
-        results=[records.series(request, s) for s in page.rows],
+    return respond_page(
+        request, schemas.SeriesPage, page, records.series, filters.limit, private=False
     )
-    return respond(request, payload, private=False)
 
 
 @router.get("/series/{identifier}", response={200: schemas.SeriesOut, **DETAIL}, url_name="series")
@@ -197,12 +188,7 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> HttpRespons
     reject_unknown(request, query_names(ItemFilters))
     found = listed_items(policy_of(request), filters)
     page = keyset_page(found, "identifier", filters.limit, filters.cursor, _scope("items", filters))
-    payload = schemas.ItemPage(
-        limit=filters.limit,
-        next_cursor=page.next_cursor,
-        results=[records.item(request, i) for i in page.rows],
-    )
-    return respond(request, payload, private=True)
+    return respond_page(request, schemas.ItemPage, page, records.item, filters.limit, private=True)
 
 
 def visible_item(request: HttpRequest, identifier: str) -> Item:

@@ -19,7 +19,7 @@ from .auth import policy_of
 from .catalogue import DETAIL, LIST, NOT_FOUND, visible_item
 from .filters import InterviewFilters, Paging, SearchParams
 from .http import ApiError, bad_parameter, query_names, reject_unknown, respond
-from .paging import keyset_page, listing_scope
+from .paging import keyset_page, listing_scope, respond_page
 
 router = Router()
 MAX_PAGE_ID = 2**31 - 1
@@ -45,12 +45,9 @@ def list_interviews(request: HttpRequest, filters: Query[InterviewFilters]) -> H
         found = found.filter(interviewee=person)
     scope = listing_scope("interviews", filters.model_dump())
     page = keyset_page(found, "item__identifier", filters.limit, filters.cursor, scope)
-    payload = schemas.InterviewPage(
-        limit=filters.limit,
-        next_cursor=page.next_cursor,
-        results=[records.interview(request, i) for i in page.rows],
+    return respond_page(
+        request, schemas.InterviewPage, page, records.interview, filters.limit, private=True
     )
-    return respond(request, payload, private=True)
 
 
 @router.get(
@@ -93,12 +90,9 @@ def list_exhibitions(request: HttpRequest, filters: Query[Paging]) -> HttpRespon
     reject_unknown(request, query_names(Paging))
     scope = listing_scope("exhibitions", filters.model_dump())
     page = keyset_page(_exhibitions(), "pk", filters.limit, filters.cursor, scope)
-    payload = schemas.ExhibitionPage(
-        limit=filters.limit,
-        next_cursor=page.next_cursor,
-        results=[records.exhibition(request, e) for e in page.rows],
+    return respond_page(
+        request, schemas.ExhibitionPage, page, records.exhibition, filters.limit, private=False
     )
-    return respond(request, payload, private=False)
 
 
 @router.get(

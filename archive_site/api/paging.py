@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.core import signing
 from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
+from pydantic import BaseModel
 
-from .http import bad_parameter
+from .http import bad_parameter, respond
 
 SALT = "archive_site.api.cursor"
 DEFAULT_LIMIT = 20
@@ -73,3 +75,22 @@ def keyset_page(
     for part in key.split("__"):
         value = getattr(value, part)
     return KeysetPage(rows[:limit], encode_cursor(value, scope))  # type: ignore[arg-type]
+
+
+def respond_page(
+    request: HttpRequest,
+    page_schema: type[BaseModel],
+    page: KeysetPage[M],
+    build: Callable[[HttpRequest, M], Any],
+    limit: int,
+    *,
+    private: bool,
+) -> HttpResponse:
+    """One page of a listing as every list endpoint answers it: the limit, the next cursor and
+    each row built by `build`, sent by `respond` (ETag, caching)."""
+    payload = page_schema(
+        limit=limit,
+        next_cursor=page.next_cursor,
+        results=[build(request, row) for row in page.rows],
+    )
+    return respond(request, payload, private=private)
