@@ -16,6 +16,7 @@ skips; rendering the 10,000 <url> elements costs more than that.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -104,7 +105,7 @@ class PagedSitemap(Sitemap):
         return getattr(settings, "SITEMAP_URLS_PER_PAGE", URLS_PER_PAGE)
 
 
-class ArchiveSitemap(PagedSitemap):
+class ArchiveSitemap(PagedSitemap, ABC):
     """A section whose `items()` is a queryset of (identifier, moment, …) tuples the paginator
     slices; lastmod is the latest of the moments."""
 
@@ -114,8 +115,9 @@ class ArchiveSitemap(PagedSitemap):
     def url_template(self) -> str:
         return _url_template(self.viewname)
 
+    @abstractmethod
     def items(self) -> QuerySet[Any, tuple[Any, ...]]:
-        raise NotImplementedError
+        """The section's rows, ordered, as (identifier, moment, …) tuples."""
 
     def location(self, item: tuple[Any, ...]) -> str:
         return self.url_template.format(item[0])
@@ -123,9 +125,9 @@ class ArchiveSitemap(PagedSitemap):
     def lastmod(self, item: tuple[Any, ...]) -> datetime | None:
         return _latest(*item[1:])
 
+    @abstractmethod
     def get_latest_lastmod(self) -> datetime | None:
         """For the index: one aggregate, where Django's default would walk every row."""
-        raise NotImplementedError
 
 
 class ItemSitemap(ArchiveSitemap):
