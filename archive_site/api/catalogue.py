@@ -66,7 +66,7 @@ def list_fonds(request: HttpRequest, filters: Query[FondsFilters]) -> HttpRespon
     reject_unknown(request, query_names(FondsFilters))
     found = Fonds.objects.select_related("scientist")
     if filters.scientist:
-        found = found.filter(scientist=_existing(Scientist, "scientist", filters.scientist))
+        found = found.filter(scientist=existing(Scientist, "scientist", filters.scientist))
     page = keyset_page(found, "identifier", filters.limit, filters.cursor, _scope("fonds", filters))
     return respond_page(
         request, schemas.FondsPage, page, records.fonds, filters.limit, private=False
@@ -91,7 +91,7 @@ def list_series(request: HttpRequest, filters: Query[SeriesFilters]) -> HttpResp
     reject_unknown(request, query_names(SeriesFilters))
     found = _series()
     if filters.fonds:
-        found = found.filter(fonds=_existing(Fonds, "fonds", filters.fonds))
+        found = found.filter(fonds=existing(Fonds, "fonds", filters.fonds))
     page = keyset_page(
         found, "identifier", filters.limit, filters.cursor, _scope("series", filters)
     )
@@ -125,7 +125,8 @@ def _with_records() -> QuerySet[Item]:
     )
 
 
-def _existing(model: type[Any], parameter: str, identifier: str) -> Any:
+def existing(model: type[Any], parameter: str, identifier: str) -> Any:
+    """The record a filter names by its identifier; an unknown one is a 400 naming the filter."""
     found = model.objects.filter(identifier=identifier).first()
     if found is None:
         raise bad_parameter(parameter, f"no record with the identifier {identifier!r}")
@@ -156,13 +157,13 @@ def _attributes(items: QuerySet[Item], filters: ItemFilters) -> QuerySet[Item]:
 def _place(items: QuerySet[Item], filters: ItemFilters) -> QuerySet[Item]:
     """Filters on where an item sits (scientist, fonds, series): few items each."""
     if filters.scientist:
-        person = _existing(Scientist, "scientist", filters.scientist)
+        person = existing(Scientist, "scientist", filters.scientist)
         linked = Item.scientists.through.objects.filter(scientist_id=person.pk).values("item_id")
         items = items.filter(Q(series__fonds__scientist_id=person.pk) | Q(pk__in=linked))
     if filters.fonds:
-        items = items.filter(series__fonds=_existing(Fonds, "fonds", filters.fonds))
+        items = items.filter(series__fonds=existing(Fonds, "fonds", filters.fonds))
     if filters.series:
-        items = items.filter(series=_existing(Series, "series", filters.series))
+        items = items.filter(series=existing(Series, "series", filters.series))
     return items
 
 

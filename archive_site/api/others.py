@@ -16,9 +16,9 @@ from search.contract import FACETS, SearchQuery
 
 from . import records, schemas
 from .auth import policy_of
-from .catalogue import DETAIL, LIST, NOT_FOUND, visible_item
+from .catalogue import DETAIL, LIST, NOT_FOUND, existing, visible_item
 from .filters import InterviewFilters, Paging, SearchParams
-from .http import ApiError, bad_parameter, query_names, reject_unknown, respond
+from .http import ApiError, query_names, reject_unknown, respond
 from .paging import keyset_page, listing_scope, respond_page
 
 router = Router()
@@ -39,10 +39,7 @@ def list_interviews(request: HttpRequest, filters: Query[InterviewFilters]) -> H
     reject_unknown(request, query_names(InterviewFilters))
     found = _interviews().filter(policy_of(request).item_q("item__"))
     if filters.scientist:
-        person = Scientist.objects.filter(identifier=filters.scientist).first()
-        if person is None:
-            raise bad_parameter("scientist", f"no record with the identifier {filters.scientist!r}")
-        found = found.filter(interviewee=person)
+        found = found.filter(interviewee=existing(Scientist, "scientist", filters.scientist))
     scope = listing_scope("interviews", filters.model_dump())
     page = keyset_page(found, "item__identifier", filters.limit, filters.cursor, scope)
     return respond_page(
