@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from .sets import KINDS
+
 
 def page_size() -> int:
     """Records (or headers) per response before a resumption token."""
@@ -40,4 +42,4 @@ def metadata_prefixes() -> tuple[str, ...]:
 
 def set_kinds() -> tuple[str, ...]:
     """The set families offered (fonds, scientist, type); empty means no set hierarchy."""
-    return tuple(getattr(settings, "OAI_SET_KINDS", ("fonds", "scientist", "type")))
+    return tuple(getattr(settings, "OAI_SET_KINDS", KINDS))

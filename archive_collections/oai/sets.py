@@ -50,9 +50,5 @@ def stored(specs: Iterable[str]) -> str:
     return " " + " ".join(specs) + " "
 
 
-def listed(stored_specs: str) -> list[str]:
-    return stored_specs.split()
-
-
 def is_valid(set_spec: str) -> bool:
     return SPEC_PATTERN.fullmatch(set_spec) is not None
