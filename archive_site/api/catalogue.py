@@ -18,7 +18,7 @@ from . import records, schemas
 from .auth import policy_of
 from .filters import FondsFilters, ItemFilters, ScientistFilters, SeriesFilters
 from .http import ApiError, bad_parameter, query_names, reject_unknown, respond
-from .paging import keyset_page, listing_scope, respond_page
+from .paging import listing_page, respond_page
 
 router = Router(tags=["catalogue"])
 
@@ -40,9 +40,7 @@ def list_scientists(request: HttpRequest, filters: Query[ScientistFilters]) -> H
     found = _scientists()
     if filters.discipline:
         found = found.filter(disciplines__name=filters.discipline)
-    page = keyset_page(
-        found, "identifier", filters.limit, filters.cursor, _scope("scientists", filters)
-    )
+    page = listing_page(found, "identifier", "scientists", filters)
     return respond_page(
         request, schemas.ScientistPage, page, records.scientist, filters.limit, private=False
     )
@@ -67,7 +65,7 @@ def list_fonds(request: HttpRequest, filters: Query[FondsFilters]) -> HttpRespon
     found = Fonds.objects.select_related("scientist")
     if filters.scientist:
         found = found.filter(scientist=existing(Scientist, "scientist", filters.scientist))
-    page = keyset_page(found, "identifier", filters.limit, filters.cursor, _scope("fonds", filters))
+    page = listing_page(found, "identifier", "fonds", filters)
     return respond_page(
         request, schemas.FondsPage, page, records.fonds, filters.limit, private=False
     )
@@ -92,9 +90,7 @@ def list_series(request: HttpRequest, filters: Query[SeriesFilters]) -> HttpResp
     found = _series()
     if filters.fonds:
         found = found.filter(fonds=existing(Fonds, "fonds", filters.fonds))
-    page = keyset_page(
-        found, "identifier", filters.limit, filters.cursor, _scope("series", filters)
-    )
+    page = listing_page(found, "identifier", "series", filters)
     return respond_page(
         request, schemas.SeriesPage, page, records.series, filters.limit, private=False
     )
@@ -180,15 +176,11 @@ def listed_items(policy: AccessPolicy, filters: ItemFilters) -> QuerySet[Item]:
     return _place(_with_records(), filters).filter(Exists(visible.filter(pk=OuterRef("pk"))))
 
 
-def _scope(resource: str, filters: Any) -> str:
-    return listing_scope(resource, filters.model_dump())
-
-
 @router.get("/items", response={200: schemas.ItemPage, **LIST}, url_name="items")
 def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> HttpResponse:
     reject_unknown(request, query_names(ItemFilters))
     found = listed_items(policy_of(request), filters)
-    page = keyset_page(found, "identifier", filters.limit, filters.cursor, _scope("items", filters))
+    page = listing_page(found, "identifier", "items", filters)
     return respond_page(request, schemas.ItemPage, page, records.item, filters.limit, private=True)
 
 

@@ -19,7 +19,7 @@ from .auth import policy_of
 from .catalogue import DETAIL, LIST, NOT_FOUND, existing, visible_item
 from .filters import InterviewFilters, Paging, SearchParams
 from .http import ApiError, query_names, reject_unknown, respond
-from .paging import keyset_page, listing_scope, respond_page
+from .paging import listing_page, respond_page
 
 router = Router()
 MAX_PAGE_ID = 2**31 - 1
@@ -40,8 +40,7 @@ def list_interviews(request: HttpRequest, filters: Query[InterviewFilters]) -> H
     found = _interviews().filter(policy_of(request).item_q("item__"))
     if filters.scientist:
         found = found.filter(interviewee=existing(Scientist, "scientist", filters.scientist))
-    scope = listing_scope("interviews", filters.model_dump())
-    page = keyset_page(found, "item__identifier", filters.limit, filters.cursor, scope)
+    page = listing_page(found, "item__identifier", "interviews", filters)
     return respond_page(
         request, schemas.InterviewPage, page, records.interview, filters.limit, private=True
     )
@@ -85,8 +84,7 @@ def _exhibitions() -> QuerySet[ExhibitionPage]:
 )
 def list_exhibitions(request: HttpRequest, filters: Query[Paging]) -> HttpResponse:
     reject_unknown(request, query_names(Paging))
-    scope = listing_scope("exhibitions", filters.model_dump())
-    page = keyset_page(_exhibitions(), "pk", filters.limit, filters.cursor, scope)
+    page = listing_page(_exhibitions(), "pk", "exhibitions", filters)
     return respond_page(
         request, schemas.ExhibitionPage, page, records.exhibition, filters.limit, private=False
     )

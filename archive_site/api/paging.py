@@ -77,6 +77,16 @@ def keyset_page(
     return KeysetPage(rows[:limit], encode_cursor(value, scope))  # type: ignore[arg-type]
 
 
+def listing_page(
+    queryset: QuerySet[M], key: str, resource: str, filters: BaseModel
+) -> KeysetPage[M]:
+    """The page a listing's filters ask for: their limit, after their cursor, which must have
+    been issued for this resource with the same other filters."""
+    values = filters.model_dump()
+    scope = listing_scope(resource, values)
+    return keyset_page(queryset, key, values["limit"], values["cursor"], scope)
+
+
 def respond_page(
     request: HttpRequest,
     page_schema: type[BaseModel],
