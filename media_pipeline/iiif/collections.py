@@ -32,7 +32,7 @@ from archive_collections.models import Fonds, Item, Scientist
 from archive_collections.views import scientist_items
 
 from ..models import ItemFile
-from .describe import label, provider, provider_name
+from .describe import catalogue_language, homepage, label, provider, provider_name
 from .manifest import PRESENTATION_CONTEXT, first_page_thumbnail, manifest_url
 
 DEFAULT_PAGE_SIZE = 100
@@ -70,7 +70,7 @@ def top_collection(request: HttpRequest, policy: AccessPolicy) -> dict[str, obje
     return {
         **_header(request, _url(request, "iiif:collection-top"), _top_label()),
         "homepage": [
-            _homepage(request.build_absolute_uri(reverse("collections:index")), _top_label())
+            homepage(request.build_absolute_uri(reverse("collections:index")), _top_label())
         ],
         "items": [
             {
@@ -122,7 +122,7 @@ def listing_collection(
     if part is None:
         collection = {
             **_header(request, own_id, listing.label),
-            "homepage": [_homepage(request.build_absolute_uri(listing.homepage), listing.label)],
+            "homepage": [homepage(request.build_absolute_uri(listing.homepage), listing.label)],
             "partOf": [{"id": _url(request, "iiif:collection-top"), "type": "Collection"}],
         }
         if count <= size:
@@ -145,11 +145,10 @@ def _manifest_refs(request: HttpRequest, items: QuerySet[Item]) -> list[dict[str
     files = ItemFile.objects.order_by("sequence", "pk")
     refs = []
     for item in items.prefetch_related(Prefetch("files", queryset=files)):
-        language = item.language if item.language not in {"", "mul", "zxx"} else "none"
         ref: dict[str, object] = {
             "id": manifest_url(request, item),
             "type": "Manifest",
-            "label": {language: [item.title]},
+            "label": {catalogue_language(item): [item.title]},
         }
         if thumbnail := first_page_thumbnail(request, list(item.files.all())):
             ref["thumbnail"] = thumbnail
@@ -188,10 +187,6 @@ def _header(
 def _top_label() -> dict[str, list[str]]:
     every = label("All fonds")
     return {language: [f"{names[0]} · {provider_name()}"] for language, names in every.items()}
-
-
-def _homepage(url: str, page_label: dict[str, list[str]]) -> dict[str, object]:
-    return {"id": url, "type": "Text", "label": page_label, "format": "text/html"}
 
 
 def _url(request: HttpRequest, route: str, key: str | None = None) -> str:

@@ -20,6 +20,8 @@ from archive_collections.models import Item
 
 LABEL_LANGUAGES = ("zh-Hans", "en")
 DEFAULT_API_ITEM_ROUTE = "api-v1:item"
+#: Catalogue language codes that name no single language a value could be tagged with.
+NO_SINGLE_LANGUAGE = frozenset({"", "mul", "zxx"})
 
 # Labels that the site's translation catalogue does not carry yet, written in both languages here
 # so a manifest never shows an English word under a Chinese interface.
@@ -36,6 +38,16 @@ def label(name: str) -> dict[str, list[str]]:
     return {language: list(values) for language, values in LABELS[name].items()}
 
 
+def catalogue_language(item: Item) -> str:
+    """The language of the item's catalogue text when that is a single known one, else "none"."""
+    return item.language if item.language not in NO_SINGLE_LANGUAGE else "none"
+
+
+def homepage(url: str, page_label: dict[str, list[str]]) -> dict[str, object]:
+    """A `homepage` entry: the HTML page at `url`."""
+    return {"id": url, "type": "Text", "label": page_label, "format": "text/html"}
+
+
 def provider_name() -> str:
     return str(getattr(settings, "IIIF_PROVIDER_LABEL", "") or settings.WAGTAIL_SITE_NAME)
 
@@ -49,7 +61,7 @@ def provider(request: HttpRequest) -> list[dict[str, object]]:
             "id": home,
             "type": "Agent",
             "label": name,
-            "homepage": [{"id": home, "type": "Text", "label": name, "format": "text/html"}],
+            "homepage": [homepage(home, name)],
         }
     ]
 

@@ -24,7 +24,15 @@ from archive_collections.oral_history.iiif import interview_iiif_structures
 
 from ..models import ItemFile
 from ..results import IiifResult, TechnicalResult, TiledPage
-from .describe import LABEL_LANGUAGES, label, provider, required_statement, see_also
+from .describe import (
+    LABEL_LANGUAGES,
+    catalogue_language,
+    homepage,
+    label,
+    provider,
+    required_statement,
+    see_also,
+)
 from .transcript import transcript_annotation_page
 from .urls import service_url, tiled_pages
 
@@ -64,25 +72,23 @@ def build_manifest(request, item) -> dict:
         "@context": PRESENTATION_CONTEXT,
         "id": manifest_id,
         "type": "Manifest",
-        "label": {_value_language(item): [item.title]},
+        "label": {catalogue_language(item): [item.title]},
         "metadata": _metadata(item),
         "requiredStatement": required_statement(item),
         "rights": item.rights_statement,
         "provider": provider(request),
         "homepage": [
-            {
-                "id": request.build_absolute_uri(item.get_absolute_url()),
-                "type": "Text",
-                "label": {_value_language(item): [item.title]},
-                "format": "text/html",
-            }
+            homepage(
+                request.build_absolute_uri(item.get_absolute_url()),
+                {catalogue_language(item): [item.title]},
+            )
         ],
         "items": canvases,
     }
     if links := see_also(request, item):
         manifest["seeAlso"] = links
     if item.description:
-        manifest["summary"] = {_value_language(item): [item.description]}
+        manifest["summary"] = {catalogue_language(item): [item.description]}
     thumbnail = next((c["thumbnail"] for c in canvases if c.get("thumbnail")), None)
     if thumbnail:
         manifest["thumbnail"] = thumbnail
@@ -245,7 +251,7 @@ def _add_interview_structures(item, manifest: dict, canvas: dict) -> None:
 
 
 def _metadata(item) -> list[dict]:
-    language = _value_language(item)
+    language = catalogue_language(item)
     rows = [
         ("Title", item.title, language),
         (gettext_noop("Reference code"), item.identifier, "none"),
@@ -290,8 +296,3 @@ def _labels(english: str) -> dict:
         with translation.override(language):
             labels[language] = [_(english)]  # msgids marked by gettext_noop
     return labels
-
-
-def _value_language(item) -> str:
-    # Catalogue text is in the item's language when that is a single known one.
-    return item.language if item.language not in {"", "mul", "zxx"} else "none"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from archive_collections.models import Interview, TranscriptSegment
 from archive_collections.oral_history.timecodes import seconds_text
 
-from .describe import label
+from .describe import NO_SINGLE_LANGUAGE, label
 
 
 def transcript_annotation_page(interview: Interview, canvas_id: str) -> dict[str, object] | None:
@@ -19,7 +19,7 @@ def transcript_annotation_page(interview: Interview, canvas_id: str) -> dict[str
     segments = list(interview.transcript.order_by("start_ms", "sort_order"))
     if not segments:
         return None
-    language = interview.language if interview.language not in {"", "mul", "zxx"} else None
+    language = interview.language if interview.language not in NO_SINGLE_LANGUAGE else None
     items = [
         _annotation(segment, f"{canvas_id}/annotation/transcript/{n}", canvas_id, language)
         for n, segment in enumerate(segments, start=1)
