@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 KINDS = ("scientists", "fonds", "series", "items", "interviews")
 VALUE_PREVIEW = 80
-# A spreadsheet treats a cell starting with one of these as a formula (or a formula in disguise).
+# A spreadsheet treats a cell starting with one of these as a formula (or a formula in disguise);
+# OWASP's CSV injection list. The problem report and the exports (schema.guard_formula) share it.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -34,6 +34,8 @@ from archive_collections.models import (
 )
 from archive_collections.models.choices import LANGUAGE_CHOICES
 
+from .report import FORMULA_TRIGGERS
+
 LIST_SEPARATOR = re.compile(r"\s*[；;]\s*")
 SCIENTIST_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ARCHIVAL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -43,8 +45,6 @@ class CellError(ValueError):
     pass
 
 
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP's CSV injection list).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_GUARD = "'"
 
 
