@@ -100,18 +100,24 @@ def _item_description(item: Item) -> str:
     )
 
 
-def item_head(item: Item, context: Context, absolute: Absolute) -> RecordHead:
-    record, preview = _item_record(item, context, absolute)
+def _item_page_head(item: Item, record: JsonLd, preview: Preview, description: str) -> RecordHead:
+    """The head of a page showing an item (its own page or its interview's), at the record's
+    address, with the item's preview image."""
     return RecordHead(
         canonical=record["url"],
         title=item.title,
-        description=_item_description(item),
+        description=description,
         og_type="article",
         jsonld=record,
         image=record.get("image"),
         image_alt=item.title,
         image_size=preview.size,
     )
+
+
+def item_head(item: Item, context: Context, absolute: Absolute) -> RecordHead:
+    record, preview = _item_record(item, context, absolute)
+    return _item_page_head(item, record, preview, _item_description(item))
 
 
 def interview_head(interview: Interview, context: Context, absolute: Absolute) -> RecordHead:
@@ -121,16 +127,7 @@ def interview_head(interview: Interview, context: Context, absolute: Absolute) -
     description = _(
         "Oral-history interview with %(name)s: recording, synchronised transcript and index."
     ) % {"name": interview.interviewee.name}
-    return RecordHead(
-        canonical=record["url"],
-        title=item.title,
-        description=_description(description),
-        og_type="article",
-        jsonld=record,
-        image=record.get("image"),
-        image_alt=item.title,
-        image_size=preview.size,
-    )
+    return _item_page_head(item, record, preview, _description(description))
 
 
 def _portrait(scientist: Scientist, absolute: Absolute) -> str | None:
