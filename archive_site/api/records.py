@@ -12,6 +12,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from wagtail.images.models import AbstractImage
 from wagtail.images.views.serve import generate_image_url
 
+from archive_collections.importer.schema import split_list
 from archive_collections.models import Fonds, Interview, Item, Scientist, Series
 from exhibits.models.base import BasePage
 from exhibits.models.exhibitions import ExhibitionPage
@@ -211,10 +212,6 @@ def interview(request: HttpRequest, record: Interview) -> schemas.InterviewOut:
     return schemas.InterviewOut(**_interview_fields(request, record))
 
 
-def _keywords(text: str) -> list[str]:
-    return [k.strip() for k in text.replace(";", "；").split("；") if k.strip()]
-
-
 def interview_detail(request: HttpRequest, record: Interview) -> schemas.InterviewDetailOut:
     return schemas.InterviewDetailOut(
         **_interview_fields(request, record),
@@ -229,7 +226,7 @@ def interview_detail(request: HttpRequest, record: Interview) -> schemas.Intervi
                 start_ms=s.start_ms,
                 title=s.title,
                 synopsis=s.synopsis,
-                keywords=_keywords(s.keywords),
+                keywords=split_list(s.keywords),
                 partial_transcript=s.partial_transcript,
             )
             for s in record.index_segments.all()

@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from archive_collections.access import AccessPolicy
 from archive_collections.dates import DateParseError, parse_date
+from archive_collections.importer.schema import split_list
 from archive_collections.models import Fonds, Interview, Item, Scientist, Series
 from archive_collections.names import pinyin_of
 
@@ -35,8 +36,6 @@ ITEM_TYPES = {
     "video": "VideoObject",
     "certificate": "DigitalDocument",
 }
-# Creators are written as one field, several separated by a Chinese or Latin semicolon.
-CREATOR_SEPARATORS = str.maketrans({";": "；"})
 
 JsonLd = dict[str, Any]
 Absolute = Callable[[str], str]
@@ -125,11 +124,10 @@ def _creators(item: Item, scientists: Sequence[Scientist], absolute: Absolute) -
     """Creators as written; a creator who is one of the record's scientists becomes a link to
     their authority record, the others stay names (they may be people or institutions)."""
     by_name = {scientist.name: scientist for scientist in scientists}
-    names = [n.strip() for n in item.creators.translate(CREATOR_SEPARATORS).split("；")]
+    # Creators are one field, several separated by a Chinese or Latin semicolon, as imported.
     return [
         person_reference(by_name[name], absolute) if name in by_name else name
-        for name in names
-        if name
+        for name in split_list(item.creators)
     ]
 
 
