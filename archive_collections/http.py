@@ -11,8 +11,10 @@ import unicodedata
 from urllib.parse import quote
 
 
-def content_disposition(filename: str) -> str:
-    """`inline` with an ASCII fallback name and the exact name RFC 5987-encoded."""
+def content_disposition(filename: str, *, attachment: bool = False) -> str:
+    """`inline` (or `attachment`, for a download) with an ASCII fallback name and the exact
+    name RFC 5987-encoded."""
     ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
     ascii_name = re.sub(r"[^A-Za-z0-9._ ()\-]", "_", ascii_name).strip() or "file"
-    return f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+    disposition = "attachment" if attachment else "inline"
+    return f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -23,8 +23,8 @@ def _attachment(citable: Citable, fmt: str, filename: str, public: bool) -> Http
     response = HttpResponse(
         WRITERS[fmt](citable), content_type=f"{spec.content_type}; charset=utf-8"
     )
-    response["Content-Disposition"] = content_disposition(f"{filename}.{spec.extension}").replace(
-        "inline", "attachment", 1
+    response["Content-Disposition"] = content_disposition(
+        f"{filename}.{spec.extension}", attachment=True
     )
     # A researcher's copy of a restricted record must not sit in a shared cache.
     response["Cache-Control"] = "public, max-age=300" if public else "private, no-store"

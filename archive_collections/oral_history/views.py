@@ -97,6 +97,6 @@ def export(request, identifier, filename):
     content_type = f"{spec.content_type}; charset=utf-8" if text_type else spec.content_type
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = content_disposition(
-        f"{interview.item.identifier}-{filename}"
-    ).replace("inline", "attachment", 1)
+        f"{interview.item.identifier}-{filename}", attachment=True
+    )
     return _private_unless_public(response, interview.item)
