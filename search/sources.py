@@ -110,8 +110,3 @@ def _build(kind: str, pks: list[str]) -> dict[str, list[SearchDocument] | None]:
         for page in exhibit_pages().filter(pk__in=pks):
             built[f"exhibit:{page.pk}"] = exhibit_documents(page) or None
     return built
-
-
-def documents_for_group(key: str) -> list[SearchDocument] | None:
-    """documents_for_groups for one group."""
-    return documents_for_groups([key])[key]
