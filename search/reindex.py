@@ -108,7 +108,7 @@ def catalogue_changed(
     together so each is reindexed once however many of its records changed."""
     item_ids = set(items)
     item_ids.update(_items_in_containers(fonds, series))
-    item_ids.update(_chunked_pks(Item.objects.all(), "interview__pk__in", interviews))
+    item_ids.update(_item_pks("interview__pk__in", interviews))
     item_ids.update(_scientists_items(scientists))
     pending.request(
         [*(scientist_group(pk) for pk in scientists), *(item_group(pk) for pk in item_ids)]
@@ -120,20 +120,21 @@ def items_of_scientists(scientist_ids: Collection[int]) -> list[str]:
 
 
 def _scientists_items(scientist_ids: Collection[int]) -> set[int]:
-    named = _chunked_pks(Item.objects.all(), "scientists__in", scientist_ids)
-    interviewed = _chunked_pks(Item.objects.all(), "interview__interviewee__in", scientist_ids)
+    named = _item_pks("scientists__in", scientist_ids)
+    interviewed = _item_pks("interview__interviewee__in", scientist_ids)
     return named | interviewed
 
 
 def _items_in_containers(fonds_ids: Collection[int], series_ids: Collection[int]) -> set[int]:
-    in_series = _chunked_pks(Item.objects.all(), "series__in", series_ids)
-    return in_series | _chunked_pks(Item.objects.all(), "series__fonds__in", fonds_ids)
+    in_series = _item_pks("series__in", series_ids)
+    return in_series | _item_pks("series__fonds__in", fonds_ids)
 
 
-def _chunked_pks(queryset, lookup: str, values: Collection[int]) -> set[int]:
+def _item_pks(lookup: str, values: Collection[int]) -> set[int]:
+    """Primary keys of the items matching `lookup` for any of `values`, a chunk per query."""
     values = list(values)
     found: set[int] = set()
     for start in range(0, len(values), PKS_PER_QUERY):
         chunk = values[start : start + PKS_PER_QUERY]
-        found.update(queryset.filter(**{lookup: chunk}).values_list("pk", flat=True))
+        found.update(Item.objects.filter(**{lookup: chunk}).values_list("pk", flat=True))
     return found
