@@ -34,7 +34,7 @@ import logging
 import operator
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from functools import reduce
 
@@ -90,19 +90,23 @@ def _flush() -> None:
 
 def _dispatch(requests: dict[str, bool]) -> None:
     if not coalescing():
-        keys = list(requests)
-        for start in range(0, len(keys), KEYS_PER_STATEMENT):
-            reindex.enqueue(keys[start : start + KEYS_PER_STATEMENT])
+        for keys in _chunks(list(requests)):
+            reindex.enqueue(keys)
         return
     released = [key for key, held in requests.items() if not held]
     held = [key for key, held in requests.items() if held]
     newly_queued = False
-    for start in range(0, len(released), KEYS_PER_STATEMENT):
-        newly_queued |= _queue(released[start : start + KEYS_PER_STATEMENT])
-    for start in range(0, len(held), KEYS_PER_STATEMENT):
-        _hold(held[start : start + KEYS_PER_STATEMENT])
+    for keys in _chunks(released):
+        newly_queued |= _queue(keys)
+    for keys in _chunks(held):
+        _hold(keys)
     if newly_queued:
         drain.enqueue()
+
+
+def _chunks(keys: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(keys), KEYS_PER_STATEMENT):
+        yield keys[start : start + KEYS_PER_STATEMENT]
 
 
 def _queue(keys: list[str]) -> bool:
