@@ -4,9 +4,9 @@ for others, an embargoed or staff-only one a 404 like an unknown identifier."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
@@ -25,6 +25,16 @@ router = Router(tags=["catalogue"])
 LIST = {304: None, 400: schemas.ErrorOut, 401: schemas.ErrorOut}
 DETAIL = {**LIST, 403: schemas.ErrorOut, 404: schemas.ErrorOut}
 NOT_FOUND = "No record with this identifier."
+
+M = TypeVar("M", bound=Model)
+
+
+def first_or_404(found: QuerySet[M], detail: str = NOT_FOUND) -> M:
+    """The record a detail endpoint shows, or a 404 saying there is none."""
+    record = found.first()
+    if record is None:
+        raise ApiError(404, detail)
+    return record
 
 
 def _scientists() -> QuerySet[Scientist]:
@@ -53,9 +63,7 @@ def list_scientists(request: HttpRequest, filters: Query[ScientistFilters]) -> H
 )
 def get_scientist(request: HttpRequest, identifier: str) -> HttpResponse:
     reject_unknown(request, ())
-    found = _scientists().prefetch_related("fonds").filter(identifier=identifier).first()
-    if found is None:
-        raise ApiError(404, NOT_FOUND)
+    found = first_or_404(_scientists().prefetch_related("fonds").filter(identifier=identifier))
     return respond(request, records.scientist_detail(request, found), private=False)
 
 
@@ -74,9 +82,7 @@ def list_fonds(request: HttpRequest, filters: Query[FondsFilters]) -> HttpRespon
 @router.get("/fonds/{identifier}", response={200: schemas.FondsOut, **DETAIL}, url_name="fonds")
 def get_fonds(request: HttpRequest, identifier: str) -> HttpResponse:
     reject_unknown(request, ())
-    found = Fonds.objects.select_related("scientist").filter(identifier=identifier).first()
-    if found is None:
-        raise ApiError(404, NOT_FOUND)
+    found = first_or_404(Fonds.objects.select_related("scientist").filter(identifier=identifier))
     return respond(request, records.fonds(request, found), private=False)
 
 
@@ -99,9 +105,7 @@ def list_series(request: HttpRequest, filters: Query[SeriesFilters]) -> HttpResp
 @router.get("/series/{identifier}", response={200: schemas.SeriesOut, **DETAIL}, url_name="series")
 def get_series(request: HttpRequest, identifier: str) -> HttpResponse:
     reject_unknown(request, ())
-    found = _series().filter(identifier=identifier).first()
-    if found is None:
-        raise ApiError(404, NOT_FOUND)
+    found = first_or_404(_series().filter(identifier=identifier))
     return respond(request, records.series(request, found), private=False)
 
 
@@ -187,14 +191,11 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> HttpRespons
 def visible_item(request: HttpRequest, identifier: str) -> Item:
     """The item, or the answer the item page would give: 403 naming nothing for a
     researcher-only record, 404 for an embargoed or staff-only one as for an unknown one."""
-    item = (
+    item = first_or_404(
         Item.objects.select_related("series__fonds")
         .annotate(has_interview=Exists(Interview.objects.filter(item=OuterRef("pk"))))
         .filter(identifier=identifier)
-        .first()
     )
-    if item is None:
-        raise ApiError(404, NOT_FOUND)
     policy = policy_of(request)
     if not policy.can_view(item):
         if item.access_level == RESEARCHERS and not policy.is_embargoed(item):

@@ -16,9 +16,9 @@ from search.contract import FACETS, SearchQuery
 
 from . import records, schemas
 from .auth import policy_of
-from .catalogue import DETAIL, LIST, NOT_FOUND, existing, visible_item
+from .catalogue import DETAIL, LIST, existing, first_or_404, visible_item
 from .filters import InterviewFilters, Paging, SearchParams
-from .http import ApiError, query_names, reject_unknown, respond
+from .http import query_names, reject_unknown, respond
 from .paging import listing_page, respond_page
 
 router = Router()
@@ -55,17 +55,14 @@ def list_interviews(request: HttpRequest, filters: Query[InterviewFilters]) -> H
 def get_interview(request: HttpRequest, identifier: str) -> HttpResponse:
     reject_unknown(request, ())
     item = visible_item(request, identifier)
-    found = (
+    found = first_or_404(
         _interviews()
         .prefetch_related(
             Prefetch("transcript", queryset=TranscriptSegment.objects.order_by("start_ms", "pk")),
             Prefetch("index_segments", queryset=IndexSegment.objects.order_by("start_ms", "pk")),
         )
         .filter(item=item)
-        .first()
     )
-    if found is None:
-        raise ApiError(404, NOT_FOUND)
     return respond(request, records.interview_detail(request, found), private=True)
 
 
@@ -102,9 +99,9 @@ def get_exhibition(
     identifier: int = Path(..., ge=1, le=MAX_PAGE_ID),
 ) -> HttpResponse:
     reject_unknown(request, ())
-    exhibition = _exhibitions().filter(pk=identifier).first()
-    if exhibition is None:
-        raise ApiError(404, "No published exhibition with this id.")
+    exhibition = first_or_404(
+        _exhibitions().filter(pk=identifier), "No published exhibition with this id."
+    )
     chapters: list[BasePage] = list(
         ChapterPage.objects.child_of(exhibition).live().public().select_related("listing_image")
     )
