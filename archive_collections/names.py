@@ -1,6 +1,12 @@
 """Name forms for Chinese personal names."""
 
+import re
+
 from pypinyin import Style, lazy_pinyin
+
+# Several names in one field (an item's creators, an interview's interviewers) are typed as the
+# document gives them, separated by ；(or ; 、 when pasted).
+_NAME_SEPARATORS = re.compile(r"[；;、]")
 
 # Surnames whose reading differs from the character's commonest reading.
 _SURNAME_READINGS = {
@@ -51,3 +57,8 @@ def pinyin_of(name: str) -> str:
     surname = _SURNAME_READINGS.get(name[0], "".join(syllables[:cut]).capitalize())
     given = "".join(syllables[cut:]).capitalize()
     return f"{surname} {given}".strip()
+
+
+def split_names(text: str) -> list[str]:
+    """The names of a field that lists several, in their order, blanks dropped."""
+    return [part.strip() for part in _NAME_SEPARATORS.split(text) if part.strip()]

@@ -7,13 +7,13 @@ field is read from the catalogue shows up everywhere at once.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from archive_collections.models import Interview, Item, ItemType, Scientist
 from archive_collections.models.choices import DatePrecision
+from archive_collections.names import split_names
 from archive_collections.oral_history.timecodes import short_timecode
 
 CslRecord = dict[str, Any]
@@ -32,9 +32,6 @@ CSL_TYPES: dict[str, str] = {
     ItemType.AUDIO: "song",
     ItemType.VIDEO: "motion_picture",
 }
-
-# Creators are typed as the document gives them, several separated by ；(or ; 、 when pasted).
-_NAME_SEPARATORS = re.compile(r"[;；、]")
 
 
 @dataclass(frozen=True)
@@ -60,7 +57,7 @@ class Citable:
 def literal_names(text: str) -> list[dict[str, str]]:
     """Names as literals: Chinese names have no given/family split the styles could invert or
     initialise (钱学森 must never become "Qian, X.")."""
-    return [{"literal": part.strip()} for part in _NAME_SEPARATORS.split(text) if part.strip()]
+    return [{"literal": name} for name in split_names(text)]
 
 
 def date_parts(day: date) -> dict[str, list[list[int]]]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from lxml import etree
 
+from archive_collections.names import split_names
+
 from .listing import Record
-from .mapping import split, type_terms, w3cdtf
+from .mapping import type_terms, w3cdtf
 from .repository import Repository
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -30,7 +32,7 @@ def oai_dc(record: Record, repository: Repository) -> etree._Element:
                 element.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
 
     add("title", item.title, item.language)
-    for creator in split(item.creators):
+    for creator in split_names(item.creators):
         add("creator", creator)
     for scientist in record.scientists:
         add("subject", scientist.name)

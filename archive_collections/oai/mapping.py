@@ -1,8 +1,7 @@
-"""What both metadata formats read from an item the same way: types, dates, splitting."""
+"""What both metadata formats read from an item the same way: types and dates."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from archive_collections.models import DatePrecision, ItemType
@@ -23,13 +22,6 @@ TYPES: dict[str, tuple[str, str, bool]] = {
     ItemType.VIDEO: ("MovingImage", "moving image", False),
 }
 FALLBACK_TYPE = ("Text", "mixed material", False)
-
-# Lists typed by curators: full-width or ASCII semicolons, or the enumeration comma.
-_SEPARATORS = re.compile(r"[；;、]")
-
-
-def split(text: str) -> list[str]:
-    return [part.strip() for part in _SEPARATORS.split(text) if part.strip()]
 
 
 def type_terms(item_type: str) -> tuple[str, str, bool]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from lxml import etree
 
+from archive_collections.names import split_names
+
 from .listing import ItemView, Person, Record, Unit
-from .mapping import scientist_dates, split, type_terms
+from .mapping import scientist_dates, type_terms
 from .repository import Repository
 
 MODS = "http://www.loc.gov/mods/v3"
@@ -31,7 +33,7 @@ def mods(record: Record, repository: Repository) -> etree._Element:
     root = etree.Element(f"{{{MODS}}}mods", nsmap=NSMAP, version="3.4")
     root.set(f"{{{XSI}}}schemaLocation", f"{MODS} {SCHEMA}")
     _sub(_sub(root, "titleInfo", lang=item.language), "title", item.title)
-    for creator in split(item.creators):
+    for creator in split_names(item.creators):
         name = _sub(root, "name")
         _sub(name, "namePart", creator)
         _sub(_sub(name, "role"), "roleTerm", "creator", type="text", authority="marcrelator")
