@@ -99,24 +99,26 @@ def holding_archive(fonds: Fonds) -> JsonLd:
 
 
 def person_reference(scientist: Scientist, absolute: Absolute) -> JsonLd:
+    url = absolute(scientist.get_absolute_url())
     return compact(
         {
             "@type": "Person",
-            "@id": absolute(scientist.get_absolute_url()),
+            "@id": url,
             "name": scientist.name,
             "alternateName": scientist.name_pinyin,
-            "url": absolute(scientist.get_absolute_url()),
+            "url": url,
         }
     )
 
 
 def collection_reference(record: Fonds | Series, absolute: Absolute) -> JsonLd:
+    url = absolute(record.get_absolute_url())
     return {
         "@type": ["ArchiveComponent", "Collection"],
-        "@id": absolute(record.get_absolute_url()),
+        "@id": url,
         "name": record.title,
         "identifier": record.identifier,
-        "url": absolute(record.get_absolute_url()),
+        "url": url,
     }
 
 
