@@ -8,14 +8,14 @@ keys is read with one query for fields and references plus one per child column.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db.models import F, Model, QuerySet
 
 from archive_collections.access import AccessPolicy
 from archive_collections.importer.specs import SPECS, KindSpec
+from archive_collections.importer.validate import chunked
 
 from .columns import ExportColumn, export_columns
 
@@ -37,12 +37,6 @@ def visible_to(kind: str, queryset: QuerySet, user: Any) -> QuerySet:
     if kind == "interviews":
         return queryset.filter(policy.item_q("item__"))
     return queryset
-
-
-def _batches(values: Iterable[int], size: int) -> Iterator[list[int]]:
-    iterator = iter(values)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def _children(spec: KindSpec, names: Sequence[str], pks: list[int]) -> dict[int, dict[str, tuple]]:
@@ -86,7 +80,7 @@ def export_rows(kind: str, queryset: QuerySet, chunk: int = CHUNK) -> Iterator[l
     """Cells of every record in `queryset`, in its order; the header is export_headers(kind)."""
     columns = export_columns(kind)
     pks = queryset.values_list("pk", flat=True).iterator(chunk_size=chunk * 4)
-    for batch in _batches(pks, chunk):
+    for batch in chunked(pks, chunk):
         yield from _chunk_rows(kind, columns, batch)
 
 

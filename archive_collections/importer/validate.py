@@ -6,10 +6,11 @@ when there are none.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from .schema import KEY_COLUMN, CellError, map_header, unguard_formula
 from .timed_text import IndexCue, TimedTextError, TranscriptCue, parse_index, parse_transcript
 
 CHUNK = 500
+T = TypeVar("T")
 
 
 @dataclass
@@ -50,10 +52,12 @@ class Manifest:
         return {record.key: record for record in self.records.get(kind, [])}
 
 
-def chunked(values: Iterable, size: int = CHUNK):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+def chunked(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    """Lists of up to `size` values, read as they are needed: a streamed queryset (the exports'
+    primary keys) is never held whole."""
+    iterator = iter(values)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def in_database(model, keys: Iterable[str], *extra: str) -> dict[str, tuple]:
