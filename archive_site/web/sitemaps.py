@@ -153,30 +153,15 @@ class InterviewSitemap(ArchiveSitemap):
         return self._interviews().aggregate(latest=Max("item__updated_at"))["latest"]
 
 
-class ScientistSitemap(ArchiveSitemap):
-    viewname = "collections:scientist"
-
-    def items(self) -> QuerySet[Any, tuple[Any, ...]]:
-        # A scientist's page lists the items of their fonds, so it changes with them; imported
-        # records have no revision, and this is then their only date.
-        return (
-            Scientist.objects.order_by("pk")
-            .annotate(items_changed=_public_items_changed("series__fonds__scientist"))
-            .values_list("identifier", "latest_revision__created_at", "items_changed")
-        )
-
-    def get_latest_lastmod(self) -> datetime | None:
-        revised = Scientist.objects.aggregate(latest=Max("latest_revision__created_at"))
-        return _latest(revised["latest"], latest_public_item_change())
-
-
 class _DescriptionSitemap(ArchiveSitemap):
-    """Fonds and series: their own revisions, and the public items their pages list."""
+    """Scientists, fonds and series: their own revisions, and the public items their pages list
+    (a scientist's page lists the items of their fonds)."""
 
-    model: type[Fonds] | type[Series]
+    model: type[Scientist] | type[Fonds] | type[Series]
     items_path = ""
 
     def items(self) -> QuerySet[Any, tuple[Any, ...]]:
+        # Imported records have no revision, and the items' change is then their only date.
         return (
             self.model.objects.order_by("pk")
             .annotate(items_changed=_public_items_changed(self.items_path))
@@ -185,8 +170,15 @@ class _DescriptionSitemap(ArchiveSitemap):
 
     def get_latest_lastmod(self) -> datetime | None:
         revised = self.model.objects.aggregate(latest=Max("latest_revision__created_at"))
-        # Every item sits in a series of a fonds, so the newest public item is this section's.
+        # Every item sits in a series of a fonds of a scientist, so the newest public item is
+        # this section's.
         return _latest(revised["latest"], latest_public_item_change())
+
+
+class ScientistSitemap(_DescriptionSitemap):
+    viewname = "collections:scientist"
+    model = Scientist
+    items_path = "series__fonds__scientist"
 
 
 class FondsSitemap(_DescriptionSitemap):
