@@ -22,9 +22,8 @@ from django.urls import reverse
 
 from archive_collections.access import AccessPolicy
 from archive_collections.dates import DateParseError, parse_date
-from archive_collections.importer.schema import split_list
 from archive_collections.models import Fonds, Interview, Item, Scientist, Series
-from archive_collections.names import pinyin_of
+from archive_collections.names import pinyin_of, split_names
 
 CONTEXT = "https://schema.org"
 # Item types with a more precise schema.org type than CreativeWork.
@@ -126,10 +125,10 @@ def _creators(item: Item, scientists: Sequence[Scientist], absolute: Absolute) -
     """Creators as written; a creator who is one of the record's scientists becomes a link to
     their authority record, the others stay names (they may be people or institutions)."""
     by_name = {scientist.name: scientist for scientist in scientists}
-    # Creators are one field, several separated by a Chinese or Latin semicolon, as imported.
+    # Split as the citations and OAI-PMH split the same field, so all three name the same people.
     return [
         person_reference(by_name[name], absolute) if name in by_name else name
-        for name in split_list(item.creators)
+        for name in split_names(item.creators)
     ]
 
 

@@ -11,6 +11,7 @@ from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 
+from archive_collections.citations.record import literal_names
 from archive_collections.models import ScientistAffiliation, ScientistHonour, ScientistName
 from tests.factories import (
     DisciplineFactory,
@@ -223,3 +224,13 @@ def test_a_researcher_sees_the_record_but_no_image_a_crawler_could_not_fetch(
     assert head.record["name"] == item.title
     assert "image" not in head.record and "thumbnailUrl" not in head.record
     assert "og:image" not in head.meta
+
+
+def test_creators_are_split_as_the_citations_split_them(client, letter):
+    """One creators field, one reading: the JSON-LD names the same people as the citation."""
+    letter.creators = "钱学森、蒋英；某研究所"
+    letter.save()
+    creators = head_of(client, "/archive/items/QXS-SG-001/").record["creator"]
+    names = [c["name"] if isinstance(c, dict) else c for c in creators]
+    assert names == ["钱学森", "蒋英", "某研究所"]
+    assert [a["literal"] for a in literal_names(letter.creators)] == names
