@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page
@@ -133,8 +134,6 @@ RECEIVERS: list[tuple[Any, Any, Any]] = [
     (_file_processed, (pipeline_signals.file_processed,), None),
     (_catalogue_changed, (catalogue_signals.catalogue_changed,), None),
     (_wagtail_page_changed, (page_published, page_unpublished), None),
-    # Every model's deletion: Page subclasses send post_delete as themselves.
-    (_wagtail_page_changed, (post_delete,), None),
 ]
 
 
@@ -145,6 +144,16 @@ def connect() -> None:
                 names_changed,
                 sender=model,
                 dispatch_uid=f"{DISPATCH}-names-{model.__name__}-{id(signal)}",
+            )
+    # A deleted page sends post_delete as its own class: listen on Page and each subclass only.
+    # A receiver for every sender would make Django load and signal every row of every
+    # QuerySet.delete() (the search index's own tables included) instead of one DELETE.
+    for page_model in apps.get_models():
+        if issubclass(page_model, Page):
+            post_delete.connect(
+                _wagtail_page_changed,
+                sender=page_model,
+                dispatch_uid=f"{DISPATCH}-page-deleted-{page_model._meta.label}",
             )
     for receiver, signals, sender in RECEIVERS:
         for signal in signals:

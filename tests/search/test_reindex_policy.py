@@ -10,6 +10,7 @@ from collections import Counter
 from unittest import mock
 
 import pytest
+from django.db.models.deletion import Collector
 from django_tasks.signals import task_enqueued
 
 from archive_collections import signals as catalogue_signals
@@ -18,7 +19,13 @@ from media_pipeline import signals as pipeline_signals
 from media_pipeline.models import FileStatus, ItemFile, PageText
 from search import pending
 from search.models import IndexedDocument, PendingReindex
-from tests.factories import FondsFactory, ItemFactory, ScientistFactory, SeriesFactory
+from tests.factories import (
+    ChapterPageFactory,
+    FondsFactory,
+    ItemFactory,
+    ScientistFactory,
+    SeriesFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -281,3 +288,22 @@ def test_deleting_a_file_being_processed_releases_its_item(pdf, commit, record):
         ItemFile.objects.get(pk=pdf.pk).delete()
     assert record.groups == Counter({f"item:{pdf.item_id}": 1})
     assert not PendingReindex.objects.exists()
+
+
+# --- deletions: pages are heard, everything else deletes in one statement ----------------------
+
+
+def test_a_deleted_exhibit_page_is_reindexed_out(commit, record):
+    chapter = ChapterPageFactory()
+    pk = chapter.pk
+    with commit():
+        chapter.delete()
+    assert record.groups[f"exhibit:{pk}"] == 1
+
+
+def test_deleting_unrelated_rows_stays_one_statement():
+    """Search listens to page deletions by page class, not to every model's: a receiver for
+    every sender would turn each QuerySet.delete() into a select plus a signal per row."""
+    collector = Collector(using="default")
+    assert collector.can_fast_delete(PendingReindex.objects.all())
+    assert collector.can_fast_delete(IndexedDocument.objects.all())
