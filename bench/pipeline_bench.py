@@ -85,9 +85,15 @@ def run_ours(page_list: list[dict]) -> dict:
     for page in page_list:
         with Image.open(page["path"]) as image:
             image.load()
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             text = recognise(image).text
-        results.append({"text": text, "seconds": time.perf_counter() - started})
+        results.append(
+            {
+                "text": text,
+                "seconds": time.perf_counter() - started,
+                "cpu_seconds": time.process_time() - cpu_started,
+            }
+        )
     return {
         "engine": f"rapidocr {engine_version()}",
         "load_seconds": load_seconds,
@@ -102,7 +108,7 @@ def run_tesseract(page_list: list[dict]) -> dict:
     version = subprocess.run([binary, "--version"], capture_output=True, text=True, check=True)
     results = []
     for page in page_list:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), _children_cpu_seconds()
         done = subprocess.run(
             [binary, page["path"], "stdout", "-l", "chi_sim", "--psm", "3"],
             capture_output=True,
@@ -110,13 +116,25 @@ def run_tesseract(page_list: list[dict]) -> dict:
             check=True,
             timeout=TESSERACT_TIMEOUT_SECONDS,
         )
-        results.append({"text": done.stdout, "seconds": time.perf_counter() - started})
+        results.append(
+            {
+                "text": done.stdout,
+                "seconds": time.perf_counter() - started,
+                "cpu_seconds": _children_cpu_seconds() - cpu_started,
+            }
+        )
     return {
         "engine": "tesseract " + version.stdout.split()[1] + " chi_sim",
         "load_seconds": 0.0,
         "pages": results,
         "peak_rss_mb": _peak_rss_mb(resource.RUSAGE_CHILDREN),
     }
+
+
+def _children_cpu_seconds() -> float:
+    """User + system CPU of the finished child processes (each tesseract run), in seconds."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _peak_rss_mb(who: int) -> float:
@@ -183,6 +201,9 @@ def summarise(engine: dict, page_list: list[dict]) -> dict:
     for row in horizontal:
         by_kind.setdefault(row["kind"], []).append(row["cer"])
     seconds = sum(row["seconds"] for row in rows)
+    # CPU time holds under load where wall time does not: a page costs the same CPU whether the
+    # other core is idle or busy, so pages per CPU-minute compares engines on a noisy machine.
+    cpu_seconds = sum(result["cpu_seconds"] for result in engine["pages"])
     return {
         "engine": engine["engine"],
         "workers": engine["workers"],
@@ -190,6 +211,8 @@ def summarise(engine: dict, page_list: list[dict]) -> dict:
         "pages": len(rows),
         "seconds_per_page": round(seconds / len(rows), 2),
         "pages_per_minute": round(60 * len(rows) / engine["busy_seconds"], 2),
+        "cpu_seconds_per_page": round(cpu_seconds / len(rows), 2),
+        "pages_per_cpu_minute": round(60 * len(rows) / cpu_seconds, 2),
         "cer": round(_mean(row["cer"] for row in horizontal), 4),
         "cer_by_degradation": {kind: round(_mean(values), 4) for kind, values in by_kind.items()},
         "seconds_by_kind": {
@@ -226,11 +249,13 @@ def ocr_section(args) -> dict:
         )
     cer_ratio = ours["cer"] / baseline["cer"] if baseline["cer"] else None
     speed_ratio = ours["pages_per_minute"] / baseline["pages_per_minute"]
+    cpu_ratio = ours["pages_per_cpu_minute"] / baseline["pages_per_cpu_minute"]
     result = {
         "ours": ours,
         "baseline": baseline,
         "ratio_vs_baseline": {
             "speed": round(speed_ratio, 3),
+            "pages_per_cpu_minute": round(cpu_ratio, 3),
             "cer": round(cer_ratio, 3) if cer_ratio is not None else None,
         },
         "goals": {
@@ -249,13 +274,17 @@ def ocr_section(args) -> dict:
 
 
 def _print_ocr(result: dict) -> None:
-    print(f"{'engine':44} {'pages/min':>9} {'s/page':>7} {'CER':>7} {'vertical':>8} {'RSS MB':>7}")
-    print(f"{'':44} {'(all)':>9} {'(1 wkr)':>7}")
+    print(
+        f"{'engine':40} {'pages/min':>9} {'s/page':>7} {'CPU s/pg':>8} {'pg/CPU-min':>10} "
+        f"{'CER':>7} {'vertical':>8} {'RSS MB':>7}"
+    )
+    print(f"{'':40} {'(all)':>9} {'(1 wkr)':>7}")
     for row in (result["ours"], result["baseline"]):
         vertical = "-" if row["vertical_cer"] is None else f"{row['vertical_cer']:.3f}"
         print(
-            f"{row['engine'][:44]:44} {row['pages_per_minute']:9.2f} "
-            f"{row['seconds_per_page']:7.2f} {row['cer']:7.3f} {vertical:>8} "
+            f"{row['engine'][:40]:40} {row['pages_per_minute']:9.2f} "
+            f"{row['seconds_per_page']:7.2f} {row['cpu_seconds_per_page']:8.2f} "
+            f"{row['pages_per_cpu_minute']:10.2f} {row['cer']:7.3f} {vertical:>8} "
             f"{row['peak_rss_mb']:7.0f}"
         )
     print("CER and seconds per page by degradation (ours / tesseract):")
@@ -270,7 +299,8 @@ def _print_ocr(result: dict) -> None:
         print(f"  {kind:13} {cer:17}   {seconds:5.2f} s / {theirs:5.2f} s")
     ratios = result["ratio_vs_baseline"]
     print(
-        f"ratio vs baseline: speed ×{ratios['speed']}, CER ×{ratios['cer']} "
+        f"ratio vs baseline: speed ×{ratios['speed']}, pages per CPU-minute "
+        f"×{ratios['pages_per_cpu_minute']}, CER ×{ratios['cer']} "
         f"(goals: ≥ {OCR_GOAL_PAGES_PER_MINUTE:g} pages/min "
         f"{'met' if result['goals']['pages_per_minute']['met'] else 'NOT met'}; "
         f"CER ≤ 1/3 of tesseract's "
@@ -525,7 +555,17 @@ def main() -> None:
     )
     args = parser.parse_args()
     chosen = SECTIONS if args.section == "all" else {args.section: SECTIONS[args.section]}
-    write_results({name: run(args) for name, run in chosen.items()})
+    results = {}
+    for name, run in chosen.items():
+        before = os.getloadavg()
+        print(f"{name}: load average at start {_load(before)}", flush=True)
+        results[name] = {**run(args), "load_average_at_start": before}
+        print(f"{name}: load average at end {_load(os.getloadavg())}", flush=True)
+    write_results(results)
+
+
+def _load(averages: tuple[float, float, float]) -> str:
+    return " ".join(f"{value:.2f}" for value in averages)
 
 
 if __name__ == "__main__":
