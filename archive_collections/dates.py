@@ -77,10 +77,12 @@ UNKNOWN = ParsedDate(None, None, "unknown")
 def chinese_number(text: str) -> int:
     """三十八 → 38, 一九五六 → 1956, 二〇〇八 → 2008, 十 → 10."""
     text = text.strip()
-    if text.isdigit():
+    if text.isdecimal():  # not isdigit: "²" is a digit int() cannot read
         return int(text)
     if "十" in text:
         tens, _sep, ones = text.partition("十")
+        if (tens and tens not in _CN_DIGITS) or (ones and ones not in _CN_DIGITS):
+            raise DateParseError(text)  # 十十, 三十八十: not a number anyone writes
         value = (_CN_DIGITS[tens] if tens else 1) * 10
         return value + (_CN_DIGITS[ones] if ones else 0)
     if text and all(ch in _CN_DIGITS for ch in text):
@@ -118,7 +120,10 @@ def _to_date(year: int, month: int | None, day: int | None, end: bool) -> tuple[
 def _single(text: str, end: bool) -> tuple[date, str, bool]:
     """One point in time → (the start or end of its span, precision, is_decade)."""
     if m := _DECADE.match(text):
-        year = chinese_number(m["y"])
+        try:
+            year = chinese_number(m["y"])
+        except DateParseError as exc:
+            raise DateParseError(_("not a recognised number")) from exc
         if year < 100:  # 五十年代 = the 1950s by archival convention for this collection
             year += 1900
         if year % 10:
