@@ -22,10 +22,12 @@ from django.conf import settings
 
 _INT = r"\d+"
 _FLOAT = r"\d+(?:\.\d+)?"
-_REGION_PX = re.compile(rf"^({_INT}),({_INT}),({_INT}),({_INT})$")
-_REGION_PCT = re.compile(rf"^pct:({_FLOAT}),({_FLOAT}),({_FLOAT}),({_FLOAT})$")
-_SIZE = re.compile(rf"^(\^)?(?:(max)|(!)?({_INT})?,({_INT})?|pct:({_FLOAT}))$")
-_ROTATION = re.compile(rf"^(!)?({_FLOAT})$")
+# Matched with fullmatch and re.ASCII: "$" alone lets a trailing newline through (%0A in a URL)
+# and "\d" alone takes any script's digits (１, ٣), spellings that are not the API's.
+_REGION_PX = re.compile(rf"({_INT}),({_INT}),({_INT}),({_INT})", re.ASCII)
+_REGION_PCT = re.compile(rf"pct:({_FLOAT}),({_FLOAT}),({_FLOAT}),({_FLOAT})", re.ASCII)
+_SIZE = re.compile(rf"(\^)?(?:(max)|(!)?({_INT})?,({_INT})?|pct:({_FLOAT}))", re.ASCII)
+_ROTATION = re.compile(rf"(!)?({_FLOAT})", re.ASCII)
 QUALITIES = {"default", "color", "gray", "bitonal"}
 # Image API 3 §4.5 format names; only jpg is made here.
 FORMATS = {"jpg", "tif", "png", "gif", "jp2", "pdf", "webp"}
@@ -116,9 +118,9 @@ def parse_region(region: str, width: int, height: int) -> tuple[int, int, int, i
     if region == "square":
         side = min(width, height)
         return (width - side) // 2, (height - side) // 2, side, side
-    if match := _REGION_PX.match(region):
+    if match := _REGION_PX.fullmatch(region):
         x, y, w, h = (int(v) for v in match.groups())
-    elif match := _REGION_PCT.match(region):
+    elif match := _REGION_PCT.fullmatch(region):
         px, py, pw, ph = (float(v) for v in match.groups())
         x, y, w, h = percent_box(px, py, pw, ph, width, height)
     else:
@@ -161,7 +163,7 @@ def parse_size(
 ) -> tuple[tuple[int, int], str, tuple[int, int] | None]:
     """(output size, how snap_to_level may round it, the confining box of !w,h)."""
     limit = limit or limits()
-    match = _SIZE.match(size)
+    match = _SIZE.fullmatch(size)
     if not match:
         raise BadRequest(f"Invalid size {size!r}: use max, w,  ,h  w,h  !w,h or pct:n.")
     upscale, is_max, confined, w_text, h_text, pct = match.groups()
@@ -225,7 +227,7 @@ def _confined(bound, region_w: int, region_h: int, upscale, limit: Limits) -> tu
 
 
 def parse_rotation(rotation: str) -> None:
-    match = _ROTATION.match(rotation)
+    match = _ROTATION.fullmatch(rotation)
     if not match:
         raise BadRequest(f"Invalid rotation {rotation!r}: use a number of degrees, e.g. 0.")
     mirrored, degrees = match.groups()
