@@ -15,6 +15,7 @@ Index `<time>` is in seconds; fractions are written only when a point has millis
 
 from __future__ import annotations
 
+import math
 import re
 from xml.etree.ElementTree import Element, SubElement, tostring
 
@@ -80,6 +81,8 @@ def _seconds_ms(text: str, name: str, what: str) -> int:
                 seconds = seconds * 60 + part
         else:
             seconds = float(value)
+        if not math.isfinite(seconds):  # "nan", "inf", "1e400": float() reads them, round() not
+            raise ValueError(value)
     except ValueError as exc:
         raise FormatError(
             name,

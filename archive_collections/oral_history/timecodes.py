@@ -13,7 +13,7 @@ _TIMECODE = re.compile(r"^\s*(?:(\d{1,3}):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))
 def parse_timecode(text: str) -> int:
     """Milliseconds for `hh:mm:ss(.mmm)`, `mm:ss(.mmm)` or a plain count of milliseconds."""
     value = str(text).strip()
-    if value.isdigit():
+    if value.isdecimal():  # not isdigit(): "²" and "①" are digits that int() refuses
         return int(value)
     match = _TIMECODE.match(value)
     if not match:
