@@ -268,7 +268,8 @@ MAX_POSITION = 2_147_483_647  # the largest value every database's integer colum
 
 
 def position(value: str) -> int:
-    if not value.isdigit() or int(value) > MAX_POSITION:
+    # isdecimal, not isdigit: "²" is a digit int() refuses, which would escape the row's report.
+    if not value.isdecimal() or int(value) > MAX_POSITION:
         raise CellError(_("is not a whole number from 0 to %(max)d") % {"max": MAX_POSITION})
     return int(value)
 
