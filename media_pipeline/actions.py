@@ -1,10 +1,11 @@
 """Queueing files for processing: the one place that resets a file's status and enqueues it.
 
 Used by ingest (a new file), the admin's "Process again", `manage.py retry_files` (dead workers,
-due retries, failed files), and the per-file OCR switch. Every action takes effect after the
-surrounding transaction commits, so a rolled-back change queues nothing. Steps already done at
-their current version are skipped by the runner, so queueing a file again is always safe;
-`reprocess` makes chosen steps run again by forgetting their records.
+due retries, failed files), and the per-file OCR switch. A run whose worker died is requeued by
+`requeue_dead`, which also closes the dead run's task row with the reason. Every action takes
+effect after the surrounding transaction commits, so a rolled-back change queues nothing. Steps
+already done at their current version are skipped by the runner, so queueing a file again is
+always safe; `reprocess` makes chosen steps run again by forgetting their records.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from . import retry as retries
 from .models import FileStatus, ItemFile
 from .results import step_records
-from .tasks import enqueue_after_commit
+from .tasks import close_running, enqueue_after_commit
 
 
 def queue(file_ids: Iterable[int]) -> None:
@@ -39,9 +42,34 @@ def requeue(file_ids: Collection[int], *, reason: str = "") -> int:
     return count
 
 
+def requeue_dead(runs: Iterable[retries.DeadRun]) -> int:
+    """Requeue files whose worker died, closing each dead run's task row as FAILED.
+
+    The reason (which worker, its last progress, when this was noticed) goes on both the task
+    row and the file. A file another worker has claimed since is left to it.
+    """
+    noticed = timezone.now()
+    count = 0
+    with transaction.atomic():
+        for run in runs:
+            reason = run.reason(noticed)
+            close_running(run.file_id, reason)
+            still_dead = ItemFile.objects.filter(
+                pk=run.file_id, status=FileStatus.PROCESSING, worker=run.worker
+            )
+            if _reset(still_dead, _("Requeued. %(reason)s") % {"reason": reason}):
+                enqueue_after_commit([run.file_id])
+                count += 1
+    return count
+
+
 def retry(item_file: ItemFile) -> None:
     """A curator's "Process again": the failed step and those after it run."""
-    requeue([item_file.pk])
+    dead = retries.dead_run(item_file)
+    if dead is not None:
+        requeue_dead([dead])
+    else:
+        requeue([item_file.pk])
 
 
 def reprocess(file_ids: Collection[int], *, steps: Iterable[str] | None = None) -> int:

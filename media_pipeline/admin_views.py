@@ -7,6 +7,7 @@ no add or edit forms; the one action is queueing a file for processing again.
 from __future__ import annotations
 
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -20,24 +21,30 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
-from . import actions
+from . import actions, retry
 from .models import FileStatus, ItemFile
 
 
 class StatusColumn(Column):
+    """The file's status; a PROCESSING file whose worker has died shows as "Worker died"."""
+
     cell_template_name = "media_pipeline/admin/status_cell.html"
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
-        context["failed"] = instance.status == FileStatus.FAILED
-        context["error"] = Truncator(instance.error).chars(120)
+        dead = retry.dead_run(instance)
+        context["failed"] = instance.status == FileStatus.FAILED or dead is not None
+        context["label"] = _("Worker died") if dead else instance.get_status_display()
+        message = dead.reason(timezone.now()) if dead else instance.error
+        context["error"] = Truncator(message).chars(160)
         return context
 
 
 class ItemFileIndexView(IndexView):
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
-        if self.user_has_permission("change") and instance.status != FileStatus.PROCESSING:
+        busy = instance.status == FileStatus.PROCESSING and retry.dead_run(instance) is None
+        if self.user_has_permission("change") and not busy:
             buttons.append(
                 ListingButton(
                     _("Process again"),

@@ -7,10 +7,12 @@
   `manage.py retry_files` (run by cron or at worker start) picks it up when due. After
   MEDIA_RETRY_MAX_ATTEMPTS the file is FAILED with the last error.
 - A worker killed mid-step (OOM, power cut, `kill -9`) leaves its file PROCESSING; no step
-  record is written for the unfinished step and the file is never DONE. `stale_files` finds such
+  record is written for the unfinished step and the file is never DONE. `dead_runs` finds such
   files — their worker process is gone from this host, or they have not moved for
-  MEDIA_PROCESSING_TIMEOUT seconds — and `media_pipeline.actions.requeue` makes them PENDING and
-  queues them again.
+  MEDIA_PROCESSING_TIMEOUT seconds — and `media_pipeline.actions.requeue_dead` closes the dead
+  run's task row as FAILED (`WorkerDied`, with the worker and when it was noticed), makes the
+  file PENDING with the same reason and queues it again. The admin's file listing shows such a
+  run as "Worker died" before anyone has requeued it.
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ import errno
 import os
 import socket
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import OperationalError
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -171,13 +173,65 @@ def record_temporary_failure(file_id: int, exc: TransientStepError) -> tuple[str
     return FileStatus.PENDING, due
 
 
+class WorkerDied(Exception):
+    """The exception recorded on a task row whose worker died while running it."""
+
+
+@dataclass(frozen=True)
+class DeadRun:
+    """A file left PROCESSING by a worker that died (or has not moved for the timeout)."""
+
+    file_id: int
+    worker: str
+    last_progress: datetime
+    timed_out: bool
+
+    def reason(self, noticed: datetime) -> str:
+        """Why the run ended: the worker, when it last moved, when its death was noticed."""
+        if self.timed_out:
+            message = _(
+                "The worker died: %(worker)s made no progress since %(progress)s "
+                "(noticed %(noticed)s)."
+            )
+        else:
+            message = _(
+                "The worker died: process %(worker)s is gone (last progress %(progress)s, "
+                "noticed %(noticed)s)."
+            )
+        return message % {
+            "worker": self.worker or "?",
+            "progress": moment(self.last_progress),
+            "noticed": moment(noticed),
+        }
+
+
+def dead_run(item_file: ItemFile, now: datetime | None = None) -> DeadRun | None:
+    """The dead run of this file, or None when it is not PROCESSING or its worker lives."""
+    if item_file.status != FileStatus.PROCESSING:
+        return None
+    now = now or timezone.now()
+    timed_out = item_file.updated_at < now - processing_timeout()
+    if not timed_out and not _worker_is_dead(item_file):
+        return None
+    return DeadRun(item_file.pk, item_file.worker, item_file.updated_at, timed_out)
+
+
+def dead_runs(now: datetime | None = None) -> list[DeadRun]:
+    """Every file whose run has died, oldest first."""
+    now = now or timezone.now()
+    processing = ItemFile.objects.filter(status=FileStatus.PROCESSING).order_by("pk")
+    files = processing.only("pk", "status", "worker", "updated_at")
+    return [run for run in (dead_run(f, now) for f in files) if run is not None]
+
+
 def stale_files(now: datetime | None = None):
     """PROCESSING files whose worker died here, or that have not moved for the timeout."""
-    now = now or timezone.now()
-    processing = ItemFile.objects.filter(status=FileStatus.PROCESSING)
-    old = Q(updated_at__lt=now - processing_timeout())
-    dead = [f.pk for f in processing.exclude(old).only("pk", "worker") if _worker_is_dead(f)]
-    return processing.filter(old | Q(pk__in=dead))
+    return ItemFile.objects.filter(pk__in=[run.file_id for run in dead_runs(now)])
+
+
+def moment(when: datetime) -> str:
+    """A time as the messages on files and task rows show it (local time, the site's format)."""
+    return date_format(timezone.localtime(when), "DATETIME_FORMAT")
 
 
 def due_files(now: datetime | None = None):

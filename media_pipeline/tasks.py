@@ -2,6 +2,12 @@
 
 The work itself is media_pipeline/runner.py; the steps are media_pipeline/steps/. Curators' and
 operators' ways of queueing files again are media_pipeline/actions.py.
+
+On the database backend a worker killed mid-task leaves the task's row RUNNING: nothing in
+django-tasks-db ever closes it. `close_running` closes the rows of a file whose run has died
+(media_pipeline.retry.dead_runs) and `close_abandoned` those nobody can still be running, both
+as FAILED with `retry.WorkerDied` and the reason as the row's traceback, so the queue's admin
+and `get_result` tell what happened.
 """
 
 from __future__ import annotations
@@ -11,9 +17,14 @@ from datetime import datetime
 from functools import partial
 
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks.utils import get_module_path
+from django_tasks_db.models import DBTaskResult
 
-from . import runner
+from . import retry, runner
+from .models import FileStatus, ItemFile
 
 
 @task()
@@ -36,3 +47,44 @@ def enqueue_after_commit(file_ids: Iterable[int], *, run_after: datetime | None 
     queued = process_item_file.using(run_after=run_after) if run_after else process_item_file
     for pk in file_ids:
         transaction.on_commit(partial(queued.enqueue, pk))
+
+
+def close_running(file_id: int, reason: str) -> int:
+    """Close this file's RUNNING task rows as FAILED (its worker died); returns how many."""
+    return _close([row.pk for row in _running() if _file_of(row) == file_id], reason)
+
+
+def close_abandoned(started_before: datetime, reason: str) -> int:
+    """Close RUNNING rows started before `started_before` whose file nobody is processing.
+
+    A live task claims its file within moments of starting (or returns "busy" at once), so a
+    row that old with its file not PROCESSING has no process behind it: typically a worker
+    killed between the two, or a row left by a dead run requeued before rows were closed.
+    """
+    old = {row.pk: _file_of(row) for row in _running().filter(started_at__lt=started_before)}
+    files = ItemFile.objects.filter(pk__in=set(old.values()), status=FileStatus.PROCESSING)
+    processing = set(files.values_list("pk", flat=True))
+    return _close([pk for pk, file_id in old.items() if file_id not in processing], reason)
+
+
+def _running():
+    running = DBTaskResult.objects.running().filter(task_path=process_item_file.module_path)
+    return running.only("pk", "args_kwargs")
+
+
+def _file_of(row: DBTaskResult) -> int | None:
+    args = (row.args_kwargs or {}).get("args") or [None]
+    return args[0] if isinstance(args[0], int) else None
+
+
+def _close(row_ids: list, reason: str) -> int:
+    if not row_ids:
+        return 0
+    rows = DBTaskResult.objects.running().filter(pk__in=row_ids)
+    return rows.update(
+        status=TaskResultStatus.FAILED,
+        finished_at=timezone.now(),
+        exception_class_path=get_module_path(retry.WorkerDied),
+        traceback=reason,
+        return_value=None,
+    )

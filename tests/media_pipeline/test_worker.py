@@ -129,11 +129,22 @@ def test_worker_killed_mid_step_leaves_the_file_retryable_never_done(
     assert not (media_root / "derivatives" / "derivatives" / item_file.sha256 / "web.m4a").exists()
     # A second worker alone does not touch it: the killed task is still "running" in the queue.
     assert list(retry.stale_files().values_list("pk", flat=True)) == [item_file.pk]
+    killed = DBTaskResult.objects.get(args_kwargs__args=[item_file.pk])
+    assert killed.status == "RUNNING"
 
     call_command("retry_files", verbosity=0)
     item_file.refresh_from_db()
     assert item_file.status == FileStatus.PENDING
-    assert "worker stopped" in item_file.error
+    dead_worker = f"{socket.gethostname()}:{worker.pid}"
+    assert "worker died" in item_file.error and dead_worker in item_file.error
+    # The killed run's row is closed, saying why, instead of staying RUNNING forever.
+    killed.refresh_from_db()
+    assert (killed.status, killed.exception_class_path) == (
+        "FAILED",
+        "media_pipeline.retry.WorkerDied",
+    )
+    assert "worker died" in killed.traceback and dead_worker in killed.traceback
+    assert killed.finished_at is not None
 
     again = _worker(tmp_path, "--batch")
     output, _ = again.communicate(timeout=300)
@@ -143,6 +154,9 @@ def test_worker_killed_mid_step_leaves_the_file_retryable_never_done(
     assert item_file.technical["steps"]["av"]["status"] == "done"
     assert item_file.web_media_url.endswith("/web.m4a")
     assert item_file.worker == "" and item_file.error == ""
+    rerun = DBTaskResult.objects.filter(args_kwargs__args=[item_file.pk]).exclude(pk=killed.pk)
+    assert list(rerun.values_list("status", flat=True)) == ["SUCCESSFUL"]
+    assert not DBTaskResult.objects.running().exists()
 
 
 @pytest.mark.django_db
