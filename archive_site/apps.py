@@ -22,3 +22,10 @@ from django.utils.translation import gettext_lazy as _
 class ArchiveSiteConfig(AppConfig):
     name = "archive_site"
     verbose_name = _("Site")
+
+    def ready(self) -> None:
+        # Imported here, not at module level: the page cache's receivers import models, which
+        # Django only allows once every app is loaded.
+        from . import caching
+
+        caching.connect()
