@@ -50,7 +50,12 @@ def client():
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/items", "/api/v1/scientists", "/api/search/?q=钱学森", "/api/search/autocomplete/?q=钱"],
+    [
+        "/api/v1/items",
+        "/api/v1/scientists",
+        "/api/search/?q=钱学森",
+        "/api/search/autocomplete/?q=钱",
+    ],
 )
 def test_api_answers_503_json_in_its_error_shape(database_down, client, path):
     response = client.get(path)
@@ -63,7 +68,9 @@ def test_api_answers_503_json_in_its_error_shape(database_down, client, path):
     assert "数据库" in body["detail"]
 
 
-@pytest.mark.parametrize("path", ["/", "/archive/", "/archive/items/QXS-1/", "/search/?q=信", "/admin/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/archive/", "/archive/items/QXS-1/", "/search/?q=信", "/admin/"]
+)
 def test_pages_answer_a_503_page_in_chinese(database_down, client, path):
     # A session cookie: the session is read from the database by middleware, before any view.
     client.cookies["sessionid"] = "x" * 32
