@@ -170,6 +170,10 @@ stop() {
   rm -rf "$BASE"
 }
 
+# Sourced (scripts/services/elasticsearch-cluster.sh reuses java_home, fetch, ensure_user and
+# as_owner), the script defines its functions and runs nothing.
+[ "${BASH_SOURCE[0]}" = "$0" ] || return 0
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;

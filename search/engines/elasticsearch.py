@@ -1,12 +1,15 @@
 """The Elasticsearch engine (Elasticsearch 8 through elasticsearch-dsl).
 
 Reads settings:
-- ELASTICSEARCH_URL: the node or cluster, e.g. http://127.0.0.1:59200;
+- ELASTICSEARCH_URL: the node, or several nodes of the cluster comma-separated, e.g.
+  http://127.0.0.1:59200 or http://es1:9200,http://es2:9200 (requests go to any of them);
 - ELASTICSEARCH_INDEX: the alias searched and written (default "archive"); each full rebuild
   creates a concrete index ``<alias>-<timestamp>`` and swaps the alias to it atomically;
 - ELASTICSEARCH_TIMEOUT: seconds a search may take before the page falls back (default 5);
 - ELASTICSEARCH_BULK_TIMEOUT: seconds for one bulk request (default 120);
-- ELASTICSEARCH_SHARDS: shards per generation (default 2).
+- ELASTICSEARCH_SHARDS: shards per generation (default 2);
+- ELASTICSEARCH_REPLICAS: replicas of each shard (default 0: a single node; 1 on a cluster keeps
+  every document searchable and writable when a node is lost).
 
 The engine composes four parts: ``es_transport`` (the client; every failure becomes
 ``EngineUnavailable``), ``es_index`` (mapping, documents, generations behind the alias),
@@ -70,8 +73,9 @@ class ElasticsearchEngine:
         self.timeout = float(timeout or configured_timeout)
         self.bulk_timeout = float(getattr(settings, "ELASTICSEARCH_BULK_TIMEOUT", 120))
         self.shards = int(getattr(settings, "ELASTICSEARCH_SHARDS", 2))
+        self.replicas = int(getattr(settings, "ELASTICSEARCH_REPLICAS", 0))
         self.transport = Transport(self.url, self.alias, self.timeout, self.bulk_timeout)
-        self.generations = Generations(self.transport, self.alias, self.shards)
+        self.generations = Generations(self.transport, self.alias, self.shards, self.replicas)
         self.building_alias = self.generations.building_alias
 
     # --- plumbing (the transport and the generations, under the engine's names) --------------

@@ -87,7 +87,9 @@ MAPPING: dict[str, Any] = {
     },
 }
 
-# The shard count comes from settings.ELASTICSEARCH_SHARDS (see ElasticsearchEngine.create_index).
+# The shard count comes from settings.ELASTICSEARCH_SHARDS and the replica count from
+# settings.ELASTICSEARCH_REPLICAS (see Generations.create_index); a generation being loaded by a
+# rebuild has none until its commit (one copy to write is faster; replicas are then copied whole).
 INDEX_SETTINGS: dict[str, Any] = {
     "number_of_replicas": 0,
     # Pagination may reach the contract's last page (MAX_PAGE × MAX_PER_PAGE groups).
@@ -151,20 +153,25 @@ class Generations:
     """The concrete indices behind the engine's two aliases: ``<alias>`` (live, searched and
     written) and ``<alias>-building`` (a full rebuild being loaded, written too)."""
 
-    def __init__(self, transport: Transport, alias: str, shards: int):
+    def __init__(self, transport: Transport, alias: str, shards: int, replicas: int = 0):
         self.transport = transport
         self.alias = alias
         self.building_alias = f"{alias}-building"
         self.shards = shards
+        self.replicas = replicas
         # Set once the alias is known to exist; writes then go straight to it, and
         # require_alias makes a vanished alias an error instead of a stray auto-created index.
         self.alias_ready = False
 
     def create_index(self, name: str, *, building: bool = False) -> None:
-        body_settings: dict[str, Any] = dict(INDEX_SETTINGS, number_of_shards=self.shards)
+        body_settings: dict[str, Any] = dict(
+            INDEX_SETTINGS, number_of_shards=self.shards, number_of_replicas=self.replicas
+        )
         if building:
-            # No refreshes while a generation is loaded: much faster bulk indexing.
+            # No refreshes and no replicas while a generation is loaded: much faster bulk
+            # indexing (the commit restores both).
             body_settings["refresh_interval"] = "-1"
+            body_settings["number_of_replicas"] = 0
         self.transport.call(
             f"creating index {name}",
             self.transport.bulk_client().indices.create,

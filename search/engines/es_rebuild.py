@@ -93,7 +93,7 @@ class ElasticsearchRebuild:
             "finishing the new index",
             client.indices.put_settings,
             index=self.index,
-            settings={"refresh_interval": None},
+            settings={"refresh_interval": None, "number_of_replicas": generations.replicas},
         )
         transport.call("refreshing the new index", client.indices.refresh, index=self.index)
         # One segment per shard before it goes live: a search then reads each field's values

@@ -1,6 +1,11 @@
 """The Elasticsearch engine's connection: one client per engine, and every failure of a call —
 transport, server refusal, rejected bulk documents — turned into EngineUnavailable with a
-message naming the cluster, the operation and the cause (search.service then falls back)."""
+message naming the cluster, the operation and the cause (search.service then falls back).
+
+The URL may list several nodes of one cluster, comma-separated
+(``http://es1:9200,http://es2:9200``): the client spreads requests over them and, when one
+cannot be reached, sends the request to another (one retry), so a node going down costs no
+failed search while another node answers (tests/search/test_es_cluster.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +20,11 @@ Result = TypeVar("Result")
 
 #: Documents per bulk request (incremental writes and rebuilds alike).
 BULK_CHUNK = 500
+
+
+def node_urls(url: str) -> list[str]:
+    """The node URLs of a comma-separated ELASTICSEARCH_URL."""
+    return [part.strip() for part in url.split(",") if part.strip()]
 
 
 class Transport:
@@ -32,7 +42,10 @@ class Transport:
         if self._client is None:
             try:
                 self._client = Elasticsearch(
-                    self.url, request_timeout=self.timeout, max_retries=1, retry_on_timeout=False
+                    node_urls(self.url),
+                    request_timeout=self.timeout,
+                    max_retries=1,
+                    retry_on_timeout=False,
                 )
             except ValueError as error:
                 raise EngineUnavailable(
