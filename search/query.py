@@ -1,13 +1,14 @@
 """The query language, parsed into a small AST every engine compiles from.
 
-Syntax (tolerant — no input ever raises; what cannot be understood is searched as text):
+Syntax (tolerant — what cannot be understood is searched as text; the one input refused is
+brackets nested deeper than MAX_NESTING, see QueryTooNested):
 - words separated by spaces must all occur (AND);
 - ``"…"`` or ``“…”`` / ``「…」`` — an exact phrase; a lone quote runs to the end of the query;
 - ``OR`` / ``|`` / ``或`` between terms (binds tighter than the implicit AND: ``钱学森 手稿 OR
   书信`` = 钱学森 AND (手稿 OR 书信)); ``AND`` / ``&`` / ``和`` accepted, AND is the default;
 - ``NOT x`` / ``-x`` / ``非 x`` excludes; a query made only of exclusions matches nothing
   (there is nothing to rank) and says so through ``ParsedQuery.warnings``;
-- ``( … )`` groups; unbalanced brackets are ignored;
+- ``( … )`` groups, nested at most MAX_NESTING deep; unbalanced brackets are ignored;
 - ``field:term`` / ``field:"phrase"`` / ``field:(…)`` restricts to a field (see FIELDS);
   an unknown field name is searched as ordinary text.
 
@@ -29,6 +30,7 @@ from . import analysis
 
 __all__ = [
     "FIELDS",
+    "MAX_NESTING",
     "MAX_QUERY_CHARS",
     "MAX_TERMS",
     "And",
@@ -36,12 +38,18 @@ __all__ = [
     "Not",
     "Or",
     "ParsedQuery",
+    "QueryError",
+    "QueryTooNested",
     "Term",
     "parse_query",
 ]
 
 MAX_QUERY_CHARS = 500
 MAX_TERMS = 32
+# Brackets inside brackets. The parser and every engine's compiler recurse once per level, so a
+# bound keeps a 500-character query far from Python's recursion limit (190 levels reached it)
+# and from Elasticsearch's bool-depth limit; no one searching an archive writes more than a few.
+MAX_NESTING = 16
 
 # Searchable text fields of a SearchDocument; query prefixes (English and Chinese) map onto them.
 FIELDS = ("title", "names", "body", "subjects", "creators", "places", "identifier", "type")
@@ -90,6 +98,31 @@ _AND_WORDS = {"and", "&", "&&", "和", "且"}
 _NOT_WORDS = {"not", "非", "!"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 _SPLIT_RUN_ABOVE = 3
+_FIELD_SEPARATOR = re.compile("[:：]")
+
+
+class QueryError(ValueError):
+    """The one exception parse_query raises: a query it refuses. `message` is the sentence to
+    show the person who typed it (translated when read)."""
+
+    code = "invalid"
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+class QueryTooNested(QueryError):
+    code = "too_nested"
+
+    def __init__(self) -> None:
+        super().__init__(f"brackets nested deeper than {MAX_NESTING}")
+
+    @property
+    def message(self) -> str:
+        return _(
+            "The query nests brackets more than %(n)s deep; remove some brackets and search again."
+        ) % {"n": MAX_NESTING}
 
 
 @dataclass(frozen=True)
@@ -230,6 +263,7 @@ class _Parser:
         self.tokens = tokens
         self.pos = 0
         self.terms = 0
+        self.depth = 0
         self.warnings = warnings
 
     def peek(self):
@@ -280,19 +314,26 @@ class _Parser:
         return left
 
     def parse_unary(self) -> Node | None:
+        """Negations in a row (NOT, -x, --x, NOT -x…) are counted, not recursed into: NOT NOT x
+        is x, and a chain as long as the query stays one level deep."""
+        negations = 0
+        while (token := self.peek()) is not None:
+            if self._is_word(_NOT_WORDS):
+                self.take()
+            elif token[0] == "word" and len(token[1]) > 1 and token[1][0] in "-－":
+                self.tokens[self.pos] = ("word", token[1][1:])
+            else:
+                break
+            negations += 1
         token = self.peek()
-        if token is None:
+        if token is None or token[0] == ")":
+            # "(NOT)": nothing to negate, and the ")" still closes its group (taking it here
+            # used to leave the group open, so "(NOT)(NOT)…" nested one level per pair).
             return None
-        if self._is_word(_NOT_WORDS):
-            self.take()
-            child = self.parse_unary()
-            return Not(child) if child is not None else None
-        if token[0] == "word" and len(token[1]) > 1 and token[1][0] in "-－":
-            self.take()
-            self.tokens.insert(self.pos, ("word", token[1][1:]))
-            child = self.parse_unary()
-            return Not(child) if child is not None else None
-        return self.parse_primary(None)
+        child = self.parse_primary(None)
+        if child is None or negations % 2 == 0:
+            return child
+        return Not(child)
 
     def parse_primary(self, field_name: str | None) -> Node | None:
         token = self.take()
@@ -302,13 +343,11 @@ class _Parser:
         if kind == "(":
             inner = self._group()
             return _with_field(inner, field_name) if field_name else inner
-        if kind == ")":
-            return None
         if kind == "quote":
             return self._term(value, field_name, phrase=True)
         # a word: maybe field:rest
         if field_name is None and (":" in value or "：" in value):
-            name, _sep, rest = value.replace("：", ":").partition(":")
+            name, rest = _FIELD_SEPARATOR.split(value, maxsplit=1)  # the rest stays as typed
             target = FIELD_ALIASES.get(name.casefold())
             if target:
                 if rest:
@@ -320,7 +359,11 @@ class _Parser:
         return self._term(value, field_name, phrase=False)
 
     def _group(self) -> Node | None:
+        if self.depth >= MAX_NESTING:
+            raise QueryTooNested()
+        self.depth += 1
         node = self.parse_and()
+        self.depth -= 1
         if self.peek() is not None:
             self.take()  # the closing ")"
         return node
@@ -403,8 +446,9 @@ def _prune(node: Node | None) -> Node | None:
 
 
 def parse_query(text: str | None) -> ParsedQuery:
-    """Parse a user's query. Never raises. Over-long queries are cut at MAX_QUERY_CHARS with
-    ``truncated`` set; control characters are dropped."""
+    """Parse a user's query. Over-long queries are cut at MAX_QUERY_CHARS with ``truncated``
+    set; control characters are dropped. Raises QueryTooNested (a QueryError) for brackets nested
+    deeper than MAX_NESTING, and nothing else."""
     raw = text or ""
     warnings: list[str] = []
     truncated = len(raw) > MAX_QUERY_CHARS

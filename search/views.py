@@ -1,5 +1,7 @@
 """The search page (/search/, HTML without JavaScript) and the JSON API (/api/search/). Both read
-the same GET parameters and call search.service — never an engine directly."""
+the same GET parameters and call search.service — never an engine directly. A query the parser
+refuses (search.query.QueryError) answers 400 with the reason: on the page above the form that
+still holds it, in the API as {"detail", "parameter": "q"} like /api/v1/."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from django.views.decorators.http import require_GET
 from archive_collections.access import AccessPolicy
 
 from . import service
-from .contract import FACETS, SORTS, SearchQuery
+from .contract import FACETS, SORTS, SearchQuery, SearchResults
+from .query import QueryError
 
 MAX_RAW_QUERY = 20_000  # characters read from the URL at all; the parser keeps 500
 
@@ -51,9 +54,23 @@ def _link(request, **changes) -> str:
     return "?" + urlencode(sorted(params.lists()), doseq=True)
 
 
+def _refusal(query: SearchQuery) -> QueryError | None:
+    """Why the parser refuses this query, or None: asked before any engine runs."""
+    try:
+        query.parsed  # noqa: B018 — the parse is the check; the query keeps its result
+    except QueryError as error:
+        return error
+    return None
+
+
 @require_GET
 def search_page(request):
     query = query_from_request(request)
+    refused = _refusal(query)
+    if refused is not None:
+        results = SearchResults(query=query, messages=[refused.message])
+        context = {"query": query, "results": results, "has_query": False}
+        return render(request, "search/search.html", context, status=400)
     policy = AccessPolicy.for_user(request.user)
     results = service.search(query, policy)
     facet_sections = []
@@ -91,6 +108,13 @@ def search_page(request):
 @require_GET
 def search_api(request):
     query = query_from_request(request)
+    refused = _refusal(query)
+    if refused is not None:
+        return JsonResponse(
+            {"detail": f"q: {refused.message}", "parameter": "q", "code": refused.code},
+            status=400,
+            json_dumps_params={"ensure_ascii": False},
+        )
     results = service.search(query, AccessPolicy.for_user(request.user))
     return JsonResponse(results.to_dict(), json_dumps_params={"ensure_ascii": False})
 

@@ -13,12 +13,13 @@ from exhibits.models.exhibitions import ChapterPage, ExhibitionPage
 from exhibits.models.stories import ScientistStoryPage
 from search import service
 from search.contract import FACETS, SearchQuery
+from search.query import QueryError
 
 from . import records, schemas
 from .auth import policy_of
 from .catalogue import DETAIL, LIST, existing, first_or_404, visible_item
 from .filters import InterviewFilters, Paging, SearchParams
-from .http import query_names, reject_unknown, respond
+from .http import bad_parameter, query_names, reject_unknown, respond
 from .paging import listing_page, respond_page
 
 router = Router()
@@ -136,5 +137,10 @@ def search_query(params: SearchParams) -> SearchQuery:
 def search(request: HttpRequest, params: Query[SearchParams]) -> HttpResponse:
     """The search page's query, filters and facets; groups with their page and time hits."""
     reject_unknown(request, query_names(SearchParams))
-    results = service.search(search_query(params), policy_of(request))
+    query = search_query(params)
+    try:
+        query.parsed  # noqa: B018 — parsed once here (kept on the query) to refuse it with a 400
+    except QueryError as error:
+        raise bad_parameter("q", error.message) from error
+    results = service.search(query, policy_of(request))
     return respond(request, schemas.SearchOut(**results.to_dict()), private=True)
