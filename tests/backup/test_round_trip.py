@@ -10,10 +10,21 @@ import pytest
 from django.core.management import call_command
 
 from archive_collections.importer import run_import
-from archive_collections.models import Item
+from archive_collections.models import Item, TranscriptSegment
+from exhibits.models import ChapterPage
+from media_pipeline.ingest import ingest_fileobj
+from tests.factories.catalogue import ItemFactory
+from tests.media_pipeline.samples import image_bytes
 from archive_site.backup import archive_contents
 
-from .conftest import build_archive, file_checksums, public_urls, rendered_pages, table_rows
+from .conftest import (
+    bag_files,
+    build_archive,
+    file_checksums,
+    public_urls,
+    rendered_pages,
+    table_rows,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -109,3 +120,42 @@ def test_a_non_empty_instance_is_refused_unless_told(tmp_path, fresh):
 
     restore(tmp_path / "full", replace=True)
     assert Item.objects.get(identifier="QXS-002").title != "改过的题名"
+
+
+def test_a_full_bag_and_an_incremental_restore_changes_and_deletions(tmp_path, fresh):
+    fresh()
+    build_archive()
+    export(tmp_path / "full")
+
+    changed = Item.objects.get(identifier="QXS-002")
+    changed.title = "改过的题名"
+    changed.save()
+    Item.objects.get(identifier="QXS-004").delete()
+    TranscriptSegment.objects.filter(text="第3段回忆。").delete()
+    added = ItemFactory(identifier="QXS-005", series=changed.series, item_type="photograph")
+    ingest_fileobj(added, io.BytesIO(image_bytes("PNG", (90, 60))), "合影.png", sequence=1)
+    chapter = ChapterPage.objects.get().specific
+    chapter.title = "第一章（修订）"
+    chapter.save_revision().publish()
+    before = snapshot()
+    out = export(tmp_path / "incr", "--since", str(tmp_path / "full"))
+    assert out.startswith("incremental") or "incremental" in out
+    info = bagit.Bag(str(tmp_path / "incr")).info
+    assert info["Export-Type"] == "incremental"
+    assert info["Count-collections.item"] == "2"  # the changed and the new one
+    assert info["Count-collections.transcriptsegment"] == "0"
+    assert sum("/masters/" in name for name in bag_files(tmp_path / "incr")) == 1  # the new one
+
+    fresh()
+    with pytest.raises(Exception, match="full"):
+        restore(tmp_path / "incr")
+    restore(tmp_path / "full", tmp_path / "incr")
+    after = snapshot()
+
+    for label, rows in before["rows"].items():
+        assert after["rows"][label] == rows, (label, differences(rows, after["rows"][label]))
+    assert after["files"]["masters"] == before["files"]["masters"]
+    assert after["files"]["derivatives"] == before["files"]["derivatives"]
+    assert after["pages"] == before["pages"]
+    assert not Item.objects.filter(identifier="QXS-004").exists()
+    assert TranscriptSegment.objects.count() == 2

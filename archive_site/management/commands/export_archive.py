@@ -11,10 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from archive_site.backup import BagError, export_archive
+from archive_site.backup.restore import read_info
 
 
 def moment(value: str) -> datetime:
-    """A date (its start, in the site's time zone) or a date and time; naive means local."""
+    """A date (its start, in the site's time zone), a date and time (naive means local), or
+    the folder of an earlier bag: the moment that export started."""
+    if (Path(value) / "bag-info.txt").is_file():
+        try:
+            return read_info(Path(value)).exported_at
+        except BagError as exc:
+            raise CommandError(str(exc)) from exc
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
