@@ -2,7 +2,9 @@
 
 Callers (the bulk importer, `manage.py ingest`, admin uploads) use `ingest_path` or
 `ingest_fileobj`; both return the ItemFile and queue its processing after the surrounding
-transaction commits. Re-ingesting the same bytes for the same item returns the existing record.
+transaction commits. Re-ingesting the same bytes for the same item returns the existing record
+(`ingest_path_result` tells the two apart). Content whose name claims another kind of file (a
+`.pdf` that is text, a `.png` that is an HTML page) is refused before anything is stored.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import hashlib
 import os
 import tempfile
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -21,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from . import actions
 from .models import FileStatus, ItemFile
-from .sniff import SniffResult, sniff_file
+from .sniff import SniffResult, name_conflict, sniff_file
 from .storage import CHUNK_BYTES, master_name, master_storage
 
 DEFAULT_MAX_FILE_BYTES = 4 * 1024**3
@@ -57,12 +60,27 @@ class FileTooLargeError(IngestError):
     pass
 
 
+class ContentMismatchError(IngestError):
+    """The name says one kind of file, the bytes another (or nothing recognisable)."""
+
+
+@dataclass(frozen=True)
+class Ingested:
+    item_file: ItemFile
+    created: bool  # False: the item already had these bytes; the existing record was returned
+
+
 def max_file_bytes() -> int:
     return int(getattr(settings, "MEDIA_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES))
 
 
 def ingest_path(item, path: Path | str, *, sequence: int = 0, label: str = "") -> ItemFile:
     """Ingest a file on disk. The caller has checked that `path` is allowed (import roots)."""
+    return ingest_path_result(item, path, sequence=sequence, label=label).item_file
+
+
+def ingest_path_result(item, path: Path | str, *, sequence: int = 0, label: str = "") -> Ingested:
+    """`ingest_path`, also telling whether the file is new to the item or merged into it."""
     path = Path(path)
     shown = sanitize_filename(path.name)
     if not path.is_file():
@@ -70,7 +88,7 @@ def ingest_path(item, path: Path | str, *, sequence: int = 0, label: str = "") -
     _check_size(path.stat().st_size, shown)
     try:
         with path.open("rb") as fileobj:
-            return ingest_fileobj(item, fileobj, path.name, sequence=sequence, label=label)
+            return _ingest(item, fileobj, path.name, sequence, label)
     except PermissionError as exc:
         message = _("%(name)s cannot be read: permission denied.") % {"name": shown}
         raise IngestError(message) from exc
@@ -80,12 +98,26 @@ def ingest_fileobj(
     item, fileobj: BinaryIO, original_filename: str | bytes, *, sequence: int = 0, label: str = ""
 ) -> ItemFile:
     """Ingest any readable binary stream (an upload, an open file)."""
+    return _ingest(item, fileobj, original_filename, sequence, label).item_file
+
+
+def check_content(sniffed: SniffResult, display_name: str) -> None:
+    """Refuse content of another kind than its name says (ContentMismatchError)."""
+    conflict = name_conflict(sniffed.format, display_name)
+    if conflict:
+        raise ContentMismatchError(
+            _("%(name)s was refused: %(reason)s.") % {"name": display_name, "reason": conflict}
+        )
+
+
+def _ingest(item, fileobj: BinaryIO, original_filename, sequence: int, label: str) -> Ingested:
     display_name = sanitize_filename(original_filename)
     with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as spool:
         # Hash the spooled copy, not the source: the stored bytes are then exactly the hashed
         # ones even if the source changes while we read it.
         sha256, size = _spool_and_hash(fileobj, spool, display_name)
         sniffed = sniff_file(spool, display_name)
+        check_content(sniffed, display_name)
         stored_name = _store_master(spool, sha256, sniffed.extension)
     return _record(item, sha256, size, stored_name, display_name, sniffed, sequence, label)
 
@@ -165,7 +197,7 @@ def _store_master(spool: BinaryIO, sha256: str, extension: str) -> str:
 
 def _record(
     item, sha256, size, stored_name, display_name, sniffed: SniffResult, sequence, label
-) -> ItemFile:
+) -> Ingested:
     label = (label or "")[: ItemFile._meta.get_field("label").max_length]
     with transaction.atomic():
         item_file, created = ItemFile.objects.get_or_create(
@@ -188,7 +220,7 @@ def _record(
             _update_placement(item_file, sequence, label)
         if created or item_file.status != FileStatus.DONE:
             actions.queue([item_file.pk])
-    return item_file
+    return Ingested(item_file, created)
 
 
 def _update_placement(item_file: ItemFile, sequence: int, label: str) -> None:

@@ -1,7 +1,11 @@
 """Identify a file's format from its bytes, never from its name.
 
 Curators' folders are full of scans renamed by hand (`.jpg` that are TIFFs, `.mp3` that are WAVs),
-so the name only serves to warn when it disagrees with the content.
+so a name that disagrees with the content within one family (images, audio/video, PDF, text,
+office/ZIP packages) only earns a warning. A name that claims another family than the content —
+a `.pdf` that is text, a `.png` that is an HTML page, a `.mp4` of bytes no reader recognises — is
+a wrong or broken file, and `name_conflict` says so; ingest refuses it. Text names (`.txt`,
+`.csv`) claim no binary format, so text in a legacy encoding (not recognised as UTF-8) is kept.
 """
 
 from __future__ import annotations
@@ -126,6 +130,44 @@ def extension_warnings(fmt: Format, filename: str) -> list[str]:
             % {"suffix": suffix, "label": fmt.label, "mime": fmt.mime}
         ]
     return []
+
+
+def name_conflict(fmt: Format, filename: str) -> str | None:
+    """Why the content cannot be what the name says (another family), or None."""
+    suffix = PurePath(filename).suffix.lower() if filename else ""
+    claimed = {_family(f.mime) for f in _FORMATS if suffix in f.extensions} - {None, "text"}
+    found = _family(fmt.mime)
+    if not claimed or found in claimed:
+        return None
+    labels = sorted({f.label for f in _FORMATS if suffix in f.extensions and f.mime != UNKNOWN})
+    values = {"suffix": suffix, "claimed": " / ".join(labels), "label": fmt.label}
+    if found is None:
+        return (
+            _(
+                "its name ends in %(suffix)s (%(claimed)s) but its content was not recognised "
+                "as any format"
+            )
+            % values
+        )
+    return _(
+        "its name ends in %(suffix)s (%(claimed)s) but its content is %(label)s (%(mime)s)"
+    ) % {**values, "mime": fmt.mime}
+
+
+def _family(mime: str) -> str | None:
+    """Formats a hand-renamed file may be confused within; None for unrecognised content."""
+    if mime == UNKNOWN:
+        return None
+    major = mime.split("/", 1)[0]
+    if major in {"audio", "video"}:
+        return "audio/video"
+    if major == "image":
+        return "image"
+    if mime == "application/pdf":
+        return "pdf"
+    if major == "text" or mime in {"application/x-subrip", "application/xml"}:
+        return "text"
+    return "package"  # ZIP and the office formats inside ZIP
 
 
 def _image(head: bytes) -> str | None:

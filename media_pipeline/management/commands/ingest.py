@@ -1,16 +1,28 @@
-"""Ingest a folder of files into the archive, for one item or matched to items by file name."""
+"""Ingest a folder of files into the archive, for one item or matched to items by file name.
+
+The report names every file that was not stored and why: refused (content its name contradicts,
+empty, too large, no matching item), merged (the item already has these bytes: nothing stored
+again) and skipped (hidden files and folders, system files such as Thumbs.db).
+"""
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from archive_collections.models import Item
-from media_pipeline.ingest import IngestError, ingest_path, max_file_bytes, sanitize_filename
+from media_pipeline.ingest import (
+    IngestError,
+    check_content,
+    ingest_path_result,
+    max_file_bytes,
+    sanitize_filename,
+)
 from media_pipeline.sniff import sniff_file
 
 # "<identifier>_<NNN>.<ext>": the numbered pages of one item; "<identifier>.<ext>": a single file.
@@ -24,6 +36,16 @@ class Planned:
     item: Item | None
     sequence: int
     error: str = ""
+
+
+@dataclass
+class Outcome:
+    """What became of each file found: (path, why) for all but the ingested."""
+
+    ingested: list[Planned] = field(default_factory=list)
+    merged: list[tuple[Path, str]] = field(default_factory=list)
+    refused: list[tuple[Path, str]] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
 
 
 class Command(BaseCommand):
@@ -56,21 +78,34 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         if not folder.is_dir():
             raise CommandError(f"{folder} is not a folder.")
-        files = self._files(folder, recursive)
-        if not files:
+        outcome = Outcome()
+        files = self._files(folder, recursive, outcome.skipped)
+        if not files and not outcome.skipped:
             raise CommandError(f"{folder} contains no files.")
         plan = self._plan_for_item(files, item) if item else self._plan_by_filename(files)
-        errors = [(p.path, p.error) for p in plan if p.error]
-        done = self._run([p for p in plan if not p.error], dry_run, errors)
-        self._report(folder, done, errors, dry_run)
+        outcome.refused.extend((p.path, p.error) for p in plan if p.error)
+        self._run([p for p in plan if not p.error], dry_run, outcome)
+        self._report(folder, outcome, dry_run)
 
-    def _files(self, folder: Path, recursive: bool) -> list[Path]:
-        found = folder.rglob("*") if recursive else folder.iterdir()
-        return sorted(
-            p
-            for p in found
-            if p.is_file() and not p.name.startswith(".") and p.name.lower() not in _SKIPPED_NAMES
-        )
+    def _files(self, folder: Path, recursive: bool, skipped: list) -> list[Path]:
+        """The files to ingest, sorted; what is left out goes to `skipped` with the reason."""
+        found = []
+        for root, dirs, names in os.walk(folder):
+            here = Path(root)
+            for name in sorted(dirs) if recursive else []:
+                if name.startswith("."):
+                    skipped.append((here / name, "hidden folder (name starts with “.”), not read"))
+            dirs[:] = sorted(d for d in dirs if recursive and not d.startswith("."))
+            for name in names:
+                path = here / name
+                if name.startswith("."):
+                    skipped.append((path, "hidden file (name starts with “.”)"))
+                elif name.lower() in _SKIPPED_NAMES:
+                    skipped.append((path, "system file, not part of the archive"))
+                elif path.is_file():
+                    found.append(path)
+        skipped.sort()
+        return sorted(found)
 
     def _plan_for_item(self, files: list[Path], identifier: str) -> list[Planned]:
         item = Item.objects.filter(identifier=identifier).first()
@@ -100,8 +135,7 @@ class Command(BaseCommand):
             + (f" or {numbered['identifier']!r}" if numbered else ""),
         )
 
-    def _run(self, plan: list[Planned], dry_run: bool, errors: list) -> list[Planned]:
-        done = []
+    def _run(self, plan: list[Planned], dry_run: bool, outcome: Outcome) -> None:
         for planned in tqdm(
             plan,
             desc="dry run" if dry_run else "ingest",
@@ -111,13 +145,23 @@ class Command(BaseCommand):
             try:
                 if dry_run:
                     self._check(planned.path)
-                else:
-                    ingest_path(planned.item, planned.path, sequence=planned.sequence)
+                    outcome.ingested.append(planned)
+                    continue
+                result = ingest_path_result(planned.item, planned.path, sequence=planned.sequence)
             except (IngestError, OSError) as exc:
-                errors.append((planned.path, str(exc)))
+                outcome.refused.append((planned.path, str(exc)))
                 continue
-            done.append(planned)
-        return done
+            if result.created:
+                outcome.ingested.append(planned)
+            else:
+                outcome.merged.append((planned.path, self._merged(planned, result.item_file)))
+
+    def _merged(self, planned: Planned, item_file) -> str:
+        identifier = planned.item.identifier if planned.item else "?"
+        return (
+            f"{identifier} already has these bytes as “{item_file.original_filename}” "
+            f"(file {item_file.pk}); nothing stored again"
+        )
 
     def _check(self, path: Path) -> None:
         size = path.stat().st_size
@@ -130,16 +174,34 @@ class Command(BaseCommand):
             )
         with path.open("rb") as fileobj:
             sniffed = sniff_file(fileobj, path.name)
+        check_content(sniffed, sanitize_filename(path.name))
         for warning in sniffed.warnings:
             self.stdout.write(f"  {path}: {warning}")
 
-    def _report(self, folder: Path, done: list[Planned], errors: list, dry_run: bool) -> None:
+    def _report(self, folder: Path, outcome: Outcome, dry_run: bool) -> None:
         verb = "Would ingest" if dry_run else "Ingested"
-        for planned in done if self.verbosity >= 2 else []:
+        for planned in outcome.ingested if self.verbosity >= 2 else []:
             identifier = planned.item.identifier if planned.item else "?"
             self.stdout.write(f"  {planned.path.name} → {identifier} #{planned.sequence}")
-        self.stdout.write(self.style.SUCCESS(f"{verb} {len(done)} file(s) from {folder}."))
-        if errors:
-            for path, message in errors:
-                self.stderr.write(f"  {path}: {message}")
-            raise CommandError(f"{len(errors)} file(s) could not be ingested (listed above).")
+        count = len(outcome.ingested)
+        self.stdout.write(self.style.SUCCESS(f"{verb} {count} file(s) from {folder}."))
+        self._list(
+            self.stdout, folder, f"Merged {len(outcome.merged)} duplicate(s)", outcome.merged
+        )
+        self._list(
+            self.stdout,
+            folder,
+            f"Skipped {len(outcome.skipped)} file(s) or folder(s)",
+            outcome.skipped,
+        )
+        refused = outcome.refused
+        self._list(self.stderr, folder, f"Refused {len(refused)} file(s)", refused)
+        if refused:
+            raise CommandError(f"{len(refused)} file(s) could not be ingested (listed above).")
+
+    def _list(self, stream, folder: Path, heading: str, entries: list) -> None:
+        if not entries:
+            return
+        stream.write(f"{heading}:")
+        for path, why in entries:
+            stream.write(f"  {path.relative_to(folder)}: {why}")
