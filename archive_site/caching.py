@@ -65,12 +65,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.utils.cache import (
-    cc_delim_re,
-    get_conditional_response,
-    patch_cache_control,
-    patch_vary_headers,
-)
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 from wagtail import views as wagtail_views
@@ -113,6 +108,7 @@ _CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[A-Za-z0-9]+"')
 _CSRF_STORED = b'name="csrfmiddlewaretoken" value="%%page-cache-csrf%%"'
 # The Content-Security-Policy nonce of inline scripts and styles, likewise one per answer.
 _NONCE_STORED = b"%%page-cache-nonce%%"
+_COMMAS = re.compile(r"\s*,\s*")
 _SHAREABLE_VARY = {"cookie", "accept-language"}
 # Headers the outer middlewares add again on every answer; the rest of the view's are kept.
 _NOT_STORED = {"content-length", "set-cookie", "vary", "etag", "last-modified", HIT_HEADER.lower()}
@@ -146,7 +142,7 @@ def _signed_in(request: HttpRequest) -> bool:
 
 
 def make_private(response: HttpResponse, *, token: bool = False) -> None:
-    directives = cc_delim_re.split(response.get("Cache-Control", ""))
+    directives = _COMMAS.split(response.get("Cache-Control", ""))
     kept = [d for d in directives if d and d.split("=")[0].strip().lower() != "s-maxage"]
     if kept:
         response["Cache-Control"] = ", ".join(kept)
@@ -177,9 +173,10 @@ class AnonymousPageCacheMiddleware:
         stored = _store(key, generation, request, response)
         response[HIT_HEADER] = "miss"
         _validators(response, stored)
-        return get_conditional_response(
+        conditional = get_conditional_response(
             request, etag=stored["etag"], last_modified=stored["modified"], response=response
         )
+        return conditional or response
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
@@ -230,7 +227,7 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     cache_control = response.get("Cache-Control", "").lower()
     if any(word in cache_control for word in ("private", "no-store", "no-cache")):
         return False
-    vary = {v.strip().lower() for v in cc_delim_re.split(response.get("Vary", "")) if v.strip()}
+    vary = {v.strip().lower() for v in _COMMAS.split(response.get("Vary", "")) if v.strip()}
     if not vary <= _SHAREABLE_VARY:
         return False
     session = getattr(request, "session", None)
@@ -339,7 +336,8 @@ def invalidate() -> None:
     bump()
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.in_atomic_block and not any(
-        func is bump for _sids, func, _robust in connection.run_on_commit
+        entry[1] is bump
+        for entry in connection.run_on_commit  # (savepoints, func, robust)
     ):
         transaction.on_commit(bump)
 
