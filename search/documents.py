@@ -4,7 +4,9 @@
 - ``item_documents(item)`` → ``item:ID`` plus the item's OCR/PDF/plain-text pages
   (``page:FILEID:N``), transcript segments (``segment:ID``) and index segments (``index:ID``),
   all carrying the item's access, dates and facets;
-- ``exhibit_documents(page)`` → ``exhibit:PAGEID`` for live, public Wagtail pages.
+- ``exhibit_documents(page)`` → ``exhibit:PAGEID`` for live, public Wagtail pages; a block
+  embedding an item or interview the public may not see adds none of its words (caption, alt
+  text, quotation), since anyone may read what this document holds through snippets.
 
 A group key (``item:ID``, ``scientist:ID``, ``exhibit:ID``) names what one result shows; the
 engines replace a group's documents as a whole (search.reindex decides which groups a change
@@ -20,10 +22,14 @@ from typing import Any
 from django.db import models as dj_models
 from django.utils import translation
 from django.utils.html import strip_tags
+from wagtail import blocks as wagtail_blocks
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
+from archive_collections.access import AccessPolicy
 from archive_collections.models import Interview, Item, ItemType, Scientist
+from exhibits.blocks.choosers import InterviewChooserBlock, ItemChooserBlock
+from exhibits.records import walk_references
 from media_pipeline.models import ItemFile, PageText
 
 from . import analysis
@@ -341,9 +347,12 @@ def _page_search_text(page: Page) -> str:
 
     StreamFields are read from their stored data, not rendered: rendering would need a request
     and could pull in titles of items the page references — the page's own words are what
-    visitors search for, and referenced items are indexed (with their access) on their own."""
+    visitors search for, and referenced items are indexed (with their access) on their own.
+    A block whose own fields embed a record hidden from the public is left out whole (see
+    _EmbedFilter); the page's document is public, whoever later reads its snippet."""
     base_fields = {f.name for f in Page._meta.get_fields()}
     parts = [page.search_description or ""]
+    streams = []
     for model_field in page._meta.get_fields():
         if model_field.name in base_fields or not getattr(model_field, "concrete", False):
             continue
@@ -351,10 +360,88 @@ def _page_search_text(page: Page) -> str:
         if not value:
             continue
         if isinstance(model_field, StreamField):
-            parts.extend(_stream_strings(value.get_prep_value()))
+            streams.append((model_field.stream_block, value))
         elif isinstance(model_field, dj_models.TextField | dj_models.CharField):
             parts.append(strip_tags(str(value)))
+    embeds = _EmbedFilter([value for _block, value in streams])
+    for block, value in streams:
+        parts.extend(embeds.strings(block, value.get_prep_value()))
     return " ".join(" ".join(parts).split())
+
+
+class _EmbedFilter:
+    """Which items and interviews a page embeds are visible to the public (one query per kind),
+    and the strings of stored StreamField data without the blocks embedding the others.
+
+    The stored data is walked beside its block definitions: a struct block with an item or
+    interview chooser among its own fields (directly or as a list of them) whose record is
+    hidden contributes nothing; the structs around it (a timeline around one event, a
+    comparison around one side) keep their other words."""
+
+    def __init__(self, stream_values: list) -> None:
+        wanted: dict[str, set[int]] = {}
+        for value in stream_values:
+            for label, pk in walk_references(value):
+                wanted.setdefault(label, set()).add(pk)
+        public = AccessPolicy.anonymous()
+        self.visible = {
+            ItemChooserBlock: set(
+                Item.objects.visible_to(public)
+                .filter(pk__in=wanted.get("collections.item", ()))
+                .values_list("pk", flat=True)
+            ),
+            InterviewChooserBlock: set(
+                Interview.objects.filter(public.item_q("item__"))
+                .filter(pk__in=wanted.get("collections.interview", ()))
+                .values_list("pk", flat=True)
+            ),
+        }
+
+    def strings(self, block: wagtail_blocks.Block, data: object) -> Iterator[str]:
+        if isinstance(block, wagtail_blocks.StreamBlock):
+            for child in data if isinstance(data, list) else ():
+                if isinstance(child, dict) and child.get("type") in block.child_blocks:
+                    yield from self.strings(block.child_blocks[child["type"]], child.get("value"))
+        elif isinstance(block, wagtail_blocks.StructBlock):
+            if not isinstance(data, dict) or self._embeds_hidden(block, data):
+                return
+            for name, child_block in block.child_blocks.items():
+                yield from self.strings(child_block, data.get(name))
+        elif isinstance(block, wagtail_blocks.ListBlock):
+            for child in _list_values(data):
+                yield from self.strings(block.child_block, child)
+        elif not isinstance(block, wagtail_blocks.ChooserBlock):
+            yield from _stream_strings(data)
+
+    def _embeds_hidden(self, block: wagtail_blocks.StructBlock, data: dict) -> bool:
+        for name, child_block in block.child_blocks.items():
+            if isinstance(child_block, wagtail_blocks.ListBlock):
+                child_block, values = child_block.child_block, _list_values(data.get(name))
+            else:
+                values = [data.get(name)]
+            kind = type(child_block)
+            if kind in self.visible:
+                shown = self.visible[kind]
+                if any(v not in (None, "") and _pk(v) not in shown for v in values):
+                    return True
+        return False
+
+
+def _list_values(data: object) -> list:
+    """A ListBlock's stored children: {"type": "item", "value": v, "id": …} or bare values."""
+    if not isinstance(data, list):
+        return []
+    return [
+        child["value"] if isinstance(child, dict) and child.get("type") == "item" else child
+        for child in data
+    ]
+
+
+def _pk(value: object) -> int | None:
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return None
 
 
 def _stream_strings(data: object) -> Iterator[str]:

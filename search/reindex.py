@@ -9,7 +9,11 @@ than its own record, so a change reaches every group showing it:
 - a scientist or their names, honours, affiliations → the scientist and every item naming them
   (as a scientist or as the interviewee): items carry their scientists' names and disciplines;
 - a fonds or series → the items filed under it (items carry their titles);
-- a Wagtail page published, unpublished or deleted → that exhibit page.
+- a Wagtail page published, unpublished or deleted → that exhibit page;
+- an item or its interview saved, deleted or bulk-written → also every exhibit page embedding
+  either (Wagtail's reference index): a page's document leaves out the blocks of records the
+  public may not see, so opening or closing a record changes it. (An embargo that simply
+  expires changes no row; the next full rebuild brings those captions in.)
 
 Changes to a file the pipeline is processing are held until it announces the file processed:
 pages arrive one by one, and the search index wants the file once, complete. Everything goes
@@ -19,6 +23,9 @@ through search.pending, which coalesces a burst into one reindex per group.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Page, ReferenceIndex
 
 from archive_collections.models import Interview, Item
 from media_pipeline.models import FileStatus, ItemFile
@@ -45,8 +52,9 @@ PKS_PER_QUERY = 500
 
 
 def item_changed(item_id: int | None) -> None:
+    """An item or its interview: the item and the exhibit pages embedding either."""
     if item_id:
-        pending.request([item_group(item_id)])
+        pending.request([item_group(item_id), *exhibits_showing([item_id])])
 
 
 def interview_part_changed(interview_id: int | None) -> None:
@@ -89,8 +97,10 @@ def page_text_changed(item_file_id: int, item_id: int | None = None) -> None:
 
 
 def file_processed(item_id: int | None) -> None:
-    """The pipeline finished a file (done or failed): what it held for the item goes out now."""
-    item_changed(item_id)
+    """The pipeline finished a file (done or failed): what it held for the item goes out now.
+    Exhibit pages show no file text, so they are not asked for."""
+    if item_id:
+        pending.request([item_group(item_id)])
 
 
 def exhibit_changed(page_id: int) -> None:
@@ -111,8 +121,36 @@ def catalogue_changed(
     item_ids.update(_item_pks("interview__pk__in", interviews))
     item_ids.update(_scientists_items(scientists))
     pending.request(
-        [*(scientist_group(pk) for pk in scientists), *(item_group(pk) for pk in item_ids)]
+        [
+            *(scientist_group(pk) for pk in scientists),
+            *(item_group(pk) for pk in item_ids),
+            *exhibits_showing(set(items) | _item_pks("interview__pk__in", interviews)),
+        ]
     )
+
+
+def exhibits_showing(item_ids: Collection[int]) -> list[str]:
+    """The exhibit groups of pages whose blocks embed one of these items or its interview, read
+    from Wagtail's reference index (chooser blocks report their records to it)."""
+    item_ids = list(item_ids)
+    if not item_ids:
+        return []
+    types = ContentType.objects.get_for_models(Item, Interview, Page)
+    item_type, interview_type, page_type = types[Item], types[Interview], types[Page]
+    pages: set[int] = set()
+    for start in range(0, len(item_ids), PKS_PER_QUERY):
+        chunk = item_ids[start : start + PKS_PER_QUERY]
+        interviews = Interview.objects.filter(item__in=chunk).values_list("pk", flat=True)
+        for to_type, pks in ((item_type, chunk), (interview_type, list(interviews))):
+            if pks:
+                pages.update(
+                    ReferenceIndex.objects.filter(
+                        base_content_type=page_type,
+                        to_content_type=to_type,
+                        to_object_id__in=[str(pk) for pk in pks],
+                    ).values_list("object_id", flat=True)
+                )
+    return [exhibit_group(pk) for pk in sorted(pages, key=str)]
 
 
 def items_of_scientists(scientist_ids: Collection[int]) -> list[str]:
