@@ -113,11 +113,18 @@ class Writer:
             bar.close()
 
     def write_kind(self, spec: KindSpec, changes: list[Change], bar: Bar) -> None:
+        """Write one kind's records; the bar moves as each batch of them is complete.
+
+        Rows are created and updated for the whole kind first (a sub-series may move under a
+        series created later in the sheet; a relation may name a scientist further down), then
+        their child rows and revisions — most of the time — are written batch by batch.
+        """
+        created = [c for c in changes if c.created]
+        updated = [c for c in changes if not c.created and c.changed]
+        bar.update(len(changes) - len(created) - len(updated))  # unchanged: nothing to write
         self.resolve_refs(spec, changes)
         if spec.kind == "scientists":
             set_portraits(changes)
-        created = [c for c in changes if c.created]
-        updated = [c for c in changes if not c.created and c.changed]
         self.create(spec, created)
         # Known before updating: an existing sub-series may move under a series created here.
         for change in created:
@@ -127,10 +134,11 @@ class Writer:
             self.pks[spec.kind][change.record.key] = change.obj.pk
         if spec.kind == "series":
             self.link_new_parents(created)
-        self.write_children(spec, created + updated)
-        save_revisions(spec, [c.obj for c in created + updated], self.user)
-        self.touched[spec.kind].extend(c.obj.pk for c in created + updated)
-        bar.update(len(changes))
+        for batch in chunked(created + updated, BATCH):
+            self.write_children(spec, batch)
+            save_revisions(spec, [c.obj for c in batch], self.user)
+            self.touched[spec.kind].extend(c.obj.pk for c in batch)
+            bar.update(len(batch))
 
     def resolve_refs(self, spec: KindSpec, changes: list[Change]) -> None:
         for _field, (_column, kind) in spec.refs.items():
