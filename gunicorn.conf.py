@@ -29,6 +29,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 worker_class = "gthread"
 workers = _int("GUNICORN_WORKERS", cores + 1)
 threads = _int("GUNICORN_THREADS", 4)
+# Load Django once in the master and fork the workers from it: a worker replaced after
+# max_requests starts at once instead of importing the site again under load. Safe because
+# Django opens database connections on first use, never at import.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 # Waiting connections beyond the busy threads, before the kernel refuses them.
 backlog = _int("GUNICORN_BACKLOG", 2048)
 

@@ -57,7 +57,9 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def empty_cache(settings, tmp_path):
-    """Every test starts with an empty page cache and its own generation file."""
+    """The page cache on (the test settings switch it off for the rest of the suite), empty,
+    with its own generation file."""
+    settings.PAGE_CACHE_SECONDS = 600
     settings.PAGE_CACHE_GENERATION_FILE = tmp_path / "page-cache-generation"
     cache.clear()
     yield
