@@ -1,7 +1,8 @@
 """BagIt bags (RFC 8493) written while streaming, and checked with the bagit library.
 
 The payload's SHA-256 manifest is written as the files are: each file is hashed on its way into
-the bag, so a 2 GB recording is read once, never held in memory, and its checksum is compared
+the bag (from S3 in ranged reads, media_pipeline.s3.iter_span), so a 2 GB recording is read
+once, never held in memory, and its checksum is compared
 with the one the archive recorded for it (see export.py). Validation is bagit's own, so a bag can
 be checked anywhere with `bagit.py --validate BAG` as well.
 """
@@ -10,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import IO
 
-import bagit
+import bagit  # type: ignore[import-untyped]  # bagit ships no types
 from django.utils.translation import gettext as _
 
 BAGIT_VERSION = "1.0"
@@ -70,16 +70,15 @@ class BagWriter:
         self.manifest[f"data/{name}"] = hashing.digest.hexdigest()
         self.payload_bytes += hashing.size
 
-    def copy(self, name: str, source: IO[bytes]) -> str:
-        """Stream `source` into data/`name`; returns its SHA-256."""
-        with self.open(name) as target:
-            shutil.copyfileobj(source, target, CHUNK_BYTES)  # type: ignore[misc]
-        return self.manifest[f"data/{name}"]
-
-    def write_chunks(self, name: str, chunks: Iterable[bytes]) -> None:
+    def copy(self, name: str, chunks: Iterable[bytes]) -> str:
+        """Stream `chunks` into data/`name`; returns its SHA-256."""
         with self.open(name) as target:
             for chunk in chunks:
                 target.write(chunk)
+        return self.manifest[f"data/{name}"]
+
+    def write_chunks(self, name: str, chunks: Iterable[bytes]) -> None:
+        self.copy(name, chunks)
 
     def finish(self, info: dict[str, str]) -> None:
         self._write_tag(

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.db import models
+
 from archive_collections.exporting import csv_chunks, export_headers, export_rows
 from archive_collections.importer.schema import SCHEMAS
 from archive_collections.importer.validate import chunked
@@ -24,7 +26,7 @@ from .bag import BagWriter
 
 FOLDER = "catalogue"
 MASTERS = f"{FOLDER}/masters"
-KIND_MODELS = {
+KIND_MODELS: dict[str, type[models.Model]] = {
     "scientists": Scientist,
     "fonds": Fonds,
     "series": Series,
@@ -47,7 +49,7 @@ def _alias(kind: str, name: str) -> str:
 def write_catalogue(bag: BagWriter) -> dict[str, int]:
     counts = {}
     for kind, model in KIND_MODELS.items():
-        queryset = model.objects.order_by("pk")
+        queryset = model._default_manager.order_by("pk")
         header = export_headers(kind)
         rows: Iterator[list[str]] = export_rows(kind, queryset)
         if kind == "items":

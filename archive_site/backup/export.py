@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
 
-import bagit
+import bagit  # type: ignore[import-untyped]  # bagit ships no types
 from django.conf import settings
 from django.core import serializers
 from django.core.files.storage import Storage, storages
@@ -36,9 +36,10 @@ from wagtail.models import Site
 
 from media_pipeline.iiif.tiles import tree_prefix
 from media_pipeline.models import ItemFile
+from media_pipeline.s3 import iter_span
 from media_pipeline.storage import derivative_name
 
-from .bag import BagError, BagWriter
+from .bag import CHUNK_BYTES, BagError, BagWriter
 from .catalogue import master_path, write_catalogue
 from .records import RecordSet, compress, record_sets
 
@@ -166,8 +167,7 @@ def _write_masters(bag: BagWriter, since: datetime | None, log: Log) -> int:
         target = master_path(name)
         if bag.has(target):
             continue
-        with storage.open(name, "rb") as source:
-            found = bag.copy(target, source)
+        found = bag.copy(target, iter_span(storage, name, chunk_bytes=CHUNK_BYTES))
         if found != expected:
             raise BagError(
                 _(
@@ -199,8 +199,7 @@ def _copy_from(bag: BagWriter, alias: str, names: Iterator[str]) -> int:
         target = f"{FILES}/{alias}/{name}"
         if bag.has(target):
             continue
-        with storage.open(name, "rb") as source:
-            bag.copy(target, source)
+        bag.copy(target, iter_span(storage, name, chunk_bytes=CHUNK_BYTES))
         count += 1
     return count
 
@@ -223,7 +222,7 @@ def _write_derivatives(bag: BagWriter, since: datetime | None, log: Log) -> int:
 
 
 def _write_library(bag: BagWriter, since: datetime | None) -> int:
-    names = []
+    names: list[str] = []
     for model in (get_image_model(), get_document_model()):
         rows = model.objects.order_by("pk")
         if since is not None:

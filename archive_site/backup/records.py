@@ -74,7 +74,8 @@ class RecordSet:
         return [
             field.name
             for field in self.model._meta.local_fields
-            if field.serialize and not (field.is_relation and field.related_model is _user_model())
+            if getattr(field, "serialize", True)
+            and not (field.is_relation and field.related_model is _user_model())
         ]
 
 
@@ -132,11 +133,11 @@ def _page_models() -> list[type[models.Model]]:
     ]
     pages = [model for model in exhibit_models if issubclass(model, Page)]
     others = [model for model in exhibit_models if not issubclass(model, Page)]
-    throughs = [
-        field.remote_field.through
+    throughs: list[type[models.Model]] = [
+        field.remote_field.through  # type: ignore[misc]
         for model in exhibit_models
         for field in model._meta.local_many_to_many
-        if field.remote_field.through._meta.auto_created
+        if field.remote_field.through._meta.auto_created  # type: ignore[union-attr]
     ]
     return [*pages, *others, *throughs]
 

@@ -8,14 +8,15 @@ from pathlib import Path
 import bagit
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from archive_collections.importer import run_import
 from archive_collections.models import Item, TranscriptSegment
+from archive_site.backup import archive_contents
 from exhibits.models import ChapterPage
 from media_pipeline.ingest import ingest_fileobj
 from tests.factories.catalogue import ItemFactory
 from tests.media_pipeline.samples import image_bytes
-from archive_site.backup import archive_contents
 
 from .conftest import (
     bag_files,
@@ -37,7 +38,8 @@ def export(dest: Path, *args: str) -> str:
 
 def restore(*bags: Path, **options) -> str:
     out = io.StringIO()
-    call_command("restore_archive", *map(str, bags), stdout=out, **options)
+    with translation.override("en"):  # refusals are matched in English
+        call_command("restore_archive", *map(str, bags), stdout=out, **options)
     return out.getvalue()
 
 
