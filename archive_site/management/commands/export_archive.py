@@ -40,12 +40,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("dest", type=Path, help=_("the bag's folder (must not exist yet)"))
+        parser.add_argument("dest", type=Path, help=_("the bag's folder (new or empty)"))
         parser.add_argument(
             "--since",
             type=str,
             help=_(
-                "incremental: what changed since this date or time (the previous export's date)"
+                "incremental: what changed since this date or time, or since the export of "
+                "this earlier bag"
             ),
         )
 
