@@ -78,9 +78,13 @@ def level_size(width: int, height: int, factor: int) -> tuple[int, int]:
     return imaging.ceil_div(width, factor), imaging.ceil_div(height, factor)
 
 
+# Where render.py caches the images the static tiles do not cover (render_cache.py bounds it).
+CACHE_ROOT = "iiif-cache"
+
+
 def cache_prefix(sha256: str) -> str:
-    """Where render.py caches the images the static tiles do not cover."""
-    return f"iiif-cache/{sha256}"
+    """Where render.py caches the images of one file the static tiles do not cover."""
+    return f"{CACHE_ROOT}/{sha256}"
 
 
 def make_iiif_tiles(item_file) -> IiifResult:

@@ -5,6 +5,11 @@ opens this site's own manifests and collections with the vendored Mirador 4 (no 
 
 Image requests are answered from the static tiles when one matches (the fast path), otherwise
 rendered from the master and cached (render.py); see image_api.py for what is supported.
+Renders are bounded by render_cache.py: a byte quota on their cache (least recently used go
+first) and a per-client limit on renders (429 with Retry-After past it; tiles, listed sizes and
+cached renders never count). A file whose master is gone answers 404 from every image route,
+as /files/ does for the master itself; a master that is there but cannot be decoded is a
+logged 500.
 
 Image identifiers and the URLs built from them are media_pipeline/iiif/urls.py.
 """
@@ -41,7 +46,7 @@ from ..results import TiledPage
 from ..serving import StoredFile, serve_stored
 from ..steps import registry
 from ..storage import derivative_storage
-from . import collections, image_api, render, tiles
+from . import collections, image_api, render, render_cache, tiles
 from .manifest import build_manifest
 from .urls import service_url, tiled_pages
 
@@ -76,6 +81,10 @@ _Response = TypeVar("_Response", bound=HttpResponseBase)
 
 class HttpResponseNotImplemented(HttpResponse):
     status_code = 501
+
+
+class HttpResponseTooManyRequests(HttpResponse):
+    status_code = 429
 
 
 @require_safe
@@ -130,18 +139,12 @@ def image(request, identifier: str, region: str, size: str, rotation: str, quali
         wanted = snapped
     else:
         name = render.cache_name(item_file.sha256, _version(), page["number"], wanted)
-        if not storage.exists(name):
-            try:
-                data = render.render_jpeg(item_file, page, wanted)
-            except (StepError, OSError, pyvips.Error):
-                # The reason (a damaged or missing master) is for the log, not the public.
-                logger.exception("IIIF rendering of %s as %s failed", identifier, name)
-                return _text(
-                    HttpResponseServerError,
-                    "This image could not be rendered from its master file; the archive's "
-                    "staff can see why in the server log.",
-                )
-            render.store(storage, name, data)
+        if storage.exists(name):
+            render_cache.note_hit(storage, name)
+        else:
+            refused = _render_and_store(request, item_file, page, wanted, name)
+            if refused is not None:
+                return _cors(refused, item_file)
     x, y, w, h = wanted.region
     response = serve_stored(
         request,
@@ -159,6 +162,36 @@ def image(request, identifier: str, region: str, size: str, rotation: str, quali
     service = service_url(request, item_file.pk, page["number"])
     response["Link"] = f'<{service}/{canonical}>;rel="canonical"'
     return _cors(response, item_file)
+
+
+def _render_and_store(request, item_file, page, wanted, name) -> HttpResponse | None:
+    """Render `wanted` into the cache at `name`; the response to send instead when refused."""
+    slot = render_cache.take_render_slot(request)
+    if not slot.allowed:
+        response = _text(
+            HttpResponseTooManyRequests,
+            "Too many images rendered on request from this address; try again in "
+            f"{slot.retry_after} seconds. The viewer's tiles are not limited.",
+        )
+        response["Retry-After"] = str(slot.retry_after)
+        return response
+    try:
+        data = render.render_jpeg(item_file, page, wanted)
+    except (StepError, OSError, pyvips.Error):
+        render_cache.forget_master(item_file)
+        if not render_cache.master_exists(item_file):
+            raise Http404 from None  # lost since this request checked: as /files/ answers
+        # The reason (a damaged master) is for the log, not the public.
+        logger.exception("IIIF rendering of %s as %s failed", item_file.pk, name)
+        return _text(
+            HttpResponseServerError,
+            "This image could not be rendered from its master file; the archive's "
+            "staff can see why in the server log.",
+        )
+    storage = derivative_storage()
+    render.store(storage, name, data)
+    render_cache.note_stored(storage, len(data))
+    return None
 
 
 @require_safe
@@ -284,8 +317,8 @@ def _visible_page(request, identifier: str) -> tuple[ItemFile, TiledPage]:
     if not AccessPolicy.for_user(request.user).can_view(item_file.item):
         raise Http404
     page = next((p for p in tiled_pages(item_file) if p["number"] == page_number), None)
-    if page is None:
-        raise Http404
+    if page is None or not render_cache.master_exists(item_file):
+        raise Http404  # a lost master: nothing of the file is served, as by /files/
     return item_file, page
 
 
