@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from django.utils.translation import gettext as _
 
@@ -19,10 +20,22 @@ from .plaintext import _timestamp, read_lines, segment_lines
 def _open(data: bytes, name: str):
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
+    # A damaged upload fails inside zipfile or the XML parser in several ways: a bad or cut
+    # deflate stream (zlib.error, EOFError), a header claiming an unknown zip version
+    # (NotImplementedError), mangled XML (XMLSyntaxError). Each is an unreadable file, not a
+    # server error.
+    unreadable = (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+    )
     try:
         return docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (*unreadable, XMLSyntaxError, KeyError, ValueError) as exc:
         raise FormatError(
             name, 1, _("not a readable Word (.docx) document: %(error)s") % {"error": exc}
         ) from exc

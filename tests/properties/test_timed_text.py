@@ -22,6 +22,7 @@ from archive_collections.oral_history.webvtt import (
     write_srt,
     write_webvtt,
 )
+from archive_collections.oral_history.wordfile import write_docx
 
 from . import bounded
 
@@ -232,3 +233,33 @@ def test_any_bytes_given_as_ohms_are_read_or_refused_with_a_format_error(data):
         read_ohms(data, "t.xml")
     except FormatError:
         pass
+
+
+WORD_FILE = write_docx(
+    [Line(0, 4_500, "钱学森", "我1911年生在上海。")], "钱学森口述访谈", ["受访人：钱学森"]
+)
+# Found by this property, as (offset, new byte): a local header's extra-field length (zlib.error
+# from the deflate stream), a byte of the first entry's data (EOFError) and the central
+# directory's version field (NotImplementedError). Each escaped as a 500 from the admin's import.
+DAMAGED = [[(28, 255)], [(483, 255)], [(35623, 255)]]
+
+
+@bounded(150)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(WORD_FILE) - 1), st.integers(0, 255)), min_size=1, max_size=4
+    )
+)
+@example(DAMAGED[0])
+@example(DAMAGED[1])
+@example(DAMAGED[2])
+def test_a_damaged_word_file_is_read_or_refused_with_a_format_error(changes):
+    data = bytearray(WORD_FILE)
+    for offset, value in changes:
+        data[offset] = value
+    try:
+        document = read_file(bytes(data), "t.docx")
+    except FormatError as exc:
+        assert exc.name == "t.docx"
+        return
+    assert all(line.start_ms <= line.end_ms for line in document.transcript)
