@@ -42,15 +42,19 @@ def test_the_json_api_and_errors_carry_it_too(client):
     assert policy(client.get("/no/such/page/"))["object-src"] == ["'none'"]
 
 
-def test_an_inline_style_carries_the_nonce_its_header_names(client):
+def test_an_inline_style_carries_the_nonce_its_header_names(
+    client, django_capture_on_commit_callbacks
+):
     item = ItemFactory(access_level="public", identifier="QXS-NONCE")
-    ingest_fileobj(item, BytesIO(make.encoded("JPEG", (300, 200))), "scan.jpg", sequence=1)
+    with django_capture_on_commit_callbacks(execute=True):  # processed: tiles, so a viewer
+        ingest_fileobj(item, BytesIO(make.encoded("JPEG", (300, 200))), "scan.jpg", sequence=1)
     response = client.get(item.get_absolute_url())
     html = response.content.decode()
     nonces = set(re.findall(r'<style nonce="([^"]+)"', html))
     assert len(nonces) == 1
     (nonce,) = nonces
     assert f"'nonce-{nonce}'" in policy(response)["style-src"]
+    assert "data-viewer" in html
     assert client.get(item.get_absolute_url()).content.decode().count(nonce) == 0  # per request
 
 

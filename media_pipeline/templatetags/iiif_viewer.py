@@ -51,6 +51,8 @@ def iiif_viewer(context, files):
         "current": page,
         "current_index": current,
         "highlights": boxes,
+        # The page's Content-Security-Policy nonce (django-csp), for the viewer's one <style>.
+        "csp_nonce": getattr(request, "csp_nonce", ""),
         "viewer_data": {
             "highlights": [{key: box[key] for key in "xywh"} for box in boxes],
             "pages": [
