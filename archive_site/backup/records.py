@@ -14,6 +14,7 @@ Accounts are not carried: references to users are left empty (see docs/OPERATION
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -203,5 +204,16 @@ def compress(pks: Iterable[int]) -> list[list[int]]:
     return runs
 
 
-def expand(runs: Iterable[list[int]]) -> set[int]:
-    return {pk for first, last in runs for pk in range(first, last + 1)}
+class Runs:
+    """Membership in compressed keys without expanding them (2M segment keys would be a set
+    of 2M integers)."""
+
+    def __init__(self, runs: Iterable[list[int]]) -> None:
+        self.runs = sorted((first, last) for first, last in runs)
+        self.firsts = [first for first, _ in self.runs]
+
+    def __contains__(self, pk: object) -> bool:
+        if not isinstance(pk, int):
+            return False
+        at = bisect_right(self.firsts, pk) - 1
+        return at >= 0 and pk <= self.runs[at][1]

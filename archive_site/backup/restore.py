@@ -41,7 +41,7 @@ from media_pipeline.models import FileStatus, ItemFile
 from .bag import BagError, validate
 from .catalogue import MASTERS
 from .export import FILES, FULL, INCREMENTAL, INVENTORY, RECORDS
-from .records import RecordSet, expand, record_sets
+from .records import RecordSet, Runs, record_sets
 
 Log = Callable[[str], None]
 CHUNK = 500
@@ -205,17 +205,20 @@ def _apply_records(bag: Path, summary: RestoreSummary) -> None:
     sets = record_sets()
     for record_set in reversed(sets):
         if record_set.label in inventory:
-            gone = _delete_absent(record_set, expand(inventory[record_set.label]))
+            gone = _delete_absent(record_set, Runs(inventory[record_set.label]))
             summary.deleted[record_set.label] = summary.deleted.get(record_set.label, 0) + gone
     deferred = []
     for record_set in sets:
         path = records / f"{record_set.label}.jsonl"
         if not path.exists():
             continue
+        # Into an empty table (a restore on a new installation) a row is inserted; otherwise
+        # saved over the row with its key, or inserted when there is none.
+        empty = not record_set.model._base_manager.exists()
         with path.open(encoding="utf-8") as handle:
             saved = 0
             for row in serializers.deserialize("jsonl", handle, handle_forward_references=True):
-                row.save()
+                row.save(force_insert=empty)
                 saved += 1
                 if row.deferred_fields:
                     deferred.append(row)
@@ -224,7 +227,7 @@ def _apply_records(bag: Path, summary: RestoreSummary) -> None:
         row.save_deferred_fields()
 
 
-def _delete_absent(record_set: RecordSet, keep: set[int]) -> int:
+def _delete_absent(record_set: RecordSet, keep: Runs) -> int:
     model = record_set.model
     gone = [pk for pk in record_set.inventory().iterator(chunk_size=5000) if pk not in keep]
     for start in range(0, len(gone), CHUNK):
