@@ -279,12 +279,7 @@ class ElasticsearchEngine:
         response = self._call(
             "searching", self.client.search, index=self.alias, body=request.to_dict()
         )
-        if response.get("timed_out"):
-            # Partial hits would break the recall promise; the database engine answers instead.
-            raise EngineUnavailable(
-                f"Elasticsearch at {self.url} timed out after {self.timeout:g}s searching "
-                f"{self.alias!r}"
-            )
+        self._check_complete(response, "searching")
         aggs = response["aggregations"]
         results.total = aggs["total"]["groups"]["value"]
         results.facets = es_query.read_facets(aggs, query)
@@ -295,6 +290,7 @@ class ElasticsearchEngine:
             response = self._call(
                 "reading best hits", self.client.search, index=self.alias, body=request.to_dict()
             )
+            self._check_complete(response, "reading best hits")
             best = {b["key"]: b for b in response["aggregations"]["groups"]["buckets"]}
         pieces = highlight.highlight_pieces(query.parsed)
         results.groups = [
@@ -302,6 +298,26 @@ class ElasticsearchEngine:
         ]
         results.took_ms = (time.perf_counter() - started) * 1000
         return results
+
+    def _check_complete(self, response: Any, what: str) -> None:
+        """Partial hits would break the recall promise: a search that timed out, or that some
+        shard could not answer (every copy of it lost with its nodes), is an unavailable
+        engine, and the database engine answers instead."""
+        if response.get("timed_out"):
+            raise EngineUnavailable(
+                f"Elasticsearch at {self.url} timed out after {self.timeout:g}s {what} "
+                f"{self.alias!r}"
+            )
+        shards = response.get("_shards") or {}
+        if shards.get("failed"):
+            reasons = {
+                (failure.get("reason") or {}).get("type", "unknown")
+                for failure in shards.get("failures", [])
+            }
+            raise EngineUnavailable(
+                f"Elasticsearch at {self.url}: {shards['failed']} of {shards.get('total')} "
+                f"shards of {self.alias!r} did not answer {what} ({', '.join(sorted(reasons))})"
+            )
 
     def autocomplete(self, prefix: str, policy: AccessPolicy, limit: int = 8) -> list[Completion]:
         tokens = analysis.phrase_tokens((prefix or "")[:100])

@@ -28,7 +28,8 @@ from elasticsearch import Elasticsearch
 
 from archive_collections.access import AccessPolicy
 from search.contract import SearchDocument, SearchQuery
-from search.engines import get_engine, reset_engines
+from search.engines import EngineUnavailable, get_engine, reset_engines
+from search.engines.elasticsearch import ElasticsearchEngine
 
 pytestmark = [pytest.mark.elasticsearch, pytest.mark.slow]
 
@@ -119,8 +120,13 @@ def health(client: Elasticsearch, **wait) -> dict:
     return client.cluster.health(index=ALIAS, timeout="120s", **wait).body
 
 
-def test_search_and_writes_survive_losing_a_node(product_on_cluster):
+def test_search_and_writes_survive_losing_a_node(product_on_cluster, settings):
     base, urls = product_on_cluster
+    # An index without replicas beside the product's: losing a node loses half of it.
+    settings.ELASTICSEARCH_REPLICAS = 0
+    bare = ElasticsearchEngine(alias=f"{ALIAS}-bare")
+    settings.ELASTICSEARCH_REPLICAS = 1
+    bare.index_documents([letter(n) for n in range(DOCUMENTS)])
     engine = get_engine()
     rebuild = engine.start_rebuild()
     rebuild.add([letter(n) for n in range(DOCUMENTS)])
@@ -145,6 +151,10 @@ def test_search_and_writes_survive_losing_a_node(product_on_cluster):
 
     master = engine.client.cat.master(format="json").body[0]["node"]
     victim = 2 if master == "node-1" else 1
+    (bare_index,) = bare.live_indices()
+    bare_shards = bare.client.cat.shards(index=bare_index, format="json").body
+    assert [s["prirep"] for s in bare_shards] == ["p", "p"]
+    assert {s["node"] for s in bare_shards} == {"node-1", "node-2"}
     survivor_url = urls[2 - victim]
     run_script("kill-node", base, str(victim))
     survivor = Elasticsearch(survivor_url, request_timeout=130)
@@ -153,6 +163,11 @@ def test_search_and_writes_survive_losing_a_node(product_on_cluster):
     # request meant for the dead node to the other one, which holds a copy of each shard.
     for _ in range(4):
         assert found("钱学森书信") == everything
+    # Where a shard has no copy left, an answer would lack its documents: the engine says it is
+    # unavailable (search.service then answers from the database engine with a notice) rather
+    # than returning part of the results as if they were all.
+    with pytest.raises(EngineUnavailable, match="shard"):
+        bare.search(SearchQuery(text="钱学森书信", per_page=100), ANYONE)
 
     # Once the master has noticed, the replicas of the lost primaries are promoted: yellow (one
     # copy of everything), and writes go through the product again.
