@@ -41,6 +41,17 @@ def resolve_manifest_path(raw: str, base: Path, roots: list[Path] | None = None)
             _("Windows drive paths are not allowed; use a path relative to the manifest")
         )
     candidate = candidate if candidate.is_absolute() else base / raw.replace("\\", "/")
+    try:
+        return _readable_file(candidate, roots)
+    except PathRefused:
+        raise
+    except (OSError, ValueError) as exc:
+        # A NUL byte, or a name longer than the file system allows: no file can be named so.
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise PathRefused(_("is not a usable file path (%(error)s)") % {"error": reason}) from exc
+
+
+def _readable_file(candidate: Path, roots: list[Path]) -> Path:
     real = candidate.resolve()
     if not _inside(real, roots):
         raise PathRefused(

@@ -136,6 +136,9 @@ def parse_csv(text: str, kind: str, name: str, report: ImportReport) -> Sheet | 
             continue
         if not _check_width(sheet, record, cells, report):
             return None
+        # Blank cells past the header (a trailing comma, as spreadsheet programs write) are
+        # dropped as the XLSX reader drops them: the validator pairs cells with columns exactly.
+        cells = cells[: len(sheet.header)]
         sheet.rows.append((record, cells + [""] * (len(sheet.header) - len(cells))))
     if sheet is None:
         report.add(

@@ -7,12 +7,15 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+import pytest
 from django.utils import translation
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from archive_collections.exporting.columns import export_columns
 from archive_collections.exporting.writers import CSV_ENCODINGS, csv_chunks, write_xlsx
+from archive_collections.importer import run_import
+from archive_collections.importer.paths import PathRefused, resolve_manifest_path
 from archive_collections.importer.readers import decode, parse_csv, read_xlsx
 from archive_collections.importer.report import ImportReport
 from archive_collections.importer.schema import (
@@ -164,3 +167,60 @@ def test_an_exported_item_row_imports_to_the_same_values(values, encoding):
     assert record is not None
     read = {name: record.values[name] for name in values}
     assert read == values
+
+
+path_cells = st.one_of(
+    st.text(alphabet="abc./\\\\:~- \x00钱", max_size=20),
+    st.text(max_size=30),
+    st.integers(250, 5000).map(lambda n: "x" * n),
+)
+
+
+@bounded(200)
+@given(path_cells)
+@example("scan\x00.jpg")  # a NUL byte in a files cell: ValueError escaped the whole import
+@example("x" * 300)  # longer than a file name may be: OSError (ENAMETOOLONG) escaped it
+@example("a/" * 3000 + "b")
+def test_a_file_cell_names_a_file_inside_the_roots_or_is_refused(raw):
+    with tempfile.TemporaryDirectory() as folder:
+        base = Path(folder).resolve()
+        (base / "scan.jpg").write_bytes(b"\xff\xd8")
+        try:
+            path = resolve_manifest_path(raw, base, [base])
+        except PathRefused as exc:
+            assert str(exc)
+            return
+        assert path.is_file() and path.is_relative_to(base)
+
+
+csv_text = st.one_of(
+    st.text(max_size=200),
+    st.lists(
+        st.sampled_from(['"', ",", "\n", "\r", "档号", "题名", "a", "\x00", " ", '""']), max_size=40
+    ).map("".join),
+)
+
+
+@bounded(300)
+@given(csv_text)
+# A trailing comma kept a blank third cell under a two-column header, and the validator's strict
+# pairing of cells with columns raised ValueError out of the import.
+@example("identifier,name\nqian-xuesen,钱学森,\n")
+def test_any_csv_text_is_a_sheet_or_problems_in_the_report(text):
+    report = ImportReport("items.csv")
+    sheet = parse_csv(text, "items", "items.csv", report)
+    if sheet is None:
+        assert not report.ok
+        return
+    for row, cells in sheet.rows:
+        assert row >= 2 and len(cells) == len(sheet.header)
+
+
+@pytest.mark.django_db
+def test_a_row_with_a_trailing_comma_imports(tmp_path):
+    """The example above, through the whole importer: it raised ValueError before."""
+    manifest = tmp_path / "scientists.csv"
+    manifest.write_text("identifier,name\nqian-xuesen,钱学森,\n", encoding="utf-8")
+    report = run_import(manifest, dry_run=True)
+    assert report.ok, report.as_text()
+    assert report.count("scientists").created == 1
