@@ -26,7 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
 from django.core.management import call_command
 from django.test import Client
 from wagtail.documents.models import Document
@@ -244,7 +244,8 @@ def empty_instance(database) -> None:
     ContentType.objects.clear_cache()
     cache.clear()
     for alias in ("masters", "derivatives", "default"):
-        shutil.rmtree(storages[alias].location, ignore_errors=True)
+        if isinstance(storages[alias], FileSystemStorage):
+            shutil.rmtree(storages[alias].location, ignore_errors=True)
     Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
 
 
