@@ -7,6 +7,7 @@ from pathlib import Path
 
 import bagit
 import pytest
+from django.core.files.storage import storages
 from django.core.management import call_command
 from django.utils import translation
 
@@ -15,6 +16,7 @@ from archive_collections.models import Item, TranscriptSegment
 from archive_site.backup import archive_contents
 from exhibits.models import ChapterPage
 from media_pipeline.ingest import ingest_fileobj
+from media_pipeline.models import ItemFile
 from tests.factories.catalogue import ItemFactory
 from tests.media_pipeline.samples import image_bytes
 
@@ -161,3 +163,15 @@ def test_a_full_bag_and_an_incremental_restore_changes_and_deletions(tmp_path, f
     assert after["pages"] == before["pages"]
     assert not Item.objects.filter(identifier="QXS-004").exists()
     assert TranscriptSegment.objects.count() == 2
+
+
+def test_a_master_that_no_longer_matches_its_checksum_stops_the_export(tmp_path, fresh):
+    fresh()
+    build_archive()
+    damaged = ItemFile.objects.get(mime_type="application/pdf")
+    path = Path(storages["masters"].path(damaged.master.name))
+    path.write_bytes(path.read_bytes()[:-1] + b"\x00")
+
+    with pytest.raises(Exception, match=damaged.master.name):
+        export(tmp_path / "full")
+    assert list(tmp_path.iterdir()) == []  # neither the bag nor its .partial folder
