@@ -63,6 +63,7 @@ class _Bag:
     kind: str
     exported_at: datetime
     since: datetime | None
+    counts: dict[str, int]
 
 
 def archive_contents() -> dict[str, int]:
@@ -85,8 +86,10 @@ def archive_contents() -> dict[str, int]:
 
 
 def restore_archive(
-    paths: list[Path], *, replace: bool = False, log: Log = print
+    paths: list[Path], *, replace: bool = False, dry_run: bool = False, log: Log = print
 ) -> RestoreSummary:
+    """Restore the bags in order; with `dry_run`, only validate them and the instance and
+    report the rows the bags carry (nothing is written)."""
     bags = _checked_chain([Path(path) for path in paths], log)
     contents = archive_contents()
     if contents and not replace:
@@ -96,6 +99,11 @@ def restore_archive(
             % {"held": held}
         )
     summary = RestoreSummary(bags=[str(bag.path) for bag in bags])
+    if dry_run:
+        for bag in bags:
+            for key, value in bag.counts.items():
+                summary.saved[key] = summary.saved.get(key, 0) + value
+        return summary
     written: list[tuple[str, str]] = []
     try:
         for bag in bags:
@@ -130,7 +138,12 @@ def read_info(path: Path) -> _Bag:
         since = datetime.fromisoformat(info["Since"]) if "Since" in info else None
     except (KeyError, ValueError) as exc:
         raise BagError(_("%(bag)s was not written by export_archive") % {"bag": path}) from exc
-    return _Bag(path, kind, exported_at, since)
+    counts = {
+        key.removeprefix("Count-"): int(value)
+        for key, value in info.items()
+        if key.startswith("Count-") and not key.startswith("Count-catalogue.")
+    }
+    return _Bag(path, kind, exported_at, since, counts)
 
 
 def _checked_chain(paths: list[Path], log: Log) -> list[_Bag]:

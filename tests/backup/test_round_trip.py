@@ -68,6 +68,8 @@ def test_full_round_trip_gives_back_every_record_file_and_page(tmp_path, fresh):
 
     fresh()
     assert archive_contents() == {}
+    assert "would restore" in restore(tmp_path / "full", dry_run=True)
+    assert archive_contents() == {}
     restore(tmp_path / "full")
     after = snapshot()
 

@@ -25,12 +25,26 @@ class Command(BaseCommand):
             help=_("restore over an instance that already holds records (they are replaced)"),
         )
 
-    def handle(self, *args: Any, bags: list[Path], replace: bool, **options: Any) -> None:
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=_("validate the bags and this instance and say what would be restored"),
+        )
+
+    def handle(
+        self, *args: Any, bags: list[Path], replace: bool, dry_run: bool, **options: Any
+    ) -> None:
         log = self.stdout.write if options.get("verbosity", 1) > 0 else (lambda line: None)
         try:
-            summary = restore_archive(bags, replace=replace, log=log)
+            summary = restore_archive(bags, replace=replace, dry_run=dry_run, log=log)
         except BagError as exc:
             raise CommandError(str(exc)) from exc
+        if dry_run:
+            self.stdout.write(
+                _("Dry run: the bags are valid and would restore %(rows)d rows; nothing written")
+                % {"rows": sum(summary.saved.values())}
+            )
+            return
         self.stdout.write(
             _(
                 "Restored %(rows)d rows and %(files)d files from %(bags)d bag(s); "
