@@ -17,16 +17,18 @@ Settings (read here, with these defaults):
 - ``IIIF_MASTER_CHECK_SECONDS`` (60): how long the answer "this master exists" is kept in
   Django's cache for storages where asking costs a request (S3); local disks are asked each time.
 
-The quota costs no walk per request. Each stored render adds its size to a counter in Django's
-cache; when the bytes stored since the last count reach a tenth of the quota, that request
-counts the cache once (one listing: os.scandir locally, one LIST per 1,000 objects on S3) and
-deletes the least recently used renders until the cache is back under 90 %. The walk is thus paid
-once per quota/10 bytes of new renders. Recency is the file's modification time, which a cache
-hit refreshes (os.utime) on a local disk; on S3, where that would be a copy, a hit is noted in
-Django's cache and the walk takes the later of the two. With Django's cache in Redis the counter
-and the notes are shared by every process; with the per-process local-memory default each
-process counts its own renders, so the cache may exceed the quota by up to one tenth of it per
-process between counts.
+The quota costs no walk in any request. Each stored render adds its size to a counter in Django's
+cache; when the bytes stored since the last count reach a tenth of the quota, the request
+enqueues the task `trim_render_cache`, which a worker runs: it counts the cache once (one
+listing: os.scandir locally, one LIST per 1,000 objects on S3) and deletes the least recently
+used renders until the cache is back under 90 %. The walk is thus paid once per quota/10 bytes
+of new renders, and never by a visitor's request. Recency is the file's modification time,
+which a cache hit refreshes (os.utime) on a local disk; on S3, where that would be a copy, a
+hit (and a store) is noted in Django's cache and the walk takes the later of the two. With
+Django's cache in Redis the counter and the notes are shared by every process; with the
+per-process local-memory default each process counts its own renders, so the cache may exceed
+the quota by up to one tenth of it per web process until the next count, and on S3 the
+recency noted by one process is not seen by the worker (the walk falls back to write times).
 """
 
 from __future__ import annotations
@@ -43,9 +45,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage, Storage
+from django_tasks import task
 
 from ..s3 import is_s3
-from ..storage import master_storage
+from ..storage import derivative_storage, master_storage
 from .tiles import CACHE_ROOT
 
 logger = logging.getLogger(__name__)
@@ -138,22 +141,26 @@ def note_hit(storage: Storage, name: str) -> None:
         cache.set(_used_key(name), time.time(), _USED_SECONDS)
 
 
-def note_stored(storage: Storage, size: int) -> None:
-    """A render of `size` bytes was stored; count and trim the cache when enough was added."""
-    limit = max_bytes()
+def note_stored(size: int) -> None:
+    """A render of `size` bytes was stored; have the cache counted when enough was added."""
     cache.add(_ADDED_KEY, 0, None)
     try:
         added = cache.incr(_ADDED_KEY, size)
     except ValueError:
         cache.set(_ADDED_KEY, size, None)
         added = size
-    if added < max(1, int(limit * RECOUNT_SHARE)):
-        return
-    if not cache.add(_COUNTING_KEY, 1, _COUNT_LOCK_SECONDS):
-        return  # another request is counting now
-    try:
+    if added >= max(1, int(max_bytes() * RECOUNT_SHARE)):
         cache.set(_ADDED_KEY, 0, None)
-        trim(storage, limit)
+        trim_render_cache.enqueue()
+
+
+@task()
+def trim_render_cache() -> int:
+    """Count the render cache and trim it to its quota; the number of renders removed."""
+    if not cache.add(_COUNTING_KEY, 1, _COUNT_LOCK_SECONDS):
+        return 0  # another worker is counting now
+    try:
+        return trim(derivative_storage()).removed
     finally:
         cache.delete(_COUNTING_KEY)
 
@@ -208,22 +215,20 @@ def _entries(storage: Storage) -> Iterator[tuple[str, int, float]]:
 
 
 def _local_entries(storage: FileSystemStorage) -> Iterator[tuple[str, int, float]]:
-    root = Path(storage.path(CACHE_ROOT))
-    stack = [root]
+    base = len(str(Path(storage.path("")))) + 1
+    stack = [storage.path(CACHE_ROOT)]
     while stack:
-        folder = stack.pop()
         try:
-            children = list(os.scandir(folder))
+            children = list(os.scandir(stack.pop()))
         except (FileNotFoundError, NotADirectoryError):
             continue
         for child in children:
             try:
                 if child.is_dir(follow_symlinks=False):
-                    stack.append(Path(child.path))
-                elif child.is_file(follow_symlinks=False) and not child.name.startswith("."):
+                    stack.append(child.path)
+                elif not child.name.startswith("."):  # .render-* files are being written
                     stat = child.stat(follow_symlinks=False)
-                    name = Path(child.path).relative_to(storage.path("")).as_posix()
-                    yield name, stat.st_size, stat.st_mtime
+                    yield child.path[base:].replace(os.sep, "/"), stat.st_size, stat.st_mtime
             except FileNotFoundError:
                 continue  # removed while the walk ran
 

@@ -190,7 +190,10 @@ def _render_and_store(request, item_file, page, wanted, name) -> HttpResponse | 
         )
     storage = derivative_storage()
     render.store(storage, name, data)
-    render_cache.note_stored(storage, len(data))
+    # Used now, to the sub-second (S3's modification times are whole seconds): a count that
+    # runs meanwhile removes older renders before this one.
+    render_cache.note_hit(storage, name)
+    render_cache.note_stored(len(data))
     return None
 
 
