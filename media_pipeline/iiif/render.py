@@ -16,7 +16,8 @@ Renderings are stored in the private derivatives storage under
 
 — the request in pixels, so every spelling of it (pct:, square, !w,h …) is one file and a
 repeated request is a storage read. The `iiif` step empties iiif-cache/<sha256>/ when it
-rebuilds a file's tiles; the folder holds nothing that cannot be rendered again.
+rebuilds a file's tiles; the folder holds nothing that cannot be rendered again. Its size and
+the renders per client are bounded by render_cache.py.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ build these URLs for pages, manifests and exhibits are media_pipeline/iiif/urls.
   tile or size when one matches, otherwise rendered from the master and cached
 
 Image ids: see media_pipeline/iiif/urls.py. All answer 404 when the visitor may not see the
-item, and for unknown fonds, scientists and parts.
+item, and for unknown fonds, scientists and parts; the image routes also when the file's master
+is lost. A render past the client's limit answers 429 (media_pipeline/iiif/render_cache.py).
 """
 
 from django.urls import re_path
