@@ -120,6 +120,18 @@ def _user(django_user_model, username, *perms, **extra):
     return django_user_model.objects.get(pk=user.pk)  # fresh instance: no stale perm cache
 
 
+@pytest.fixture(autouse=True)
+def _empty_local_caches() -> None:
+    """Each test starts with empty local-memory caches: counts kept there (the IIIF render
+    limit per address, the render cache's byte counter) must not carry into the next test."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all(initialized_only=True):
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+
+
 @pytest.fixture
 def researcher(django_user_model):
     return _user(django_user_model, "researcher", "view_researcher_items")

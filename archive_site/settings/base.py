@@ -5,9 +5,13 @@ add conveniences. See docs/ARCHITECTURE.md for the service matrix.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+
+from archive_site.security import media_origins
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -65,19 +69,32 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     # django-ninja: the API docs page uses its templates and its own static Swagger UI files.
     "ninja",
+    # Login throttling: failed logins per username + address, lockout page in Chinese.
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP on every response (archive_site/security.py), then a database outage turned
+    # into a 503 (archive_site/outage.py) inside it, so the outage page carries the policy too.
+    "archive_site.security.ContentSecurityPolicyMiddleware",
+    "archive_site.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "archive_site.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Answers to a signed-in user or an API token are `Cache-Control: private`.
+    "archive_site.caching.PrivateForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Anonymous public pages rendered once, served from the cache (archive_site/
+    # caching.py); inside everything that adds per-request headers, cookies and nonces.
+    "archive_site.caching.AnonymousPageCacheMiddleware",
+    # Last, as django-axes requires: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "archive_site.urls"
@@ -111,6 +128,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite creates the file but not its folder: a fresh clone has no var/ until this runs.
+    _sqlite_file = str(DATABASES["default"]["NAME"] or "")
+    if _sqlite_file and not _sqlite_file.startswith((":", "file:")):  # not in-memory
+        Path(_sqlite_file).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets the task worker write while the site reads.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
@@ -189,6 +210,14 @@ else:
 TASKS: dict[str, dict[str, object]] = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous page cache (archive_site/caching.py): how long a rendered page is kept (0 switches the
+# cache off); any publish or catalogue change makes every kept page stale at once. With a
+# per-process cache (local memory) the generation that marks them stale is this file, which
+# every worker on the machine reads; with Redis it is kept in Redis.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_GENERATION_FILE = Path(
+    os.environ.get("PAGE_CACHE_GENERATION_FILE", BASE_DIR / "var" / "page-cache-generation")
+)
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Media pipeline / tasks: with REDIS_URL, tasks go to Redis through django-tasks-rq and
@@ -208,8 +237,13 @@ ELASTICSEARCH_BULK_TIMEOUT = float(os.environ.get("ELASTICSEARCH_BULK_TIMEOUT", 
 # Primary shards of each new index generation: a search runs on its shards in parallel, so two
 # use both cores of a small single node (measured on 500k documents); clusters set their own.
 ELASTICSEARCH_SHARDS = int(os.environ.get("ELASTICSEARCH_SHARDS", "2"))
+# Replicas of each shard: 0 on one node; 1 on a cluster, so losing a node loses no document.
+ELASTICSEARCH_REPLICAS = int(os.environ.get("ELASTICSEARCH_REPLICAS", "0"))
 
 WAGTAIL_SITE_NAME = "老科学家学术成长资料采集工程 · 档案与展览"
+# No Gravatar: the admin would send a hash of each user's e-mail to gravatar.com, and the CSP
+# (images from this site only) refuses it anyway; Wagtail shows its default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Search — engine selection (search/engines/__init__.py): Elasticsearch when ELASTICSEARCH_URL is
 # set (the database index is still written, and answers with a notice when ES is unreachable),
@@ -222,7 +256,7 @@ if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS = {
         "default": {
             "BACKEND": "search.wagtail_backend",
-            "URLS": [ELASTICSEARCH_URL],
+            "URLS": env_list("ELASTICSEARCH_URL"),  # one node, or several comma-separated
             "INDEX_PREFIX": f"{ELASTICSEARCH_INDEX}-wagtail-",
             "TIMEOUT": ELASTICSEARCH_TIMEOUT,
         }
@@ -283,6 +317,51 @@ MEDIA_OCR_ITEM_TYPES = env_list(
 OCR_THREADS = int(os.environ.get("OCR_THREADS", "0"))
 
 LOGIN_URL = "wagtailadmin_login"
+
+# Content-Security-Policy (django-csp 4, archive_site/security.py, which also widens it for
+# Wagtail's admin and the Mirador page, and says why). Inline <script>/<style> need the request's
+# nonce; style="" attributes are allowed because templates position crops and highlight boxes
+# with them, which must work without JavaScript (they cannot run code or load anything).
+_FILE_ORIGINS = (
+    media_origins(
+        AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_S3_ADDRESSING_STYLE, AWS_S3_REGION_NAME
+    )
+    if AWS_STORAGE_BUCKET_NAME
+    else []
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, *_FILE_ORIGINS],
+        "media-src": [SELF, *_FILE_ORIGINS],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    }
+}
+
+# Login throttling (django-axes): five failed logins for one username from one address lock that
+# pair out for AXES_COOLOFF_TIME (another failure while locked out restarts it); a success resets
+# the count. The client address is REMOTE_ADDR only, so a client cannot pick its own address in
+# X-Forwarded-For; behind a proxy set AXES_IPWARE_META_PRECEDENCE_ORDER (docs/DEPLOYMENT.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "archive_site.throttling.lockout_response"  # the Chinese page, 429
+# Failures are still logged (with username and address); this only drops the start-up banner
+# every manage.py command would print.
+AXES_VERBOSE = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IPWARE_META_PRECEDENCE_ORDER", "REMOTE_ADDR")
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,7 @@
 """Laptop settings for `make demo`: embedded defaults, debug on, a fixed local-only secret."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env_bool
 
@@ -8,6 +10,8 @@ DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-not-secret-scientist-archive"  # noqa: F405, S105
 ALLOWED_HOSTS = ["*"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# A template edited on a laptop sends no signal: pages are rendered fresh unless asked for.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 # WhiteNoise serves app static files straight from the finders, so no collectstatic is needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -37,6 +37,11 @@ def _remove_tmp() -> None:
 
 atexit.register(_remove_tmp)
 MEDIA_ROOT = _tmp / "media"
+# The anonymous page cache is off: the suite's page tests look at what a render produces
+# (response.context, query counts) and roll their data back without a signal between tests.
+# tests/serving/ switches it on and tests it.
+PAGE_CACHE_SECONDS = 0
+PAGE_CACHE_GENERATION_FILE = _tmp / "page-cache-generation"
 STATIC_ROOT = _tmp / "static"
 STATIC_ROOT.mkdir()  # WhiteNoise warns on every request when its root is missing
 STORAGES = {
