@@ -412,20 +412,6 @@ def test_regions_beyond_the_sequential_budget_are_read_with_random_access(
         assert_colour(colour_at(image, fx, fy), colour, (fx, fy))
 
 
-def test_a_missing_master_is_a_logged_server_error_without_details(client, scan, caplog):
-    from media_pipeline.storage import master_storage
-
-    master_storage().delete(scan.master.name)
-    response = client.get(url(scan, f"{MIXED_REGION}/200,/0/default.jpg"))
-    assert response.status_code == 500
-    body = response.content.decode()
-    assert "could not be rendered" in body and scan.master.name not in body
-    assert "IIIF rendering" in caplog.text
-    assert not derivative_storage().exists(tiles.cache_prefix(scan.sha256))
-    # The static tiles do not need the master.
-    assert client.get(url(scan, "0,0,256,256/256,256/0/default.jpg")).status_code == 200
-
-
 def test_renderings_are_cached_on_both_storages(ingest, stored, client):  # noqa: F811
     item_file = ingest(item(), encode(quadrants()), "quadrants.png")
     assert item_file.status == FileStatus.DONE, item_file.error
