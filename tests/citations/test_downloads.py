@@ -128,6 +128,10 @@ def test_researcher_gets_the_restricted_record_privately(client, qian, researche
     response = _get(client, "QXS-002", "ris")
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
+    # Every answer to a signed-in session is private, a public record's too; anonymous visitors
+    # get the public one, which shared caches may keep.
+    assert _get(client, "QXS-001", "ris")["Cache-Control"] == "max-age=300, private"
+    client.logout()
     assert _get(client, "QXS-001", "ris")["Cache-Control"] == "public, max-age=300"
 
 
