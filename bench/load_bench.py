@@ -7,25 +7,47 @@ IIIF tiles, the theme exhibition, the search index) into a temporary folder, sta
 collected (hashed names), and gunicorn is started with gunicorn.conf.py and production settings
 (bench/load_settings.py) twice: PAGE_CACHE_SECONDS=0 (the baseline: every page rendered) and
 the page cache on. Each time `--users` threads, each with its own keep-alive connection and no
-think time, run for `--seconds` after a 10-second unrecorded warm-up (templates, the search
-analyser and, with the cache on, each worker's first render of each page):
+think time (so the server is saturated and the two phases' requests/s compare), run for
+`--seconds` after a 10-second unrecorded warm-up (templates, the search analyser and, with the
+cache on, each worker's first render of each page):
 
 - pupils (four in five) visit the exhibition as a class does: the exhibitions index, the
   exhibition's landing page, then each chapter in turn with the images, IIIF info.json and
   tiles and the start of the audio/video clips (a Range request, as a player makes) that the
-  chapter's HTML names;
-- researchers (one in five), signed in, search the page and the JSON endpoint and open items.
+  chapter's HTML names. A pupil who has seen the last chapter leaves, and the thread goes on as
+  a NEW pupil on another device: empty browser cache, no cookies, a new connection (a class of
+  pupils each on their own device, then the next class), so every pupil fetches every file once;
+- researchers (one in five), signed in, search the page and the JSON endpoint and open items;
+  each keeps one browser (cache and cookies) for the whole run.
+
+Browsers are modelled as Chromium's HTTP cache behaves for a private (per-user) cache, the same
+in both phases (`Browser`): an answer to a GET with status 200 or 206 (206 keyed by its Range) is
+kept unless it says `no-store` or `Vary: *`; `private` answers are kept too, since a browser is a
+private cache. It is fresh for `max-age` seconds (else until `Expires`, taken against `Date`;
+no heuristic freshness is assumed, which only ever adds requests); `no-cache` means lifetime 0.
+While fresh, and when the request headers the answer's `Vary` names are unchanged, it is used
+without a request (counted as saved, per kind, not timed). Once stale, an answer with an ETag
+or Last-Modified is revalidated with If-None-Match / If-Modified-Since; a 304 is a request, is
+timed, refreshes the lifetime and its stored body is used (a chapter's HTML still names its
+files); an answer without validators is fetched again. Cookies the server sets are sent back
+(name=value; Max-Age=0 or an empty value deletes), as a browser's jar does, so `Vary: Cookie`
+compares what a browser would send.
 
 Printed and written to bench/results/load_bench.json: per endpoint kind p50/p95 in ms, requests,
-errors (anything but 2xx/304, and failed connections), requests/s, gunicorn's CPU seconds per
-request, and the load average before and after each phase (the machine is shared; read the
-timings with it). Goals: 0 errors; exhibition pages p95 <= 200 ms with the cache on; >= 10x the
-requests/s of the cache off. `--smoke` runs 5 users for 5 seconds to check the harness.
+304s, errors (anything but 2xx/304, and failed connections), requests the browser caches saved,
+pupils who finished the exhibition, requests/s, gunicorn's CPU seconds (total and per request)
+and this driver's own, each kind's CPU cost sent alone after the phase (where the CPU went),
+and the load average before and after each phase (the machine is shared; read the timings with
+it). The database connection is kept between requests (DATABASE_CONN_MAX_AGE=60, as
+docs/DEPLOYMENT.md configures gunicorn's threads; the environment may override it). Goals:
+0 errors; exhibition pages p95 <= 200 ms with the cache on; >= 10x the requests/s of the cache
+off. `--smoke` runs 5 users for 5 seconds to check the harness.
 """
 
 from __future__ import annotations
 
 import argparse
+import email.utils
 import http.client
 import json
 import os
@@ -71,6 +93,9 @@ def bench_env(folder: Path, cache_seconds: int) -> dict[str, str]:
         "DEMO_ADMIN_PASSWORD": secrets.token_urlsafe(16),
         "DEMO_RESEARCHER_PASSWORD": secrets.token_urlsafe(16),
         "PAGE_CACHE_SECONDS": str(cache_seconds),
+        # As docs/DEPLOYMENT.md configures gunicorn's threads: a connection kept between
+        # requests rather than one opened per request (production's default is 0).
+        "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
     }
 
 
@@ -152,7 +177,7 @@ def start_gunicorn(env: dict[str, str], folder: Path, port: int) -> subprocess.P
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            status, _ = fetch(http.client.HTTPConnection("127.0.0.1", port, timeout=5), "/")
+            status, _, _ = fetch(http.client.HTTPConnection("127.0.0.1", port, timeout=5), "/")
             if status == 200:
                 return server
         except OSError:
@@ -192,18 +217,130 @@ def stop(server: subprocess.Popen) -> None:
 
 def fetch(
     conn: http.client.HTTPConnection, path: str, headers: dict[str, str] | None = None
-) -> tuple[int, bytes]:
+) -> tuple[int, http.client.HTTPMessage, bytes]:
     conn.request("GET", path, headers=headers or {})
     response = conn.getresponse()
-    return response.status, response.read()
+    return response.status, response.msg, response.read()
 
 
 @dataclass
 class Tally:
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    not_modified: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    saved: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    pupils_done: int = 0
     error_samples: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@dataclass
+class Kept:
+    """One answer in a browser's cache."""
+
+    status: int
+    body: bytes
+    fresh_until: float  # time.monotonic()
+    etag: str | None
+    last_modified: str | None
+    vary: dict[str, str]  # the request's values of the headers the answer varies on
+
+
+def _directives(cache_control: str) -> dict[str, str]:
+    found = {}
+    for part in cache_control.split(","):
+        name, _, value = part.strip().partition("=")
+        if name:
+            found[name.lower()] = value.strip().strip('"')
+    return found
+
+
+def lifetime(headers: http.client.HTTPMessage) -> float | None:
+    """Seconds an answer stays fresh in a private cache; None when it must not be kept."""
+    directives = _directives(headers.get("Cache-Control", ""))
+    if "no-store" in directives or headers.get("Vary", "").strip() == "*":
+        return None
+    if "no-cache" in directives:
+        return 0.0
+    if directives.get("max-age", "").isdigit():
+        return float(directives["max-age"])
+    expires, date = headers.get("Expires"), headers.get("Date")
+    if expires:
+        try:
+            until = email.utils.parsedate_to_datetime(expires).timestamp()
+            now = email.utils.parsedate_to_datetime(date).timestamp() if date else time.time()
+        except (TypeError, ValueError):
+            return 0.0  # an invalid Expires means already expired
+        return max(until - now, 0.0)
+    return 0.0  # no heuristic freshness: revalidated, or fetched again, every time
+
+
+class Browser:
+    """One device's HTTP cache and cookie jar, as the module docstring describes."""
+
+    def __init__(self, cookies: dict[str, str] | None = None) -> None:
+        self.kept: dict[tuple[str, str], Kept] = {}
+        self.cookies = dict(cookies or {})
+
+    def request_headers(self, extra: dict[str, str]) -> dict[str, str]:
+        headers = dict(extra)
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return headers
+
+    def lookup(self, path: str, headers: dict[str, str]) -> tuple[Kept | None, bool]:
+        """The kept answer usable for this request, if any, and whether it is still fresh."""
+        kept = self.kept.get((path, headers.get("Range", "")))
+        if kept is None or any(headers.get(h, "") != v for h, v in kept.vary.items()):
+            return None, False
+        return kept, time.monotonic() < kept.fresh_until
+
+    def conditional(self, kept: Kept | None, headers: dict[str, str]) -> dict[str, str]:
+        if kept is None:
+            return headers
+        extra = {}
+        if kept.etag:
+            extra["If-None-Match"] = kept.etag
+        if kept.last_modified:
+            extra["If-Modified-Since"] = kept.last_modified
+        return {**headers, **extra}
+
+    def remember(self, path: str, headers: dict[str, str], status: int, answer, body: bytes):
+        for cookie in answer.get_all("Set-Cookie") or []:
+            pair, *attributes = cookie.split(";")
+            name, _, value = pair.strip().partition("=")
+            gone = not value or any(
+                a.strip().lower().replace(" ", "") == "max-age=0" for a in attributes
+            )
+            if gone:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+        key = (path, headers.get("Range", ""))
+        seconds = lifetime(answer)
+        etag, modified = answer.get("ETag"), answer.get("Last-Modified")
+        if status == 304 and key in self.kept:
+            if seconds is None:
+                del self.kept[key]
+            else:
+                self.kept[key].fresh_until = time.monotonic() + seconds
+            return
+        if (
+            status not in (200, 206)
+            or seconds is None
+            or (seconds <= 0 and not etag and not modified)
+        ):
+            self.kept.pop(key, None)
+            return
+        vary = [h.strip() for h in answer.get("Vary", "").split(",") if h.strip()]
+        self.kept[key] = Kept(
+            status=status,
+            body=body,
+            fresh_until=time.monotonic() + seconds,
+            etag=etag,
+            last_modified=modified,
+            vary={h: headers.get(h, "") for h in vary},
+        )
 
 
 class Visitor(threading.Thread):
@@ -212,27 +349,47 @@ class Visitor(threading.Thread):
     ) -> None:
         super().__init__(daemon=True)
         self.port, self.urls, self.tally, self.until = port, urls, tally, until
-        self.headers = {"Cookie": f"sessionid={session}"} if session else {}
+        self.session = session
+        self.browser = Browser({"sessionid": session} if session else None)
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.random = random.Random()
 
+    def new_device(self) -> None:
+        """Another visitor arrives: an empty cache and cookie jar, a connection of its own."""
+        self.conn.close()
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        self.browser = Browser({"sessionid": self.session} if self.session else None)
+
     def get(self, kind: str, path: str, headers: dict[str, str] | None = None) -> bytes:
         recording = self.until[0] > 0
+        sent = self.browser.request_headers({**(headers or {})})
+        kept, fresh = self.browser.lookup(path, sent)
+        if kept is not None and fresh:
+            if recording:
+                with self.tally.lock:
+                    self.tally.saved[kind] += 1
+            return kept.body
         started = time.perf_counter()
         try:
-            status, body = fetch(self.conn, path, {**self.headers, **(headers or {})})
+            status, answer, body = fetch(self.conn, path, self.browser.conditional(kept, sent))
         except (OSError, http.client.HTTPException) as exc:
             self.conn.close()
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            status, body = 0, repr(exc).encode()
+            status, answer, body = 0, http.client.HTTPMessage(), repr(exc).encode()
         elapsed = (time.perf_counter() - started) * 1000
+        if status:
+            self.browser.remember(path, sent, status, answer, body)
         if recording:
             with self.tally.lock:
                 self.tally.times[kind].append(elapsed)
-                if not (200 <= status < 300 or status == 304):
+                if status == 304:
+                    self.tally.not_modified[kind] += 1
+                elif not 200 <= status < 300:
                     self.tally.errors[kind] += 1
                     if len(self.tally.error_samples) < 10:
                         self.tally.error_samples.append(f"{status} {path} {body[:120]!r}")
+        if status == 304 and kept is not None:
+            return kept.body
         return body if 200 <= status < 300 else b""
 
     def running(self) -> bool:
@@ -242,6 +399,7 @@ class Visitor(threading.Thread):
 class Pupil(Visitor):
     def run(self) -> None:
         while self.running():
+            self.new_device()
             self.get("exhibitions", self.urls["index"])
             self.get("landing", self.urls["landing"])
             for chapter in self.urls["chapters"]:
@@ -249,6 +407,9 @@ class Pupil(Visitor):
                     return
                 html = self.get("chapter", chapter).decode("utf-8", "replace")
                 self.assets(html)
+            if self.until[0] > 0 and self.running():
+                with self.tally.lock:
+                    self.tally.pupils_done += 1
 
     def assets(self, html: str) -> None:
         seen: set[str] = set()
@@ -279,7 +440,9 @@ class Researcher(Visitor):
             self.get("item_signed_in", f"/archive/items/{item}/")
 
 
-def phase(name: str, port: int, urls: dict, users: int, seconds: float, warmup: float) -> dict:
+def phase(
+    name: str, port: int, pid: int, urls: dict, users: int, seconds: float, warmup: float
+) -> dict:
     tally = Tally()
     until = [0.0, time.monotonic() + warmup + seconds]  # [recording?, end]
     researchers = max(1, users // 5)
@@ -294,10 +457,18 @@ def phase(name: str, port: int, urls: dict, users: int, seconds: float, warmup: 
     time.sleep(warmup)
     until[0] = 1.0
     started = time.perf_counter()
+    driver_cpu, server_cpu = time.process_time(), tree_cpu_seconds(pid)
     for visitor in visitors:
         visitor.join()
     wall = time.perf_counter() - started
-    return summarise(name, tally, wall, load_before)
+    result = summarise(name, tally, wall, load_before)
+    result["server_cpu_s"] = round(tree_cpu_seconds(pid) - server_cpu, 1)
+    result["server_cpu_s_per_request"] = round(
+        result["server_cpu_s"] / max(result["requests"], 1), 5
+    )
+    # The visitors run on the same two cores as gunicorn: what they took from it.
+    result["driver_cpu_s"] = round(time.process_time() - driver_cpu, 1)
+    return result
 
 
 def percentile(samples: list[float], q: float) -> float:
@@ -307,12 +478,15 @@ def percentile(samples: list[float], q: float) -> float:
 
 def summarise(name: str, tally: Tally, wall: float, load_before) -> dict:
     kinds = {}
-    for kind, times in sorted(tally.times.items()):
+    for kind in sorted(set(tally.times) | set(tally.saved)):
+        times = tally.times.get(kind, [])
         kinds[kind] = {
             "requests": len(times),
+            "not_modified": tally.not_modified.get(kind, 0),
             "errors": tally.errors.get(kind, 0),
-            "p50_ms": round(statistics.median(times), 1),
-            "p95_ms": round(percentile(times, 0.95), 1),
+            "p50_ms": round(statistics.median(times), 1) if times else None,
+            "p95_ms": round(percentile(times, 0.95), 1) if times else None,
+            "saved_by_browser_cache": tally.saved.get(kind, 0),
         }
     total = sum(len(t) for t in tally.times.values())
     exhibit = [t for kind in EXHIBIT_KINDS for t in tally.times.get(kind, [])]
@@ -322,6 +496,9 @@ def summarise(name: str, tally: Tally, wall: float, load_before) -> dict:
         "requests": total,
         "requests_per_s": round(total / wall, 1),
         "errors": sum(tally.errors.values()),
+        "not_modified": sum(tally.not_modified.values()),
+        "saved_by_browser_caches": sum(tally.saved.values()),
+        "pupils_finished": tally.pupils_done,
         "error_samples": tally.error_samples,
         "exhibit_pages_p95_ms": round(percentile(exhibit, 0.95), 1) if exhibit else None,
         "exhibit_pages_p50_ms": round(statistics.median(exhibit), 1) if exhibit else None,
@@ -353,15 +530,46 @@ def server_side(log: Path) -> dict:
     }
 
 
+def cost_alone(port: int, pid: int, urls: dict, repeats: int = 20) -> dict:
+    """gunicorn's CPU milliseconds for one request of each kind, sent one at a time after the
+    phase (warm: the phase has rendered and cached what it will): where the phase's CPU went."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    signed_in = {"Cookie": f"sessionid={urls['sessions'][0]}"}
+    assets = []
+    for chapter in urls["chapters"]:
+        html = fetch(conn, chapter)[2].decode("utf-8", "replace").replace("&amp;", "&")
+        assets += [found.split("#", 1)[0] for found in PAGE_ASSETS.findall(html)]
+    probes: dict[str, tuple[str, dict[str, str]]] = {"chapter": (urls["chapters"][0], {})}
+    image = next((a for a in assets if a.startswith("/files/") and a.endswith(".jpg")), None)
+    tile = next((a for a in assets if a.startswith("/iiif/") and a.endswith(".jpg")), None)
+    clip = next((a for a in assets if a.endswith((".mp4", ".m4a", ".mp3"))), None)
+    if image:
+        probes["image"] = (image, {})
+    if tile:
+        probes["iiif_tile"] = (tile, {})
+    if clip:
+        probes["clip"] = (clip, {"Range": "bytes=0-262143"})
+    term = quote(SEARCH_TERMS[0])
+    probes["search_page"] = (f"/search/?q={term}", signed_in)
+    probes["search_json"] = (f"/api/search/?q={term}", signed_in)
+    probes["item_signed_in"] = (f"/archive/items/{urls['items'][0]}/", signed_in)
+    costs = {}
+    for kind, (path, headers) in probes.items():
+        fetch(conn, path, headers)
+        before = tree_cpu_seconds(pid)
+        for _ in range(repeats):
+            fetch(conn, path, headers)
+        costs[kind] = round((tree_cpu_seconds(pid) - before) * 1000 / repeats, 1)
+    conn.close()
+    return costs
+
+
 def run_phase(name, env, folder, urls, args, cache_seconds) -> dict:
     port = free_port()
     server = start_gunicorn({**env, "PAGE_CACHE_SECONDS": str(cache_seconds)}, folder, port)
     try:
-        cpu = tree_cpu_seconds(server.pid)
-        result = phase(name, port, urls, args.users, args.seconds, args.warmup)
-        result["server_cpu_s_per_request"] = round(
-            (tree_cpu_seconds(server.pid) - cpu) / max(result["requests"], 1), 5
-        )
+        result = phase(name, port, server.pid, urls, args.users, args.seconds, args.warmup)
+        result["cpu_ms_per_request_alone"] = cost_alone(port, server.pid, urls)
     finally:
         stop(server)
     result["server_side_ms_incl_warmup"] = server_side(folder / f"gunicorn-{port}.log")
@@ -376,17 +584,33 @@ def show(result: dict) -> None:
         f"{result['server_cpu_s_per_request']} CPU s/request; load "
         f"{result['load_average_before']} -> {result['load_average_after']}"
     )
-    print(f"  {'endpoint':<16}{'requests':>9}{'errors':>7}{'p50 ms':>9}{'p95 ms':>9}")
+    print(
+        f"  gunicorn CPU {result['server_cpu_s']} s, the visitors' own (this process) "
+        f"{result['driver_cpu_s']} s over the phase"
+    )
+    print(
+        f"  browser caches saved {result['saved_by_browser_caches']} requests; "
+        f"{result['not_modified']} answered 304; {result['pupils_finished']} pupils saw "
+        "the whole exhibition"
+    )
+    print(
+        f"  {'endpoint':<16}{'requests':>9}{'304':>6}{'errors':>7}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'saved':>7}"
+    )
     for kind, row in result["endpoints"].items():
         print(
-            f"  {kind:<16}{row['requests']:>9}{row['errors']:>7}"
-            f"{row['p50_ms']:>9}{row['p95_ms']:>9}"
+            f"  {kind:<16}{row['requests']:>9}{row['not_modified']:>6}{row['errors']:>7}"
+            f"{row['p50_ms']!s:>9}{row['p95_ms']!s:>9}{row['saved_by_browser_cache']:>7}"
         )
     for kind, row in result["server_side_ms_incl_warmup"].items():
         print(
             f"  inside gunicorn, {kind}: {row['requests']} requests, p50 {row['p50_ms']} ms "
             f"p95 {row['p95_ms']} ms (warm-up included)"
         )
+    print(
+        "  gunicorn CPU ms per request, each kind alone after the phase: "
+        + ", ".join(f"{k} {v}" for k, v in result["cpu_ms_per_request_alone"].items())
+    )
     for sample in result["error_samples"]:
         print(f"  error: {sample}")
 
