@@ -277,11 +277,19 @@ class ElasticsearchEngine:
             return results
         request = self.build_search(query, policy)
         response = self._call(
-            "searching", self.client.search, index=self.alias, body=request.to_dict()
+            "searching",
+            self.client.search,
+            index=self.alias,
+            body=request.to_dict(),
+            # A browse by facets alone is the same request for every visitor of a facet page
+            # (and a selected facet's counts walk every record): each shard's request cache
+            # answers a repeat until its next refresh, which drops the entry, so a write is
+            # never hidden. Only size-0 requests are cached unless asked, as here.
+            request_cache=es_query.heads_only(query) or None,
         )
         self._check_complete(response, "searching")
         aggs = response["aggregations"]
-        results.total = aggs["total"]["groups"]["value"]
+        results.total = es_query.read_total(response, query)
         results.facets = es_query.read_facets(aggs, query)
         heads = [hit["_source"]["raw"] for hit in response["hits"]["hits"]]
         best: dict[str, dict[str, Any]] = {}
