@@ -21,6 +21,7 @@ from tests.factories import (
     SeriesFactory,
     small_jpeg,
 )
+from tests.media_pipeline.conftest import media_root  # noqa: F401 (per-test storages, shared)
 from tests.pages import item_block, stream
 
 
@@ -32,27 +33,6 @@ class Archive:
     public_file: ItemFile
     researchers_file: ItemFile
     chapter: ChapterPage
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "public"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "public")},
-        },
-        "masters": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "masters"), "base_url": None},
-        },
-        "derivatives": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path / "derivatives"), "base_url": None},
-        },
-    }
-    return tmp_path
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +47,7 @@ def empty_cache(settings, tmp_path):
 
 
 @pytest.fixture
-def archive(db, media_root, django_capture_on_commit_callbacks) -> Archive:
+def archive(db, media_root, django_capture_on_commit_callbacks) -> Archive:  # noqa: F811
     scientist = ScientistFactory(identifier="qian-xuesen", name="钱学森", name_pinyin="Qian Xuesen")
     series = SeriesFactory(
         identifier="QXS-01", fonds=FondsFactory(identifier="QXS", scientist=scientist)
