@@ -65,7 +65,9 @@ def derivative(request, pk: int, name: str):
 
 def _visible_file(request, pk: int) -> ItemFile:
     item_file = get_object_or_404(ItemFile.objects.select_related("item"), pk=pk)
-    if not AccessPolicy.for_user(request.user).can_view(item_file.item):
+    # A public record's file is decided without reading the session, so its answer does not
+    # vary by cookie and a front cache can keep one copy for every visitor.
+    if not (_is_public(item_file) or AccessPolicy.for_user(request.user).can_view(item_file.item)):
         raise Http404
     return item_file
 

@@ -317,7 +317,12 @@ def _visible_page(request, identifier: str) -> tuple[ItemFile, TiledPage]:
         raise Http404  # "<id>-1" is not an identifier: the first page is "<id>"
     page_number = int(page_text or 1)
     item_file = get_object_or_404(ItemFile.objects.select_related("item"), pk=int(file_id))
-    if not AccessPolicy.for_user(request.user).can_view(item_file.item):
+    # Public records are decided without the session (no Vary: Cookie), as in media_pipeline.views.
+    item = item_file.item
+    if not (
+        AccessPolicy.anonymous().can_view(item)
+        or AccessPolicy.for_user(request.user).can_view(item)
+    ):
         raise Http404
     page = next((p for p in tiled_pages(item_file) if p["number"] == page_number), None)
     if page is None or not render_cache.master_exists(item_file):

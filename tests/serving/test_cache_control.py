@@ -93,3 +93,21 @@ def test_public_answers_to_anonymous_visitors_stay_shareable(client, archive):
     assert get_max_age(response) and get_max_age(response) > 0
     response = client.get(f"/files/{pfile.pk}/derivatives/thumb.jpg")
     assert "public" in response["Cache-Control"]
+
+
+def test_public_files_do_not_vary_by_cookie(client, archive):
+    """A public record's file is the same for everyone, so its answer must not vary by cookie:
+    otherwise a front cache (nginx, a CDN) keeps one copy per visitor's CSRF cookie and can't
+    take file traffic off the site. Restricted files still vary."""
+    pfile, rfile = archive.public_file, archive.researchers_file
+    client.cookies["csrftoken"] = "a" * 32  # a well-formed token of a visitor's own
+    for path in (
+        f"/files/{pfile.pk}/{pfile.original_filename}",
+        f"/files/{pfile.pk}/derivatives/thumb.jpg",
+        f"/iiif/3/{pfile.pk}/info.json",
+        f"/iiif/3/{pfile.pk}/full/max/0/default.jpg",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert not has_vary_header(response, "Cookie"), (path, response.get("Vary"))
+    assert client.get(f"/files/{rfile.pk}/derivatives/thumb.jpg").status_code == 404
