@@ -44,6 +44,20 @@ def item_block(item, caption: str = "") -> dict:
     return {"type": "item", "value": {"item": item.pk, "caption": caption}}
 
 
+def deep_zoom_block(item, alt: str = "信的开头", caption: str = "局部") -> dict:
+    """A deep-zoom detail of the item's first page: 40 × 30 % from (10 %, 10 %)."""
+    region = {"page": 1, "x": 10, "y": 10, "width": 40, "height": 30}
+    value = {"item": item.pk, **region, "alt": alt, "caption": caption}
+    return {"type": "deep_zoom", "value": value}
+
+
+def clip_block(interview, start: str = "00:01", end: str = "00:04", caption: str = "回国") -> dict:
+    return {
+        "type": "clip",
+        "value": {"interview": interview.pk, "start": start, "end": end, "caption": caption},
+    }
+
+
 def exhibition_tree(chapter_bodies: list[str], title: str = "测试展览"):
     """home → exhibition index → exhibition → one published chapter per body."""
     from exhibits.models import ChapterPage, ExhibitionIndexPage, ExhibitionPage

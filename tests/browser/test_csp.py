@@ -21,7 +21,7 @@ from exhibits.models import ScientistStoryPage
 from media_pipeline.ingest import ingest_fileobj
 from tests.factories import InterviewFactory, ItemFactory, TranscriptSegmentFactory
 from tests.media_pipeline import imaging_samples as make
-from tests.pages import exhibition_tree, item_block, publish, stream
+from tests.pages import clip_block, deep_zoom_block, exhibition_tree, item_block, publish, stream
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -116,23 +116,8 @@ def interview(live_site):
 
 @pytest.fixture
 def chapter(live_site, scan, interview):
-    zoom = {
-        "type": "deep_zoom",
-        "value": {
-            "item": scan.pk,
-            "page": 1,
-            "x": 10,
-            "y": 10,
-            "width": 40,
-            "height": 30,
-            "alt": "信的开头",
-            "caption": "局部",
-        },
-    }
-    clip = {
-        "type": "clip",
-        "value": {"interview": interview.pk, "start": "00:01", "end": "00:04", "caption": "回国"},
-    }
+    zoom = deep_zoom_block(scan)
+    clip = clip_block(interview)
     _index, exhibition, chapters = exhibition_tree(
         [stream(item_block(scan), zoom, clip)], title="党领导下的中国科学家"
     )

@@ -11,7 +11,7 @@ from exhibits.models import ScientistStoryPage, StandardPage, TeacherResourcePag
 from media_pipeline.ingest import ingest_fileobj
 from tests.exhibits.conftest import scan_file
 from tests.factories import InterviewFactory, ItemFactory, TranscriptSegmentFactory
-from tests.pages import exhibition_tree, item_block, publish, stream
+from tests.pages import clip_block, deep_zoom_block, exhibition_tree, item_block, publish, stream
 
 pytestmark = pytest.mark.browser
 
@@ -37,23 +37,8 @@ def exhibition(live_site):
     interview = InterviewFactory()
     ingest_fileobj(interview.item, io.BytesIO(tone_wav()), "interview.wav")
     TranscriptSegmentFactory(interview=interview, start_ms=1000, end_ms=3000, text="回国以后")
-    clip = {
-        "type": "clip",
-        "value": {"interview": interview.pk, "start": "00:01", "end": "00:04", "caption": "回国"},
-    }
-    zoom = {
-        "type": "deep_zoom",
-        "value": {
-            "item": item.pk,
-            "page": 1,
-            "x": 10,
-            "y": 10,
-            "width": 40,
-            "height": 30,
-            "alt": "信的开头",
-            "caption": "局部",
-        },
-    }
+    clip = clip_block(interview)
+    zoom = deep_zoom_block(item)
     index, exhibition, chapters = exhibition_tree(
         [stream(item_block(item), clip), stream(zoom), stream()], title="党领导下的中国科学家"
     )
