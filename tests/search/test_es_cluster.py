@@ -31,7 +31,8 @@ from search.contract import SearchDocument, SearchQuery
 from search.engines import EngineUnavailable, get_engine, reset_engines
 from search.engines.elasticsearch import ElasticsearchEngine
 
-pytestmark = [pytest.mark.elasticsearch, pytest.mark.slow]
+# What it checks is Elasticsearch's, not the database's: it runs once, on the SQLite pass.
+pytestmark = [pytest.mark.elasticsearch, pytest.mark.slow, pytest.mark.one_database]
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "services" / "elasticsearch-cluster.sh"
