@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
 from exhibits.blocks.images import ALT_TEXT_REQUIRED
+from exhibits.forms import ExhibitPageForm
 from exhibits.records import CONTEXT_KEY, ArchiveRecords
 
 # Enough plain text for a <meta name="description"> or a link preview: the templates truncate to
@@ -58,8 +59,12 @@ class BasePage(Page):
       the StreamFields named in `archive_stream_fields` reference and fetches them in bulk,
       filtered by the viewer's access policy (exhibits/records.py); blocks read them from the
       context instead of querying one by one.
-    - Wagtail's own drafts, previews, moderation workflows and scheduled publishing, unchanged.
+    - Wagtail's own drafts, previews, moderation workflows and scheduled publishing, unchanged;
+      a new page whose slug a sibling has takes the next free `-2`, `-3`... (exhibits/forms.py:
+      autosave creates a draft from the title alone).
     """
+
+    base_form_class = ExhibitPageForm
 
     listing_summary = models.CharField(
         _("summary"),
