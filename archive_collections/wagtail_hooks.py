@@ -6,6 +6,7 @@ The catalogue also declares two hooks for the apps above it, and works when none
 - `FILE_HAND_OVER_HOOK` (importer/admin_views.py): where the import page sends the listed files.
 """
 
+from .admin import batch_views as batch_edit  # noqa: F401  batch edit of items and scientists
 from .admin import registration  # noqa: F401  registers the archive admin: snippets, tree
 from .importer import admin_views  # noqa: F401  registers the import screen
 from .oral_history import admin_views as oral_history_admin  # noqa: F401, E402  transcript import and tools

@@ -1,0 +1,254 @@
+"""The batch edit screens of the item and scientist listings (Wagtail bulk actions).
+
+The screen is a form over `batch.apply_batch`: "Preview" runs it as a dry run and shows how many
+of the selected records would change, "Apply" runs it for real; a refused batch is shown with
+each record and its reason. The permission and access checks happen before the form is read, so
+a forged request for records the user may not see answers 403 and changes nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.widgets import AdminDateInput
+from wagtail.log_actions import LogFormatter
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+
+from archive_collections.access import AccessPolicy
+from archive_collections.models import (
+    AccessLevel,
+    Discipline,
+    Item,
+    RightsStatement,
+    Scientist,
+    Series,
+)
+from archive_collections.models.choices import LANGUAGE_CHOICES
+
+from . import batch
+
+#: The identifiers shown under the count; the count itself covers the whole batch.
+SHOWN = 20
+
+
+class ItemBatchForm(forms.Form):
+    """One action and the value it needs; `change()` builds the batch's Change."""
+
+    action = forms.ChoiceField(label=gettext_lazy("change"))
+    access_level = forms.ChoiceField(
+        label=gettext_lazy("access"), required=False, choices=AccessLevel.choices
+    )
+    embargo_until = forms.DateField(
+        label=gettext_lazy("embargoed until"),
+        required=False,
+        widget=AdminDateInput,
+        help_text=gettext_lazy("Leave empty to clear the embargo."),
+    )
+    # A select, but the value is checked by the batch's rule (listing the records it blocks),
+    # not refused by the form before anyone sees why.
+    rights_statement = forms.CharField(
+        label=gettext_lazy("rights statement"),
+        required=False,
+        widget=forms.Select(choices=RightsStatement.choices),
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("language"), required=False, choices=LANGUAGE_CHOICES
+    )
+    series = forms.ModelChoiceField(
+        label=gettext_lazy("series"),
+        required=False,
+        queryset=Series.objects.select_related("fonds").order_by("fonds__identifier", "identifier"),
+    )
+    subjects = forms.CharField(
+        label=gettext_lazy("subjects"),
+        required=False,
+        help_text=gettext_lazy("Separate several with commas or 、"),
+    )
+    scientists = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("scientists"),
+        required=False,
+        queryset=Scientist.objects.order_by("name_pinyin", "name"),
+    )
+
+    VALUE_FIELD = {
+        "set_access_level": "access_level",
+        "set_embargo": "embargo_until",
+        "set_rights": "rights_statement",
+        "set_language": "language",
+        "set_series": "series",
+        "add_subjects": "subjects",
+        "remove_subjects": "subjects",
+        "add_scientists": "scientists",
+        "remove_scientists": "scientists",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = batch.choices(batch.ITEM_ACTIONS)
+
+    def clean(self):
+        data = super().clean()
+        name = data.get("action")
+        field = self.VALUE_FIELD.get(name or "")
+        if field and field != "embargo_until" and not data.get(field):
+            self.add_error(field, _("This action needs a value."))
+        return data
+
+    def change(self) -> batch.Change:
+        name = self.cleaned_data["action"]
+        value: Any = self.cleaned_data.get(self.VALUE_FIELD.get(name, ""))
+        if name == "set_series":
+            value = value.pk
+        elif name.endswith("_scientists"):
+            value = [scientist.pk for scientist in value]
+        elif name.endswith("_subjects"):
+            value = value.replace("、", ",").replace("，", ",").split(",")
+        return batch.Change(name, value)
+
+
+class ScientistBatchForm(forms.Form):
+    action = forms.ChoiceField(label=gettext_lazy("change"))
+    discipline = forms.ModelChoiceField(
+        label=gettext_lazy("discipline"), queryset=Discipline.objects.order_by("name")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = batch.choices(batch.SCIENTIST_ACTIONS)
+
+    def change(self) -> batch.Change:
+        return batch.Change(self.cleaned_data["action"], self.cleaned_data["discipline"].pk)
+
+
+class BatchEditAction(SnippetBulkAction):
+    """Shared by items and scientists: who may, the selection, preview and apply."""
+
+    action_type = "batch_edit"
+    display_name = gettext_lazy("Batch edit")
+    aria_label = gettext_lazy("Change the selected records together")
+    template_name = "collections/admin/batch_edit.html"
+    action_priority = 20
+
+    def selected_ids(self) -> list[str]:
+        ids = self.request.GET.getlist("id")
+        if "all" in ids:
+            return [str(pk) for pk in self.visible_queryset().values_list("pk", flat=True)]
+        return ids
+
+    def visible_queryset(self):
+        return self.model.objects.all()
+
+    def check_allowed(self, ids):
+        raise NotImplementedError
+
+    def run(self, ids, change, dry_run):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        # Answered here, not raised: Wagtail's admin turns a raised PermissionDenied into a
+        # redirect to the dashboard, and a forged request should get a plain 403.
+        try:
+            self.ids = self.check_allowed(self.selected_ids())
+        except batch.BatchForbidden as exc:
+            return self.forbidden(str(exc))
+        if not self.ids:
+            return self.forbidden(_("Nothing is selected."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def forbidden(self, reason: str) -> TemplateResponse:
+        return TemplateResponse(
+            self.request,
+            "collections/admin/batch_forbidden.html",
+            {"reason": reason, "next": self.next_url},
+            status=403,
+        )
+
+    def get_context_data(self, **kwargs):
+        shown = self.model.objects.filter(pk__in=self.ids[:SHOWN])
+        return {
+            "form": kwargs.get("form") or self.get_form(),
+            "result": kwargs.get("result"),
+            "selected": len(self.ids),
+            "shown": shown,
+            "more": max(len(self.ids) - SHOWN, 0),
+            "next": self.next_url,
+            "submit_url": self.request.get_full_path(),
+            "model_opts": self.model._meta,
+            "header_icon": self.model.snippet_viewset.icon,
+            "view": self,
+        }
+
+    def form_valid(self, form):
+        dry_run = "preview" in self.request.POST
+        try:
+            result = self.run(self.ids, form.change(), dry_run)
+        except batch.BatchForbidden as exc:
+            return self.forbidden(str(exc))
+        if result.applied:
+            messages.success(self.request, self.success_message(result))
+            return redirect(self.next_url)
+        return TemplateResponse(
+            self.request, self.template_name, self.get_context_data(form=form, result=result)
+        )
+
+    def form_invalid(self, form):
+        return TemplateResponse(self.request, self.template_name, self.get_context_data(form=form))
+
+    def success_message(self, result) -> str:
+        return ngettext(
+            "%(changed)d of %(selected)d selected record changed; %(unchanged)d already had it.",
+            "%(changed)d of %(selected)d selected records changed; %(unchanged)d already had it.",
+            result.selected,
+        ) % {
+            "changed": len(result.changed),
+            "selected": result.selected,
+            "unchanged": result.unchanged,
+        }
+
+
+class ItemBatchEditAction(BatchEditAction):
+    models = [Item]
+    form_class = ItemBatchForm
+
+    def visible_queryset(self):
+        return Item.objects.visible_to(AccessPolicy.for_user(self.request.user))
+
+    def check_allowed(self, ids):
+        return batch.check_items_allowed(self.request.user, ids)
+
+    def run(self, ids, change, dry_run):
+        return batch.apply_batch(self.request.user, ids, change, dry_run=dry_run)
+
+
+class ScientistBatchEditAction(BatchEditAction):
+    models = [Scientist]
+    form_class = ScientistBatchForm
+
+    def check_allowed(self, ids):
+        return batch.check_scientists_allowed(self.request.user, ids)
+
+    def run(self, ids, change, dry_run):
+        return batch.apply_scientist_batch(self.request.user, ids, change, dry_run=dry_run)
+
+
+hooks.register("register_bulk_action", ItemBatchEditAction)
+hooks.register("register_bulk_action", ScientistBatchEditAction)
+
+
+@hooks.register("register_log_actions")
+def register_batch_log_action(actions):
+    @actions.register_action(batch.LOG_ACTION)
+    class BatchEditFormatter(LogFormatter):
+        label = gettext_lazy("Changed in a batch")
+
+        def format_message(self, log_entry):
+            return _("Changed in a batch of %(size)s: %(change)s") % {
+                "size": log_entry.data.get("batch_size", "?"),
+                "change": log_entry.data.get("change", ""),
+            }
