@@ -15,7 +15,15 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from archive_collections.models import Fonds, Item, Scientist, Series
+from archive_collections.models import (
+    AccessLevel,
+    ConsentStatus,
+    Fonds,
+    Interview,
+    Item,
+    Scientist,
+    Series,
+)
 
 from .paths import PathRefused, import_roots, resolve_manifest_path
 from .readers import Sheet
@@ -252,6 +260,60 @@ def check_references(manifest: Manifest, report: ImportReport) -> None:
     for kind, check in zip(KINDS, checks, strict=True):
         for record in manifest.records.get(kind, []):
             check(record, refs, report, manifest)
+    check_consent(manifest, report)
+
+
+def check_consent(manifest: Manifest, report: ImportReport) -> None:
+    """An interview without a signed release cannot be public (Interview.clean): a row that
+    would leave one so is refused, on the interview's row when the manifest has one (column
+    consent), else on the item's (column access). A column the manifest leaves out keeps the
+    stored value, or the model's default for a new record (public; consent pending)."""
+    items, interviews = manifest.by_key("items"), manifest.by_key("interviews")
+    keys = sorted(set(items) | set(interviews))
+    stored_access: dict[str, str] = {}
+    stored_consent: dict[str, str] = {}
+    for chunk in chunked(keys):
+        stored_access.update(
+            Item.objects.filter(identifier__in=chunk).values_list("identifier", "access_level")
+        )
+        stored_consent.update(
+            Interview.objects.filter(item__identifier__in=chunk).values_list(
+                "item__identifier", "consent"
+            )
+        )
+    released = ConsentStatus.released()
+    for key in keys:
+        item, interview = items.get(key), interviews.get(key)
+        access = _effective(item, "access", stored_access.get(key), AccessLevel.PUBLIC.value)
+        consent = _effective(
+            interview, "consent", stored_consent.get(key), ConsentStatus.PENDING.value
+        )
+        if access != AccessLevel.PUBLIC or consent is None or consent in released:
+            continue
+        record, column = (interview, "consent") if interview else (item, "access")
+        assert record is not None  # one of the two is in the manifest: the key came from it
+        report.add(
+            record.kind,
+            record.row,
+            column,
+            record.values.get(column, ""),
+            _(
+                "item %(item)s is public, so its interview needs a signed release (consent "
+                "signed or restricted, 已签署 or 有限制); or make the item researchers or staff "
+                "only"
+            )
+            % {"item": key},
+        )
+
+
+def _effective(record: Record | None, column: str, stored: str | None, default: str):
+    """The value a row leaves: its own, else the stored one, else a new record's default;
+    None when there is no such record at all."""
+    if record is not None and column in record.values:
+        return record.values[column]
+    if stored is not None:
+        return stored
+    return default if record is not None else None
 
 
 def _missing(report, record, column, value, target, manifest: Manifest) -> None:

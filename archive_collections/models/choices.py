@@ -107,6 +107,12 @@ class ConsentStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     NONE = "none", _("No consent on file")
 
+    @classmethod
+    def released(cls) -> frozenset[str]:
+        """The statuses with a signed release, the only ones under which an interview may be
+        public (restrictions are the release's own conditions, kept in the consent note)."""
+        return frozenset({cls.SIGNED.value, cls.RESTRICTED.value})
+
 
 LANGUAGE_CHOICES = [
     ("zh-Hans", _("Chinese (Simplified)")),

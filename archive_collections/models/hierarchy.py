@@ -17,6 +17,7 @@ from archive_collections.dates import DateParseError, parse_date
 from .choices import (
     LANGUAGE_CHOICES,
     AccessLevel,
+    ConsentStatus,
     DatePrecision,
     ItemType,
     LevelOfDescription,
@@ -240,6 +241,27 @@ class Item(RevisionMixin, WrittenDateMixin, ClusterableModel):  # type: ignore[d
     @property
     def fonds(self):
         return self.series.fonds
+
+    def clean(self):
+        """A public item's interview must have a signed release (see Interview.clean)."""
+        super().clean()
+        interview = getattr(self, "interview", None) if self.pk else None
+        if (
+            interview is not None
+            and self.access_level == AccessLevel.PUBLIC
+            and interview.consent not in ConsentStatus.released()
+        ):
+            message = _(
+                "This item's interview has no signed release (“%(field)s”: %(consent)s), so "
+                "the item cannot be public. Record the signed release on the interview first, "
+                "or choose researchers or staff only."
+            ) % {
+                "field": interview._meta.get_field("consent").verbose_name,
+                "consent": interview.get_consent_display(),
+            }
+            raise ValidationError(
+                {"access_level": ValidationError(message, code="consent_required")}
+            )
 
     @property
     def revisions(self):

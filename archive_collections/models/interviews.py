@@ -8,7 +8,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable, RevisionMixin
 
-from .choices import LANGUAGE_CHOICES, ConsentStatus
+from .choices import LANGUAGE_CHOICES, AccessLevel, ConsentStatus
 from .hierarchy import Item
 from .scientists import Scientist
 
@@ -66,8 +66,35 @@ class Interview(RevisionMixin, ClusterableModel):
     def duration(self) -> str:
         return format_timecode(self.duration_ms)
 
+    def clean(self):
+        """An interview without a signed release cannot be public (Item.clean says the same
+        from the item's side): the admin, the importer and batch changes all refuse it."""
+        super().clean()
+        item = self.item if self.item_id else None
+        if (
+            item is not None
+            and item.access_level == AccessLevel.PUBLIC
+            and self.consent not in ConsentStatus.released()
+        ):
+            message = _(
+                "“%(item)s” is public, so its interview needs a signed release: set "
+                "“%(field)s” to “%(signed)s” or “%(restricted)s”, or first make the item open "
+                "to researchers or staff only."
+            ) % {
+                "item": item,
+                "field": self._meta.get_field("consent").verbose_name,
+                "signed": ConsentStatus.SIGNED.label,
+                "restricted": ConsentStatus.RESTRICTED.label,
+            }
+            raise ValidationError({"consent": ValidationError(message, code="consent_required")})
+
     def get_absolute_url(self):
         return self.item.get_absolute_url()
+
+
+def without_release(prefix: str = "") -> models.Q:
+    """Interviews (or, with prefix "interview__", items) whose consent is not a signed release."""
+    return ~models.Q(**{f"{prefix}consent__in": sorted(ConsentStatus.released())})
 
 
 class TimedSegmentMixin(models.Model):
