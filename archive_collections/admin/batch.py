@@ -97,15 +97,23 @@ class BatchResult:
 
 @dataclass(frozen=True)
 class ItemAction:
-    """One kind of batch change. `plan(records, value)` returns (pks that change, refusals) and
-    checks every rule; `write(records, value, changing_pks)` writes inside the batch's
-    transaction; `describe(value)` is the log entry's wording."""
+    """One kind of batch change. `plan(records, value, user)` returns (pks that change,
+    refusals) and checks every rule; `write(records, value, changing_pks, user)` writes inside
+    the batch's transaction; `describe(value)` is the log entry's wording.
+
+    `changes_records` False: the action changes something else (an exhibition page, which keeps
+    its own revision and log entry), so the records get none and nothing is announced.
+    `form_field(user)` and `form_value(cleaned)` let an action registered from above bring the form
+    field its value is chosen with (the batch screen adds it under the action's name)."""
 
     name: str
     label: Any
-    plan: Callable[[list, Any], tuple[list[int], list[Refusal]]]
-    write: Callable[[list, Any, list[int]], None]
+    plan: Callable[[list, Any, Any], tuple[list[int], list[Refusal]]]
+    write: Callable[[list, Any, list[int], Any], None]
     describe: Callable[[Any], str]
+    changes_records: bool = True
+    form_field: Callable[[], Any] | None = None
+    form_value: Callable[[Any], Any] | None = None
 
 
 ITEM_ACTIONS: dict[str, ItemAction] = {}
@@ -181,7 +189,7 @@ def _action(actions: dict[str, ItemAction], name: str) -> ItemAction:
 
 
 def _run(user, model, records: list, action: ItemAction, value, dry_run: bool) -> BatchResult:
-    changing, refusals = action.plan(records, value)
+    changing, refusals = action.plan(records, value, user)
     result = BatchResult(selected=len(records), dry_run=dry_run)
     if refusals:
         result.refusals = refusals
@@ -190,7 +198,9 @@ def _run(user, model, records: list, action: ItemAction, value, dry_run: bool) -
     if dry_run or not changing:
         return result
     with transaction.atomic():
-        action.write(records, value, changing)
+        action.write(records, value, changing, user)
+        if not action.changes_records:
+            return result
         _record_revisions(user, model, changing, action.describe(value))
         announce = {"items": [], "scientists": [], "fonds": [], "series": [], "interviews": []}
         announce["items" if model is Item else "scientists"] = list(changing)
@@ -252,13 +262,13 @@ def _record_revisions(user, model, pks: list[int], description: str) -> None:
 def _field_action(name, label, field_name, check, display) -> ItemAction:
     """An action that sets one field to one value on every record that differs."""
 
-    def plan(records, value):
+    def plan(records, value, user):
         reason = check(value)
         if reason:
             return [], [Refusal(r.pk, str(r), reason) for r in records]
         return [r.pk for r in records if getattr(r, field_name) != value], []
 
-    def write(records, value, changing):
+    def write(records, value, changing, user):
         Item.objects.filter(pk__in=changing).update(**{field_name: value})
 
     def describe(value):
@@ -306,7 +316,7 @@ def _choice_label(choices):
 
 
 def _series_action() -> ItemAction:
-    def plan(records, value):
+    def plan(records, value, user):
         series = Series.objects.select_related("fonds").filter(pk=value).first()
         if series is None:
             return [], [Refusal(r.pk, str(r), _("The series does not exist.")) for r in records]
@@ -326,7 +336,7 @@ def _series_action() -> ItemAction:
         ]
         return [r.pk for r in records if r.series_id != series.pk], refusals
 
-    def write(records, value, changing):
+    def write(records, value, changing, user):
         Item.objects.filter(pk__in=changing).update(series_id=value)
 
     def describe(value):
@@ -342,7 +352,7 @@ def _subject_names(value) -> list[str]:
 
 
 def _subjects_action(adding: bool) -> ItemAction:
-    def plan(records, value):
+    def plan(records, value, user):
         names = set(_subject_names(value))
         if not names:
             return [], [Refusal(r.pk, str(r), _("Name at least one subject.")) for r in records]
@@ -354,7 +364,7 @@ def _subjects_action(adding: bool) -> ItemAction:
             return [r.pk for r in records if has(r) != names], []
         return [r.pk for r in records if has(r)], []
 
-    def write(records, value, changing):
+    def write(records, value, changing, user):
         names = _subject_names(value)
         if not adding:
             ItemSubject.objects.filter(content_object_id__in=changing, tag__name__in=names).delete()
@@ -394,7 +404,7 @@ def _m2m_action(
     def targets(value) -> list[int]:
         return _ids(value if isinstance(value, list | tuple | set) else [value])
 
-    def plan(records, value):
+    def plan(records, value, user):
         try:
             wanted = set(targets(value))
         except BatchForbidden:
@@ -411,7 +421,7 @@ def _m2m_action(
             return [r.pk for r in records if has(r) != wanted], []
         return [r.pk for r in records if has(r)], []
 
-    def write(records, value, changing):
+    def write(records, value, changing, user):
         wanted = targets(value)
         links = through.objects.filter(**{f"{owner}__in": changing, f"{target}__in": wanted})
         if not adding:

@@ -88,22 +88,31 @@ class ItemBatchForm(forms.Form):
         "remove_scientists": "scientists",
     }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = batch.choices(batch.ITEM_ACTIONS)
+        for name, action in batch.ITEM_ACTIONS.items():
+            if action.form_field is not None:
+                self.fields[name] = action.form_field(user)
+
+    def value_field(self, name: str) -> str:
+        return self.VALUE_FIELD.get(name) or (name if name in self.fields else "")
 
     def clean(self):
         data = super().clean()
         name = data.get("action")
-        field = self.VALUE_FIELD.get(name or "")
+        field = self.value_field(name or "")
         if field and field != "embargo_until" and not data.get(field):
             self.add_error(field, _("This action needs a value."))
         return data
 
     def change(self) -> batch.Change:
         name = self.cleaned_data["action"]
-        value: Any = self.cleaned_data.get(self.VALUE_FIELD.get(name, ""))
-        if name == "set_series":
+        value: Any = self.cleaned_data.get(self.value_field(name))
+        form_value = batch.ITEM_ACTIONS[name].form_value
+        if form_value is not None:
+            value = form_value(value)
+        elif name == "set_series":
             value = value.pk
         elif name.endswith("_scientists"):
             value = [scientist.pk for scientist in value]
@@ -118,7 +127,7 @@ class ScientistBatchForm(forms.Form):
         label=gettext_lazy("discipline"), queryset=Discipline.objects.order_by("name")
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = batch.choices(batch.SCIENTIST_ACTIONS)
 
@@ -168,6 +177,9 @@ class BatchEditAction(SnippetBulkAction):
             {"reason": reason, "next": self.next_url},
             status=403,
         )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         shown = self.model.objects.filter(pk__in=self.ids[:SHOWN])
