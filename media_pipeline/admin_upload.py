@@ -37,6 +37,7 @@ from wagtail.snippets.views.snippets import EditView as SnippetEditView
 
 from archive_collections.models import Item
 
+from .admin_item_files import ItemFilesMixin
 from .ingest import IngestError, ingest_fileobj, sanitize_filename
 from .models import ItemFile
 from .storage import CHUNK_BYTES
@@ -58,8 +59,9 @@ def upload_url(item) -> str:
     return reverse(UPLOAD_URL_NAME, args=[item.pk])
 
 
-class ItemEditView(SnippetEditView):
-    """The snippet edit view of an Item, with "Upload files" in its header."""
+class ItemEditView(ItemFilesMixin, SnippetEditView):
+    """The snippet edit view of an Item, with "Upload files" in its header and the item's files
+    (admin_item_files) above the form."""
 
     @cached_property
     def header_more_buttons(self):

@@ -1,5 +1,6 @@
 """Digital files attached to archive Items, and their processing state."""
 
+from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
@@ -228,3 +229,96 @@ class FixityCheck(models.Model):
 
     def __str__(self):
         return f"{self.item_file} {self.checked_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+class ReplacedMaster(models.Model):
+    """A master a curator replaced, kept with the fixity it last had.
+
+    The bytes stay in the `masters` storage (content-addressed, possibly shared with another
+    item); the ItemFile's `FixityCheck` history stays on the file, and this row says which
+    checksum those checks were about and who swapped the master when.
+    """
+
+    item_file = models.ForeignKey(
+        ItemFile,
+        on_delete=models.CASCADE,
+        related_name="replaced_masters",
+        verbose_name=_("file"),
+    )
+    master = models.CharField(_("master file"), max_length=300)
+    original_filename = models.CharField(_("original file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    mime_type = models.CharField(_("format"), max_length=100)
+    fixity_status = models.CharField(
+        _("fixity"), max_length=10, blank=True, choices=FixityOutcome.choices
+    )
+    fixity_checked_at = models.DateTimeField(_("fixity checked"), null=True, blank=True)
+    replaced_at = models.DateTimeField(_("replaced at"), auto_now_add=True)
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("replaced by"),
+    )
+
+    class Meta:
+        ordering = ["-replaced_at", "-pk"]
+        verbose_name = _("replaced master")
+        verbose_name_plural = _("replaced masters")
+
+    def __str__(self):
+        return f"{self.original_filename} ({self.sha256[:12]})"
+
+
+class JobState(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class Job(models.Model):
+    """A long admin job's progress, polled by the admin's progress bar (see media_pipeline.jobs).
+
+    Either a counter the job moves itself (`done` of `total`, per `phase`), or a set of files
+    whose processing is followed (`files`): then progress is read off the files' states.
+    """
+
+    kind = models.CharField(_("kind"), max_length=30)
+    label = models.CharField(_("label"), max_length=300)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    item = models.ForeignKey(
+        "collections.Item",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("item"),
+    )
+    phase = models.CharField(_("phase"), max_length=100, blank=True)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    files = models.JSONField(_("files"), default=list, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=JobState.choices, default=JobState.RUNNING
+    )
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+
+    def __str__(self):
+        return self.label

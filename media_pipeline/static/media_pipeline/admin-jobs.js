@@ -1,0 +1,69 @@
+/* Progress bars of long admin jobs (media_pipeline/jobs.py).
+ *
+ * Every element with data-job-url polls that URL every 1.5 s while the job runs, moves its
+ * <progress> and count, and once the job has finished shows the job's message as a Wagtail
+ * admin message (the w-messages controller of the admin's base template).
+ */
+(function () {
+  "use strict";
+
+  var INTERVAL_MS = 1500;
+
+  function announce(text, failed) {
+    document.dispatchEvent(
+      new CustomEvent("w-messages:add", {
+        detail: { clear: false, text: text, type: failed ? "error" : "success" },
+      }),
+    );
+  }
+
+  function draw(element, job) {
+    var bar = element.querySelector("[data-job-bar]");
+    var count = element.querySelector("[data-job-count]");
+    var message = element.querySelector("[data-job-message]");
+    bar.value = job.percent;
+    bar.textContent = job.percent + "%";
+    count.textContent = job.done + " / " + job.total + (job.phase ? " · " + job.phase : "");
+    element.dataset.jobState = job.state;
+    if (job.finished) {
+      message.textContent = job.message;
+    }
+  }
+
+  function follow(element) {
+    var url = element.dataset.jobUrl;
+    var wasRunning = element.dataset.jobState === "running";
+    function poll() {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error(response.status);
+          }
+          return response.json();
+        })
+        .then(function (job) {
+          draw(element, job);
+          if (!job.finished) {
+            window.setTimeout(poll, INTERVAL_MS);
+          } else if (wasRunning || element.dataset.jobAnnounce !== "done") {
+            element.dataset.jobAnnounce = "done";
+            announce(job.message, job.state === "failed");
+          }
+        })
+        .catch(function () {
+          window.setTimeout(poll, INTERVAL_MS * 4);
+        });
+    }
+    poll();
+  }
+
+  function start() {
+    document.querySelectorAll("[data-job-url]").forEach(follow);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
