@@ -38,6 +38,16 @@ neighbours' menus and listings; tracking those dependencies would cost more than
 few dozen pages once. Entries also expire after PAGE_CACHE_SECONDS, which bounds what no signal
 announces (an embargo that ends, the access date in a citation).
 
+A front cache (nginx, deploy/nginx/archive.conf) may keep these pages too. It marks the anonymous
+requests it would store with `X-Front-Cache: store` (and sets that header itself, so a visitor
+cannot), and this middleware then answers with the stored page as it is — the CSRF token and the
+nonce still placeholders, no CSRF cookie, the CSP header naming the placeholder nonce — plus
+`X-Accel-Expires: FRONT_CACHE_SECONDS` for nginx, `X-Front-Csrf: 1` when the page has a form.
+nginx fills the placeholders for each visitor (their own CSRF cookie's secret, or a new one it
+sets, and a new nonce) and hides the two headers. It cannot see the generation, so it keeps a page
+only FRONT_CACHE_SECONDS (10 by default) and then revalidates it here: a 304 while the generation
+is unchanged, the new page after a publish.
+
 The generation lives where every process sees it: in the cache itself when the cache is shared
 (Redis), else in a small file (PAGE_CACHE_GENERATION_FILE), since local-memory caches are per
 process and a publish handled by one gunicorn worker must reach the others. Several machines
@@ -102,6 +112,8 @@ CACHED_VIEWS: frozenset[Callable[..., Any]] = frozenset(
 
 GENERATION_KEY = "page-cache:generation"
 HIT_HEADER = "X-Page-Cache"
+# Set by the front cache (nginx) on the anonymous requests whose answers it may keep.
+FRONT_HEADER = "X-Front-Cache"
 # The CSRF token as Django's {% csrf_token %} writes it, and the stored stand-in. Visitors' text
 # is escaped, so this exact attribute pair with literal quotes comes only from the tag.
 _CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="[A-Za-z0-9]+"')
@@ -171,6 +183,12 @@ class AnonymousPageCacheMiddleware:
         if not _storable(request, response):
             return response
         stored = _store(key, generation, request, response)
+        if _for_front_cache(request):
+            # The page as stored: the token this render made is not in it, so no cookie for it.
+            request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+            front = _serve(request, stored)
+            front[HIT_HEADER] = "miss"
+            return front
         response[HIT_HEADER] = "miss"
         _validators(response, stored)
         conditional = get_conditional_response(
@@ -201,6 +219,14 @@ def _seconds() -> int:
 
 def _cache() -> BaseCache:
     return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def _front_seconds() -> int:
+    return int(getattr(settings, "FRONT_CACHE_SECONDS", 10))
+
+
+def _for_front_cache(request: HttpRequest) -> bool:
+    return request.headers.get(FRONT_HEADER) == "store" and _front_seconds() > 0
 
 
 def _anonymous_candidate(request: HttpRequest) -> bool:
@@ -259,14 +285,25 @@ def _store(
 
 
 def _serve(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+    front = _for_front_cache(request)
     not_modified = get_conditional_response(
         request, etag=entry["etag"], last_modified=entry["modified"]
     )
     if not_modified is not None:
         _validators(not_modified, entry)
         not_modified[HIT_HEADER] = "hit"
+        if front:
+            _front_headers(request, not_modified, entry)
         return not_modified
     content: bytes = entry["content"]
+    if front:
+        response = _CachedPage(content)
+        for name, value in entry["headers"]:
+            response[name] = value
+        response[HIT_HEADER] = "hit"
+        _validators(response, entry)
+        _front_headers(request, response, entry)
+        return response
     if _CSRF_STORED in content:
         token = get_token(request).encode()
         content = content.replace(_CSRF_STORED, b'name="csrfmiddlewaretoken" value="%s"' % token)
@@ -279,6 +316,29 @@ def _serve(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
     response[HIT_HEADER] = "hit"
     _validators(response, entry)
     return response
+
+
+def _front_headers(request: HttpRequest, response: HttpResponse, entry: dict[str, Any]) -> None:
+    """What nginx needs to keep the stored page and fill it in for each visitor."""
+    content: bytes = entry["content"]
+    if _NONCE_STORED in content:
+        # django-csp writes this request's nonce into the header: the placeholder nginx replaces.
+        request._csp_nonce = _NONCE_STORED.decode()  # type: ignore[attr-defined]
+    if _CSRF_STORED in content:
+        response["X-Front-Csrf"] = "1"
+    # Nothing of the session went into the stored page (only anonymous renders that left the
+    # session untouched are stored): no Vary: Cookie for reading it.
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.accessed = False
+    # First: nginx 1.22 reads the headers in order, and a Cache-Control max-age=0 before it
+    # would make the answer uncacheable for nginx before X-Accel-Expires is seen.
+    cache_control = response.get("Cache-Control")
+    if cache_control is not None:
+        del response["Cache-Control"]
+    response["X-Accel-Expires"] = str(_front_seconds())
+    if cache_control is not None:
+        response["Cache-Control"] = cache_control
 
 
 def _validators(response: HttpResponse, entry: dict[str, Any]) -> None:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the product and its tests use, only those missing.
 # Usage: scripts/system-deps.sh [group ...]   groups: base (default), postgres, redis, browser,
-#        elasticsearch, ocr-bench, imaging
+#        elasticsearch, ocr-bench, imaging, nginx
 #        scripts/system-deps.sh --wait-for-lock   only wait until no other package install holds
 #        the package locks (as below), then exit
 # When another apt or dpkg run (unattended-upgrades, cloud-init, a second terminal) holds the
@@ -22,6 +22,8 @@
 #   imaging:  libvips 8.14, which pyvips (media_pipeline/imaging.py) loads for derivatives and IIIF
 #             tiles; its dependencies bring the JPEG, PNG, TIFF, WebP, HEIF/HEIC (libheif with
 #             libde265) and JPEG 2000 (OpenJPEG) decoders. Needed by the product, tests and demo.
+#   nginx:    Debian's nginx, the front cache (deploy/nginx/) started on loopback by
+#             scripts/services/nginx.sh for tests/serving/test_front_cache.py and bench/load_bench.py
 set -euo pipefail
 
 declare -A GROUPS_PKGS=(
@@ -32,6 +34,7 @@ declare -A GROUPS_PKGS=(
   [ocr-bench]="tesseract-ocr tesseract-ocr-chi-sim"
   [elasticsearch]="openjdk-17-jre-headless maven unzip curl"
   [imaging]="libvips42"
+  [nginx]="nginx"
 )
 
 APT_LOCK_TIMEOUT="${APT_LOCK_TIMEOUT:-600}"
