@@ -18,3 +18,10 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        # No `Vary: Accept-Language` (Django's LocaleMiddleware adds it to every answer): the
+        # language never comes from that header here, and a front cache would otherwise keep a
+        # copy of every public file and tile per browser language.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
