@@ -79,6 +79,8 @@ def plan(records, value, user):
 
 def write(records, value, changing, user):
     page = draft_of(value)
+    if page is None:  # plan() refused a missing page before any write
+        raise TeacherResourcePage.DoesNotExist(value)
     for pk in changing:
         page.linked_items.append(("item", {"item": pk, "caption": ""}))
     page.save_revision(user=user, log_action=True)

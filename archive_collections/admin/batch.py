@@ -114,7 +114,7 @@ class ItemAction:
     write: Callable[[list, Any, list[int], Any], None]
     describe: Callable[[Any], str]
     changes_records: bool = True
-    form_field: Callable[[], Any] | None = None
+    form_field: Callable[[Any], Any] | None = None
     form_value: Callable[[Any], Any] | None = None
 
 
@@ -204,7 +204,13 @@ def _run(user, model, records: list, action: ItemAction, value, dry_run: bool) -
         if not action.changes_records:
             return result
         _record_revisions(user, model, changing, action.describe(value))
-        announce = {"items": [], "scientists": [], "fonds": [], "series": [], "interviews": []}
+        announce: dict[str, list[int]] = {
+            "items": [],
+            "scientists": [],
+            "fonds": [],
+            "series": [],
+            "interviews": [],
+        }
         announce["items" if model is Item else "scientists"] = list(changing)
         transaction.on_commit(lambda: catalogue_changed.send(sender=model, **announce))
     return result
@@ -277,7 +283,7 @@ def _field_action(name, label, field_name, check, display) -> ItemAction:
 
     def describe(value):
         return _("%(field)s set to %(value)s") % {
-            "field": Item._meta.get_field(field_name).verbose_name,
+            "field": getattr(Item._meta.get_field(field_name), "verbose_name", field_name),
             "value": display(value),
         }
 

@@ -37,10 +37,19 @@ from . import batch
 SHOWN = 20
 
 
-class ItemBatchForm(forms.Form):
+class BatchForm(forms.Form):
     """One action and the value it needs; `change()` builds the batch's Change."""
 
     action = forms.ChoiceField(label=gettext_lazy("change"))
+
+    @property
+    def action_field(self) -> forms.ChoiceField:
+        field = self.fields["action"]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
+
+class ItemBatchForm(BatchForm):
     access_level = forms.ChoiceField(
         label=gettext_lazy("access"), required=False, choices=AccessLevel.choices
     )
@@ -90,7 +99,7 @@ class ItemBatchForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = batch.choices(batch.ITEM_ACTIONS)
+        self.action_field.choices = batch.choices(batch.ITEM_ACTIONS)
         for name, action in batch.ITEM_ACTIONS.items():
             if action.form_field is not None:
                 self.fields[name] = action.form_field(user)
@@ -99,7 +108,7 @@ class ItemBatchForm(forms.Form):
         return self.VALUE_FIELD.get(name) or (name if name in self.fields else "")
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         name = data.get("action")
         field = self.value_field(name or "")
         if field and field != "embargo_until" and not data.get(field):
@@ -121,15 +130,14 @@ class ItemBatchForm(forms.Form):
         return batch.Change(name, value)
 
 
-class ScientistBatchForm(forms.Form):
-    action = forms.ChoiceField(label=gettext_lazy("change"))
+class ScientistBatchForm(BatchForm):
     discipline = forms.ModelChoiceField(
         label=gettext_lazy("discipline"), queryset=Discipline.objects.order_by("name")
     )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = batch.choices(batch.SCIENTIST_ACTIONS)
+        self.action_field.choices = batch.choices(batch.SCIENTIST_ACTIONS)
 
     def change(self) -> batch.Change:
         return batch.Change(self.cleaned_data["action"], self.cleaned_data["discipline"].pk)

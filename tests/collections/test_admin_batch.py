@@ -411,3 +411,26 @@ def test_a_rule_broken_by_the_last_of_1000_leaves_all_unchanged(superuser, serie
     assert [r.pk for r in result.refusals] == [last.pk]
     assert not Item.objects.filter(series=own).exists()
     assert not Revision.objects.exists() and not batch_logs().exists()
+
+
+def test_the_listings_offer_batch_edit(admin_client, items):
+    for model in (Item, Scientist):
+        listing = admin_client.get(reverse(model.snippet_viewset.get_url_name("list")))
+        assert bulk_url(model=model._meta.model_name) in listing.content.decode()
+
+
+def test_scientist_batch_screen_adds_a_discipline(admin_client):
+    scientists = [ScientistFactory() for _ in range(2)]
+    physics = DisciplineFactory(name="物理学")
+    query = "&".join(f"id={pk}" for pk in pks(scientists))
+    url = f"{bulk_url(model='scientist')}?{query}"
+
+    preview = admin_client.post(
+        url, {"action": "add_discipline", "discipline": physics.pk, "preview": "1"}
+    )
+    assert len(preview.context["result"].changed) == 2
+    applied = admin_client.post(
+        url, {"action": "add_discipline", "discipline": physics.pk, "apply": "1"}
+    )
+    assert applied.status_code == 302
+    assert Scientist.objects.filter(disciplines=physics).count() == 2
