@@ -215,6 +215,9 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # per-process cache (local memory) the generation that marks them stale is this file, which
 # every worker on the machine reads; with Redis it is kept in Redis.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# How long a front cache (nginx, deploy/nginx/archive.conf) keeps a page before asking again:
+# a publish reaches anonymous visitors within this (docs/DEPLOYMENT.md). 0: it keeps no page.
+FRONT_CACHE_SECONDS = int(os.environ.get("FRONT_CACHE_SECONDS", "10"))
 PAGE_CACHE_GENERATION_FILE = Path(
     os.environ.get("PAGE_CACHE_GENERATION_FILE", BASE_DIR / "var" / "page-cache-generation")
 )
