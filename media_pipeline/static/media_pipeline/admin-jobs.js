@@ -2,7 +2,9 @@
  *
  * Every element with data-job-url polls that URL every 1.5 s while the job runs, moves its
  * <progress> and count, and once the job has finished shows the job's message as a Wagtail
- * admin message (the w-messages controller of the admin's base template).
+ * admin message (the w-messages controller of the admin's base template). On a page with the
+ * Item's files section, each file's name, thumbnail and step states are read again from the page
+ * whenever the job moves, leaving the order and label inputs (perhaps being typed in) alone.
  */
 (function () {
   "use strict";
@@ -15,6 +17,36 @@
         detail: { clear: false, text: text, type: failed ? "error" : "success" },
       }),
     );
+  }
+
+  function refreshFiles() {
+    if (!document.querySelector("tr.item-file[data-file]")) {
+      return;
+    }
+    fetch(window.location.href, { credentials: "same-origin" })
+      .then(function (response) {
+        return response.ok ? response.text() : "";
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        fresh.querySelectorAll("tr.item-file[data-file]").forEach(function (row) {
+          var current = document.querySelector(
+            'tr.item-file[data-file="' + row.dataset.file + '"]',
+          );
+          if (!current) {
+            return;
+          }
+          current.className = row.className;
+          [".item-file__file", ".item-file__steps"].forEach(function (selector) {
+            var mine = current.querySelector(selector);
+            var theirs = row.querySelector(selector);
+            if (mine && theirs) {
+              mine.replaceWith(document.importNode(theirs, true));
+            }
+          });
+        });
+      })
+      .catch(function () {});
   }
 
   function draw(element, job) {
@@ -33,6 +65,7 @@
   function follow(element) {
     var url = element.dataset.jobUrl;
     var wasRunning = element.dataset.jobState === "running";
+    var lastDone = null;
     function poll() {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) {
@@ -43,6 +76,10 @@
         })
         .then(function (job) {
           draw(element, job);
+          if (lastDone !== null && (job.done !== lastDone || job.finished)) {
+            refreshFiles();
+          }
+          lastDone = job.done;
           if (!job.finished) {
             window.setTimeout(poll, INTERVAL_MS);
           } else if (wasRunning || element.dataset.jobAnnounce !== "done") {
