@@ -8,5 +8,8 @@ The catalogue also declares two hooks for the apps above it, and works when none
 
 from .admin import batch_views as batch_edit  # noqa: F401  batch edit of items and scientists
 from .admin import registration  # noqa: F401  registers the archive admin: snippets, tree
+from .admin.reports import CATALOGUE_REPORTS, register_reports
 from .importer import admin_views  # noqa: F401  registers the import screen
 from .oral_history import admin_views as oral_history_admin  # noqa: F401, E402  transcript import and tools
+
+register_reports(CATALOGUE_REPORTS, "archive-reports/")  # in Wagtail's Reports (报告) menu
