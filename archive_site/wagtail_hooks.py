@@ -10,7 +10,8 @@ from wagtail import hooks
 
 from archive_collections.admin.viewsets import ITEM_EDIT_VIEW_HOOK
 from archive_collections.importer import FileHandOver
-from archive_collections.importer.admin_views import FILE_HAND_OVER_HOOK
+from archive_collections.importer.admin_views import FILE_HAND_OVER_HOOK, IMPORT_PROGRESS_HOOK
+from media_pipeline.admin_progress import ImportJobs
 from media_pipeline.admin_upload import ItemEditView
 
 from .importing import ingest_listed_files
@@ -24,3 +25,8 @@ def item_edit_view_with_upload() -> type[ItemEditView]:
 @hooks.register(FILE_HAND_OVER_HOOK)
 def imported_files_to_the_pipeline() -> FileHandOver:
     return ingest_listed_files
+
+
+@hooks.register(IMPORT_PROGRESS_HOOK)
+def import_progress_as_jobs() -> ImportJobs:
+    return ImportJobs()

@@ -9,7 +9,8 @@ save order and labels, move a file up or down, process a file (one step, the fai
 or every step) or all the item's files again, switch OCR, replace the master. Each action
 needs the permission to change items and an item the user may see under the access policy
 (403 without the permission, 404 for an item hidden from them, as for one that does not
-exist). Processing actions start a `jobs` record whose progress bar the section shows.
+exist). Processing actions start a `jobs` record whose progress bar the section shows
+(admin_progress.py answers its polls).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from datetime import datetime
 from django import forms
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,14 +30,14 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from archive_collections.models import Item
 
-from . import actions, jobs, retry
+from . import actions, admin_progress, jobs, retry
 from .ingest import IngestError
 from .models import FileStatus, ItemFile, JobState
 from .replace import replace_master
@@ -445,17 +446,6 @@ def replace(request, file_pk: int):
     )
 
 
-@require_GET
-def job_status(request, pk: int):
-    """The progress of a job the user started (jobs.snapshot); 404 for anyone else's."""
-    job = jobs.visible_job(request.user, pk)
-    if job is None:
-        raise Http404
-    response = JsonResponse(jobs.snapshot(job))
-    response["Cache-Control"] = "no-store"
-    return response
-
-
 @hooks.register("register_admin_urls")
 def admin_urls():
     """Under /admin/ (Wagtail's admin login and access check). Registered on import: the
@@ -471,5 +461,5 @@ def admin_urls():
         path("media/file/<int:file_pk>/process/", process, name="media_pipeline_process"),
         path("media/file/<int:file_pk>/ocr/", switch_ocr, name="media_pipeline_ocr"),
         path("media/file/<int:file_pk>/replace/", replace, name="media_pipeline_replace"),
-        path("media/jobs/<int:pk>/", job_status, name=jobs.STATUS_URL_NAME),
+        *admin_progress.job_urls(),
     ]

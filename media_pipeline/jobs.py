@@ -12,8 +12,10 @@ A job is a `models.Job` row. Two kinds of progress share it:
   importer's `Progress` shape (`progress(total, description) -> bar` with `update(n)` and
   `close()`; each call starts a phase with its own total), or `advance(job, n)`; at the end
   `finish(job, message)` or `fail(job, message)`. Updates are single-row UPDATEs, so a job in
-  another process (a task worker) is seen by the endpoint at once; a job inside one long
-  transaction is seen only when it commits, which is why a one-transaction batch needs none.
+  another process (a task worker) is seen by the endpoint at once. A job moved inside a long
+  transaction (the importer writes in one) would show nothing until the commit, so the counter
+  is also kept in Django's cache, which the endpoint prefers while the job runs: Redis in
+  production is shared by every worker; the local-memory cache of dev is one process's.
 
 The endpoint (`status_url(job)`, under /admin/) answers only the user who started the job (or a
 superuser) with `snapshot(job)`: {"id", "label", "phase", "done", "total", "percent",
@@ -24,10 +26,12 @@ bar for every `[data-job-url]` element, polls every 1.5 s and, when the job has 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -37,14 +41,28 @@ from django.utils.translation import ngettext
 from .models import FileStatus, ItemFile, Job, JobState
 
 STATUS_URL_NAME = "media_pipeline_job_status"
+KEY_STATUS_URL_NAME = "media_pipeline_job_status_by_key"
+#: How long the cache keeps a counter after its last move.
+MIRROR_SECONDS = 6 * 3600
 #: Jobs a page shows on load: recent ones, so a finished job's bar is not shown for ever.
 RECENT_SECONDS = 3600
 
 
-def start(user, kind: str, label: str, *, total: int = 0, item=None) -> Job:
-    """A counter job; move it with `advance`, `job_bar`, and end it with `finish` or `fail`."""
+def start(user, kind: str, label: str, *, total: int = 0, item=None, key=None) -> Job:
+    """A counter job; move it with `advance`, `job_bar`, and end it with `finish` or `fail`.
+
+    `key`: a random token the page already polls by (`key_status_url`); a key already used
+    starts a job without one.
+    """
+    if key and Job.objects.filter(key=key).exists():
+        key = None
     return Job.objects.create(
-        user=_saved_user(user), kind=kind, label=label[:300], total=total, item=item
+        user=_saved_user(user),
+        kind=kind,
+        label=label[:300],
+        total=total,
+        item=item,
+        key=key or None,
     )
 
 
@@ -62,12 +80,16 @@ def follow_files(user, label: str, file_ids: Collection[int], *, item=None) -> J
 
 def advance(job: Job, n: int = 1) -> None:
     Job.objects.filter(pk=job.pk).update(done=F("done") + n, updated_at=timezone.now())
+    job.done += n
+    _mirror(job)
 
 
 def set_phase(job: Job, phase: str, total: int) -> None:
     Job.objects.filter(pk=job.pk).update(
         phase=phase[:100], total=total, done=0, updated_at=timezone.now()
     )
+    job.phase, job.total, job.done = phase[:100], total, 0
+    _mirror(job)
 
 
 def finish(job: Job, message: str = "") -> None:
@@ -105,6 +127,14 @@ def status_url(job: Job) -> str:
     return reverse(STATUS_URL_NAME, args=[job.pk])
 
 
+def key_status_url(key: str) -> str:
+    return reverse(KEY_STATUS_URL_NAME, args=[key])
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
 def recent_for(user, item) -> list[Job]:
     """This user's jobs on this item started within the last hour, newest first."""
     since = timezone.now() - timedelta(seconds=RECENT_SECONDS)
@@ -112,8 +142,12 @@ def recent_for(user, item) -> list[Job]:
     return list(jobs.order_by("-created_at")[:5])
 
 
-def visible_job(user, pk: int) -> Job | None:
-    job = Job.objects.filter(pk=pk).first()
+def visible_job(user, pk: int | None = None, *, key: str | None = None) -> Job | None:
+    """The job if this user started it (any job for a superuser), else None."""
+    if key is not None:
+        job = Job.objects.filter(key=key).first()
+    else:
+        job = Job.objects.filter(pk=pk).first() if pk is not None else None
     if job is None or not (user.is_superuser or job.user_id == user.pk):
         return None
     return job
@@ -123,6 +157,10 @@ def snapshot(job: Job) -> dict[str, Any]:
     """The job's progress now; a files job that has just ended is marked finished here."""
     if job.state == JobState.RUNNING and job.files:
         _update_from_files(job)
+    elif job.state == JobState.RUNNING:
+        mirrored = cache.get(_cache_key(job))
+        if mirrored:
+            job.phase, job.total, job.done = mirrored
     percent = 100 if job.state != JobState.RUNNING else _percent(job.done, job.total)
     return {
         "id": job.pk,
@@ -165,7 +203,16 @@ def _update_from_files(job: Job) -> None:
         _end(job, JobState.DONE, _("%(label)s: finished.") % {"label": job.label})
 
 
+def _mirror(job: Job) -> None:
+    cache.set(_cache_key(job), (job.phase, job.total, job.done), MIRROR_SECONDS)
+
+
+def _cache_key(job: Job) -> str:
+    return f"media_pipeline:job:{job.pk}"
+
+
 def _end(job: Job, state: str, message: str) -> None:
+    cache.delete(_cache_key(job))
     now = timezone.now()
     fields: dict[str, Any] = {"state": state, "message": message, "finished_at": now}
     if state == JobState.DONE or job.files:

@@ -287,6 +287,9 @@ class Job(models.Model):
     """
 
     kind = models.CharField(_("kind"), max_length=30)
+    # A page may know its job before the request that starts it returns (an import running in
+    # the request): it sends a random key with the form and polls by that key.
+    key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     label = models.CharField(_("label"), max_length=300)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -4,6 +4,8 @@ process again, the OCR switch, progress of the jobs these start, and who may do 
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -436,3 +438,46 @@ def test_a_curator_works_on_a_visible_items_files(client, curator, item, two_fil
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.label == "封面"
+
+
+def test_the_import_screen_follows_its_import_through_a_keyed_job(admin_client, tmp_path):
+    """The form carries a key and a bar; the import running in the POST moves and ends the job
+    the bar polls by that key."""
+    from tests.collections.test_import_support import csv_manifest
+
+    form = admin_client.get(reverse("collections_import")).content.decode()
+    assert 'name="job_key"' in form and 'data-job-start="submit"' in form
+    key = "k" * 32
+    status = jobs.key_status_url(key)
+    assert admin_client.get(status).status_code == 404  # not started yet: the bar asks again
+
+    folder = csv_manifest(tmp_path / "batch")
+    content = io.BytesIO()
+    with zipfile.ZipFile(content, "w") as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, "batch/" + str(path.relative_to(folder)))
+    response = admin_client.post(
+        reverse("collections_import"),
+        {"manifest": SimpleUploadedFile("batch.zip", content.getvalue()), "job_key": key},
+    )
+    assert response.status_code == 200
+    job = Job.objects.get(key=key)
+    snapshot = admin_client.get(status).json()
+    assert snapshot["finished"] and snapshot["id"] == job.pk
+    assert "batch" in snapshot["message"]
+    assert snapshot["phase"]  # the importer's passes named the phases
+
+
+def test_a_counter_moved_inside_a_transaction_is_seen_before_it_commits(superuser):
+    """The importer writes in one transaction: the bar reads the counter the cache mirrors."""
+    from django.db import transaction
+
+    job = jobs.start(superuser, "import", "batch")
+    with transaction.atomic():
+        bar = jobs.job_bar(job)(20, "writing")
+        bar.update(5)
+        transaction.set_rollback(True)  # as if another connection: the row never changed
+    assert Job.objects.get(pk=job.pk).done == 0
+    snapshot = jobs.snapshot(Job.objects.get(pk=job.pk))
+    assert (snapshot["phase"], snapshot["done"], snapshot["total"]) == ("writing", 5, 20)

@@ -1,6 +1,7 @@
 /* Progress bars of long admin jobs (media_pipeline/jobs.py).
  *
- * Every element with data-job-url polls that URL every 1.5 s while the job runs, moves its
+ * Every element with data-job-url polls that URL every 1.5 s while the job runs (one marked
+ * data-job-start="submit" only once its form is submitted), moves its
  * <progress> and count, and once the job has finished shows the job's message as a Wagtail
  * admin message (the w-messages controller of the admin's base template). On a page with the
  * Item's files section, each file's name, thumbnail and step states are read again from the page
@@ -53,6 +54,7 @@
     var bar = element.querySelector("[data-job-bar]");
     var count = element.querySelector("[data-job-count]");
     var message = element.querySelector("[data-job-message]");
+    element.querySelector("[data-job-label]").textContent = job.label;
     bar.value = job.percent;
     bar.textContent = job.percent + "%";
     count.textContent = job.done + " / " + job.total + (job.phase ? " · " + job.phase : "");
@@ -64,7 +66,9 @@
 
   function follow(element) {
     var url = element.dataset.jobUrl;
-    var wasRunning = element.dataset.jobState === "running";
+    // "pending": the job starts with the request the form is about to send; until then the
+    // endpoint answers 404 and the bar asks again.
+    var wasRunning = ["running", "pending"].indexOf(element.dataset.jobState) >= 0;
     var lastDone = null;
     function poll() {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -88,14 +92,24 @@
           }
         })
         .catch(function () {
-          window.setTimeout(poll, INTERVAL_MS * 4);
+          window.setTimeout(poll, INTERVAL_MS * 2);
         });
     }
     poll();
   }
 
   function start() {
-    document.querySelectorAll("[data-job-url]").forEach(follow);
+    document.querySelectorAll("[data-job-url]").forEach(function (element) {
+      var form = element.closest("form");
+      if (element.dataset.jobStart === "submit" && form) {
+        form.addEventListener("submit", function () {
+          element.hidden = false;
+          follow(element);
+        });
+      } else {
+        follow(element);
+      }
+    });
   }
 
   if (document.readyState === "loading") {
