@@ -333,7 +333,7 @@ class InterviewsWithoutConsentReport(ArchiveReportView):
     model = Interview
     menu_order = 1030
     page_title = _("Interviews without signed consent")
-    header_icon = "microphone"
+    header_icon = "clipboard-list"
     filterset_class = ConsentFilterSet
     list_export = [
         "item.identifier",

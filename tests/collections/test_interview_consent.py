@@ -80,8 +80,10 @@ def test_admin_interview_form_names_the_consent_field(admin_client):
     response = admin_client.post(url(Interview, "add"), data)
     assert response.status_code == 200
     errors = response.context["form"].errors.as_data()
-    assert [e.code for e in errors["consent"]] == ["consent_required"]
-    assert "needs a signed release" in response.content.decode()
+    [error] = errors["consent"]
+    assert error.code == "consent_required"
+    assert error.message in response.content.decode()  # shown beside the field
+    assert recording.identifier in error.message
     assert not Interview.objects.exists()
 
 
