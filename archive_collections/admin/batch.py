@@ -15,7 +15,7 @@ Series pk, a list of subject names, a list of Scientist pks.
 - Checks every record against the action's rules first. If one record breaks a rule, the result
   lists each such record with its reason (`refusals`) and nothing is written.
 - Otherwise writes the whole batch in one transaction: the changed fields in bulk, one Revision
-  and one log entry ("collections.batch_edit", one uuid for the batch) per changed record, and
+  and one log entry ("collections.batch_edit", the batch's id in its data) per changed record, and
   after commit one `catalogue_changed` with the changed pks (search and OAI-PMH listen).
 - `dry_run=True` checks and counts without writing: `result.changed` are the records that would
   change, `result.unchanged` those that already have it.
@@ -246,7 +246,9 @@ def _record_revisions(user, model, pks: list[int], description: str) -> None:
     model.objects.filter(pk__in=pks).update(
         latest_revision=Subquery(newest.values("pk")[:1]), **stamp
     )
-    batch = uuid.uuid4()
+    # The batch is named in each entry's data, not by a shared uuid: Wagtail's history views
+    # keep only the newest entry per uuid, which would hide the batch from all records but one.
+    batch = str(uuid.uuid4())
     ModelLogEntry.objects.bulk_create(
         [
             ModelLogEntry(
@@ -255,10 +257,10 @@ def _record_revisions(user, model, pks: list[int], description: str) -> None:
                 label=str(record),
                 action=LOG_ACTION,
                 timestamp=now,
-                data={"change": description, "batch_size": len(fresh)},
+                data={"change": description, "batch": batch, "batch_size": len(fresh)},
                 user=user,
                 revision=revision,
-                uuid=batch,
+                uuid=uuid.uuid4(),
                 content_changed=True,
             )
             for record, revision in zip(fresh, revisions, strict=True)

@@ -33,8 +33,9 @@ from archive_collections.models.choices import LANGUAGE_CHOICES
 
 from . import batch
 
-#: The identifiers shown under the count; the count itself covers the whole batch.
+#: The identifiers shown under the count, and the refusals listed; counts cover the whole batch.
 SHOWN = 20
+REFUSALS_SHOWN = 100
 
 
 class BatchForm(forms.Form):
@@ -115,6 +116,13 @@ class ItemBatchForm(BatchForm):
             self.add_error(field, _("This action needs a value."))
         return data
 
+    def value_fields(self):
+        """(bound field, the actions that read it) for each field but the action."""
+        for field in self:
+            if field.name != "action":
+                actions = [a for a in batch.ITEM_ACTIONS if self.value_field(a) == field.name]
+                yield field, " ".join(actions)
+
     def change(self) -> batch.Change:
         name = self.cleaned_data["action"]
         value: Any = self.cleaned_data.get(self.value_field(name))
@@ -138,6 +146,9 @@ class ScientistBatchForm(BatchForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.action_field.choices = batch.choices(batch.SCIENTIST_ACTIONS)
+
+    def value_fields(self):
+        yield self["discipline"], " ".join(batch.SCIENTIST_ACTIONS)
 
     def change(self) -> batch.Change:
         return batch.Change(self.cleaned_data["action"], self.cleaned_data["discipline"].pk)
@@ -197,6 +208,10 @@ class BatchEditAction(SnippetBulkAction):
             "selected": len(self.ids),
             "shown": shown,
             "more": max(len(self.ids) - SHOWN, 0),
+            "refusals_shown": REFUSALS_SHOWN,
+            "refusals_more": max(
+                len(getattr(kwargs.get("result"), "refusals", ())) - REFUSALS_SHOWN, 0
+            ),
             "next": self.next_url,
             "submit_url": self.request.get_full_path(),
             "model_opts": self.model._meta,

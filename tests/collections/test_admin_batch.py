@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry, Revision
 
 from archive_collections.admin.batch import (
@@ -110,12 +110,26 @@ def test_each_changed_record_gets_a_revision_and_a_log_entry(superuser, items):
     assert not revisions_of(items[:1]).exists()
     logs = list(batch_logs())
     assert sorted(int(log.object_id) for log in logs) == pks(changed)
-    assert len({log.uuid for log in logs}) == 1  # one batch, one uuid
+    assert len({log.data["batch"] for log in logs}) == 1  # one batch, named in each entry
     assert all(log.user_id == superuser.pk and log.revision_id for log in logs)
     for item in Item.objects.filter(pk__in=pks(changed)):
         revision = item.latest_revision
         assert revision.content["access_level"] == "staff"
         assert revision.as_object().access_level == "staff"
+
+
+def test_every_record_shows_the_batch_in_its_history(admin_client, items):
+    apply_batch(admin_client.user, pks(items), Change("set_language", "en"))
+
+    for item in items:
+        entry = batch_logs().get(object_id=str(item.pk))
+        with translation.override("zh-hans"):  # the admin's language
+            shown = translation.gettext("Changed in a batch of %(size)s: %(change)s") % {
+                "size": 5,
+                "change": entry.data["change"],
+            }
+        url = reverse("wagtailsnippets_collections_item:history", args=[item.pk])
+        assert shown in admin_client.get(url).content.decode(), item.identifier
 
 
 def test_dry_run_counts_and_writes_nothing(superuser, items):
@@ -369,6 +383,7 @@ def test_refusal_is_shown_with_the_records(admin_client, items):
 @pytest.fixture
 def admin_client(client, superuser):
     client.force_login(superuser)
+    client.user = superuser
     return client
 
 
