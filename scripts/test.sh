@@ -93,6 +93,12 @@ step "services"
 start_service elasticsearch ELASTICSEARCH_TEST_URL
 start_service s3 S3_TEST_ENDPOINT_URL
 start_service redis REDIS_TEST_URL
+# The front cache's tests (tests/serving/test_front_cache.py) start their own nginx with
+# scripts/services/nginx.sh in front of the test's server: only the package is needed here.
+if ! scripts/system-deps.sh nginx; then
+  [ "${CI:-}" = "true" ] && { echo "nginx could not be installed; under CI its tests cannot be skipped." >&2; exit 1; }
+  echo "WARNING: nginx is not installed; the front cache's tests will skip locally." >&2
+fi
 
 step "tests on SQLite ($JOBS workers)"
 pass_with_coverage sqlite "$@"
