@@ -1,6 +1,7 @@
 """Fifty visitors at once against gunicorn on loopback, with the page cache on and off in one run.
 
     .venv/bin/python bench/load_bench.py [--users 50] [--seconds 60] [--smoke] [--data DIR]
+                                         [--front-cache]
 
 The demo archive is loaded (`manage.py load_demo`: the importer, the pipeline's derivatives and
 IIIF tiles, the theme exhibition, the search index) into a temporary folder, static files are
@@ -32,6 +33,12 @@ timed, refreshes the lifetime and its stored body is used (a chapter's HTML stil
 files); an answer without validators is fetched again. Cookies the server sets are sent back
 (name=value; Max-Age=0 or an empty value deletes), as a browser's jar does, so `Vary: Cookie`
 compares what a browser would send.
+
+With `--front-cache` a third phase runs the same visitors, mix and user count through nginx's
+front cache (deploy/nginx/archive.conf, started by scripts/services/nginx.sh with an empty cache
+in front of a fresh gunicorn with the page cache on): anonymous pages and public files are then
+answered by nginx, signed-in researchers still by gunicorn. Its server CPU is gunicorn's plus
+nginx's, and the goals are judged on it against the cache-off baseline of the same run.
 
 Printed and written to bench/results/load_bench.json: per endpoint kind p50/p95 in ms, requests,
 304s, errors (anything but 2xx/304, and failed connections), requests the browser caches saved,
