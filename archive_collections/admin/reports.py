@@ -72,15 +72,15 @@ class ArchiveReportView(ReportView):
         return f"{cls.url_namespace}:{cls.name}{'_results' if results else ''}"
 
     @property
-    def index_url_name(self):  # type: ignore[override]
+    def index_url_name(self):
         return self.url_name()
 
     @property
-    def index_results_url_name(self):  # type: ignore[override]
+    def index_results_url_name(self):
         return self.url_name(results=True)
 
     @property
-    def export_filename(self):  # type: ignore[override]
+    def export_filename(self):
         return f"{timezone.localdate():%Y%m%d}-{self.name}"
 
     @cached_property
@@ -100,7 +100,7 @@ class ArchiveReportView(ReportView):
         raise NotImplementedError
 
     @cached_property
-    def columns(self):  # type: ignore[override]
+    def columns(self):
         return self.columns_for()
 
     def title_column(self, name, label, sort_key=None, accessor=None) -> TitleColumn:
@@ -268,7 +268,9 @@ class EmbargoFilterSet(WagtailFilterSet):
         return queryset.filter(embargo_until__lte=timezone.localdate() + timedelta(int(value)))
 
 
-def days_left(item: Item) -> int:
+def days_left(item: Item) -> int | None:
+    if item.embargo_until is None:
+        return None
     return (item.embargo_until - timezone.localdate()).days
 
 
