@@ -93,8 +93,10 @@ class Interview(RevisionMixin, ClusterableModel):
 
 
 def without_release(prefix: str = "") -> models.Q:
-    """Interviews (or, with prefix "interview__", items) whose consent is not a signed release."""
-    return ~models.Q(**{f"{prefix}consent__in": sorted(ConsentStatus.released())})
+    """Interviews (or, with prefix "interview__", items that have one) whose consent is not a
+    signed release: what may not be made public."""
+    has_interview = models.Q(**{f"{prefix}pk__isnull": False})
+    return has_interview & ~models.Q(**{f"{prefix}consent__in": sorted(ConsentStatus.released())})
 
 
 class TimedSegmentMixin(models.Model):

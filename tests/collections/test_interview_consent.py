@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from archive_collections.importer import run_import
 from archive_collections.models import Interview, Item
+from archive_collections.models.interviews import without_release
 from tests.factories import InterviewFactory, ItemFactory
 
 from .test_admin_forms import interview_form_data, item_form_data
@@ -68,6 +69,16 @@ def test_an_item_cannot_be_made_public_while_its_interview_lacks_release():
 
 def test_an_item_without_interview_may_be_public():
     ItemFactory(item_type="oral_history", access_level="public").full_clean()
+
+
+def test_items_whose_interview_lacks_release_are_found_in_one_query():
+    """What a batch change of access level asks before making items public."""
+    bare = ItemFactory(identifier="BARE")
+    pending = InterviewFactory(item__identifier="PENDING", consent="pending").item
+    InterviewFactory(item__identifier="SIGNED", consent="signed")
+    found = Item.objects.filter(without_release("interview__"))
+    assert set(found.values_list("identifier", flat=True)) == {pending.identifier}
+    assert bare.identifier not in set(found.values_list("identifier", flat=True))
 
 
 # The admin
