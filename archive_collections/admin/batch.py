@@ -60,8 +60,17 @@ ITEM_CHANGE_PERMISSION = "collections.change_item"
 SCIENTIST_CHANGE_PERMISSION = "collections.change_scientist"
 
 
+#: The most records one batch may hold: a thousand take a few seconds; the whole archive in one
+#: request would outlast the web worker's timeout (a larger change is an import, docs/IMPORT.md).
+MAX_BATCH = 5000
+
+
 class BatchForbidden(PermissionDenied):
     """The user may not change these records (or may not see some of them)."""
+
+
+class BatchTooLarge(ValidationError):
+    """More than MAX_BATCH records: refused before anything is read."""
 
 
 @dataclass(frozen=True)
@@ -165,9 +174,10 @@ def check_scientists_allowed(user, scientist_ids: Iterable[Any]) -> list[int]:
 
 
 def apply_batch(user, item_ids: Iterable[Any], change: Change, dry_run: bool = False):
-    """See the module docstring. Returns a BatchResult; raises BatchForbidden or, for an
-    unknown action or a value of the wrong kind, ValidationError."""
+    """See the module docstring. Returns a BatchResult; raises BatchForbidden, BatchTooLarge
+    (over MAX_BATCH records) or, for an unknown action, ValidationError."""
     pks = check_items_allowed(user, item_ids)
+    _check_size(pks)
     action = _action(ITEM_ACTIONS, change.action)
     records = list(
         Item.objects.filter(pk__in=pks)
@@ -179,9 +189,18 @@ def apply_batch(user, item_ids: Iterable[Any], change: Change, dry_run: bool = F
 
 def apply_scientist_batch(user, scientist_ids: Iterable[Any], change: Change, dry_run=False):
     pks = check_scientists_allowed(user, scientist_ids)
+    _check_size(pks)
     action = _action(SCIENTIST_ACTIONS, change.action)
     records = list(Scientist.objects.filter(pk__in=pks).prefetch_related("disciplines"))
     return _run(user, Scientist, records, action, change.value, dry_run)
+
+
+def _check_size(pks: list[int]) -> None:
+    if len(pks) > MAX_BATCH:
+        raise BatchTooLarge(
+            _("%(count)d records selected; a batch may hold at most %(max)d. Narrow the listing.")
+            % {"count": len(pks), "max": MAX_BATCH}
+        )
 
 
 def _action(actions: dict[str, ItemAction], name: str) -> ItemAction:
@@ -532,7 +551,9 @@ __all__ = [
     "ITEM_ACTIONS",
     "LOG_ACTION",
     "SCIENTIST_ACTIONS",
+    "MAX_BATCH",
     "BatchForbidden",
+    "BatchTooLarge",
     "BatchResult",
     "Change",
     "ItemAction",

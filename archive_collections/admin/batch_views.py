@@ -166,11 +166,19 @@ class BatchEditAction(SnippetBulkAction):
     def selected_ids(self) -> list[str]:
         ids = self.request.GET.getlist("id")
         if "all" in ids:
-            return [str(pk) for pk in self.visible_queryset().values_list("pk", flat=True)]
+            return [str(pk) for pk in self.listed().values_list("pk", flat=True)]
         return ids
 
-    def visible_queryset(self):
-        return self.model.objects.all()
+    def listed(self):
+        """ "Select all in listing": what the listing shows with the filters and search it was
+        opened with (Wagtail passes its query string along), read by the listing's own view."""
+        view = self.model.snippet_viewset.index_view  # as the listing's URL builds it
+        listing = view.view_class(**view.view_initkwargs)
+        listing.setup(self.request)
+        return self.visible(listing.get_queryset().order_by())
+
+    def visible(self, queryset):
+        return queryset
 
     def check_allowed(self, ids):
         raise NotImplementedError
@@ -225,6 +233,9 @@ class BatchEditAction(SnippetBulkAction):
             result = self.run(self.ids, form.change(), dry_run)
         except batch.BatchForbidden as exc:
             return self.forbidden(str(exc))
+        except batch.BatchTooLarge as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
         if result.applied:
             messages.success(self.request, self.success_message(result))
             return redirect(self.next_url)
@@ -251,8 +262,8 @@ class ItemBatchEditAction(BatchEditAction):
     models = [Item]
     form_class = ItemBatchForm
 
-    def visible_queryset(self):
-        return Item.objects.visible_to(AccessPolicy.for_user(self.request.user))
+    def visible(self, queryset):
+        return queryset.filter(AccessPolicy.for_user(self.request.user).item_q())
 
     def check_allowed(self, ids):
         return batch.check_items_allowed(self.request.user, ids)

@@ -15,6 +15,7 @@ from wagtail.models import ModelLogEntry, Revision
 from archive_collections.admin.batch import (
     LOG_ACTION,
     BatchForbidden,
+    BatchTooLarge,
     Change,
     apply_batch,
     apply_scientist_batch,
@@ -449,3 +450,38 @@ def test_scientist_batch_screen_adds_a_discipline(admin_client):
     )
     assert applied.status_code == 302
     assert Scientist.objects.filter(disciplines=physics).count() == 2
+
+
+def test_select_all_in_listing_takes_the_listings_filters(admin_client, items):
+    letters = [ItemFactory(item_type="letter", identifier=f"L-{n}") for n in range(3)]
+
+    response = admin_client.post(
+        f"{bulk_url()}?item_type=letter&id=all",
+        {"action": "set_language", "language": "en", "apply": "1"},
+    )
+
+    assert response.status_code == 302
+    assert set(Item.objects.filter(language="en").values_list("pk", flat=True)) == set(pks(letters))
+
+
+def test_select_all_leaves_out_what_the_user_may_not_see(client, django_user_model, items):
+    curator = editor(django_user_model)
+    Item.objects.filter(pk=items[0].pk).update(access_level="staff")
+    client.force_login(curator)
+
+    response = client.post(
+        f"{bulk_url()}?id=all", {"action": "set_language", "language": "en", "apply": "1"}
+    )
+
+    assert response.status_code == 302
+    assert Item.objects.filter(language="en").count() == 4
+    assert Item.objects.get(pk=items[0].pk).language != "en"
+
+
+def test_a_batch_over_the_limit_is_refused_before_reading(superuser, items, monkeypatch):
+    monkeypatch.setattr("archive_collections.admin.batch.MAX_BATCH", 4)
+    before = snapshot(items)
+
+    with pytest.raises(BatchTooLarge):
+        apply_batch(superuser, pks(items), Change("set_language", "en"))
+    assert_nothing_changed(items, before)
