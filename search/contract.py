@@ -345,6 +345,11 @@ class SearchEngine(Protocol):
         """Run `query` for a user with `policy`. Facet values are raw codes (labels are added
         by search.service). Must never include documents `policy` may not see."""
 
+    def ranked_groups(self, query: SearchQuery, policy: AccessPolicy, limit: int) -> list[str]:
+        """The keys of the best `limit` groups `search(query, policy)` would list, in its
+        order (``query.sort``), with its filters; nothing else is read. For callers that page
+        through records themselves (the admin's listings and choosers)."""
+
     def autocomplete(self, prefix: str, policy: AccessPolicy, limit: int = 8) -> list[Completion]:
         """Scientist names (incl. pinyin/variants) and item titles starting with or containing
         `prefix`, visible to `policy`."""

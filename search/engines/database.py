@@ -189,23 +189,7 @@ class DatabaseEngine:
         parsed = query.parsed
         if not query.has_criteria:
             return results
-        dialect = self.dialect
-        match_sql, match_params = (
-            dialect.match(parsed.root) if parsed.root is not None else _browse_match()
-        )
-        where, params = _conditions(query, policy)
-        # Grouped in SQL; each group's matching documents come back as one "id score kind,…"
-        # string, parsed only for the groups on the page.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH m AS {dialect.materialized}({match_sql}) "
-                f"SELECT d.group_key, MIN(m.score), MIN(d.sort_date), COUNT(*), "
-                f"MAX(d.facet_keys), {dialect.hits_concat} "
-                f"FROM m JOIN {DOC} d ON d.id = m.id WHERE {where} GROUP BY d.group_key",
-                [*match_params, *params],
-            )
-            rows = cursor.fetchall()
-        groups, counts = aggregate(rows, query.filters)
+        groups, counts = aggregate(self._grouped_rows(query, policy, hits=True), query.filters)
         results.total = len(groups)
         ordered = sort_groups(groups, query.sort)
         page = ordered[query.offset : query.offset + query.per_page]
@@ -213,6 +197,35 @@ class DatabaseEngine:
         results.facets = facet_values(counts, query.filters)
         results.took_ms = (time.perf_counter() - started) * 1000
         return results
+
+    def ranked_groups(self, query: SearchQuery, policy: AccessPolicy, limit: int) -> list[str]:
+        """The same match set as search(), only its best `limit` group keys: no documents
+        loaded, no hits concatenated."""
+        if not query.has_criteria:
+            return []
+        groups, _counts = aggregate(self._grouped_rows(query, policy, hits=False), query.filters)
+        return [group.key for group in sort_groups(groups, query.sort)[:limit]]
+
+    def _grouped_rows(self, query: SearchQuery, policy: AccessPolicy, *, hits: bool) -> list:
+        """One row per matching group: key, best score, earliest date, document count, facet
+        keys and (with `hits`) its documents as one "id score kind,…" string, parsed only for
+        the groups on the page."""
+        dialect = self.dialect
+        parsed = query.parsed
+        match_sql, match_params = (
+            dialect.match(parsed.root) if parsed.root is not None else _browse_match()
+        )
+        where, params = _conditions(query, policy)
+        documents = dialect.hits_concat if hits else "NULL"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH m AS {dialect.materialized}({match_sql}) "
+                f"SELECT d.group_key, MIN(m.score), MIN(d.sort_date), COUNT(*), "
+                f"MAX(d.facet_keys), {documents} "
+                f"FROM m JOIN {DOC} d ON d.id = m.id WHERE {where} GROUP BY d.group_key",
+                [*match_params, *params],
+            )
+            return cursor.fetchall()
 
     def _load_groups(self, page: list[Group], parsed: ParsedQuery) -> list[ResultGroup]:
         if not page:

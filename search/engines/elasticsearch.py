@@ -307,6 +307,18 @@ class ElasticsearchEngine:
         results.took_ms = (time.perf_counter() - started) * 1000
         return results
 
+    def ranked_groups(self, query: SearchQuery, policy: AccessPolicy, limit: int) -> list[str]:
+        if not query.has_criteria:
+            return []
+        request = es_query.ranked_groups_search(
+            query, policy, limit, using=self.client, index=self.alias, timeout=self.timeout
+        )
+        response = self._call(
+            "ranking groups", self.client.search, index=self.alias, body=request.to_dict()
+        )
+        self._check_complete(response, "ranking groups")
+        return [hit["_source"]["raw"]["group"] for hit in response["hits"]["hits"]]
+
     def _check_complete(self, response: Any, what: str) -> None:
         """Partial hits would break the recall promise: a search that timed out, or that some
         shard could not answer (every copy of it lost with its nodes), is an unavailable

@@ -223,6 +223,34 @@ def build_search(
     return search[query.offset : query.offset + query.per_page]
 
 
+def ranked_groups_search(
+    query: SearchQuery,
+    policy: AccessPolicy,
+    limit: int,
+    *,
+    using: Elasticsearch,
+    index: str,
+    timeout: float,
+) -> Search:
+    """The best `limit` groups of `query` (keys only, best first): the result page's query and
+    every filter, collapsed on the group, without facets, totals or sources."""
+    filters = base_filters(query, policy)
+    filters += [facet_filter(name, values) for name, values in query.filters.items()]
+    search = Search(using=using, index=index).query(
+        Q("bool", must=[text_query(query)], filter=filters)
+    )
+    if query.sort == "relevance":
+        sort: list[Any] = ["_score", {"sort_date": {"order": "desc", "missing": "_last"}}]
+    else:
+        order = "asc" if query.sort == "date_asc" else "desc"
+        sort = [{"sort_date": {"order": order, "missing": "_last"}}, "_score"]
+    extra: dict[str, Any] = {"timeout": f"{int(timeout * 1000)}ms", "track_total_hits": False}
+    if not heads_only(query):
+        extra["collapse"] = {"field": "group"}
+    search = search.sort(*sort).extra(**extra).source(["raw.group"])
+    return search[0:limit]
+
+
 def read_total(response: Any, query: SearchQuery) -> int:
     """Distinct groups matched: a browse's hit count, else the total's cardinality."""
     if heads_only(query):
