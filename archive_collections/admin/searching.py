@@ -1,0 +1,99 @@
+"""The admin's search box and the item chooser's file columns, as seams an upper app fills.
+
+The catalogue alone searches its listings and choosers with a substring match on each view's
+search fields (the ORM). The search app, which finds names in every form (汉字, traditional,
+pinyin, Wade–Giles) and the text inside files, plugs itself in under ADMIN_SEARCH_HOOK; the
+media pipeline gives the item chooser its thumbnails and "has files" filter under
+ITEM_FILES_HOOK. The last function registered under a hook is used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+from typing import Protocol
+
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, StrIndex
+from wagtail import hooks
+
+#: A function registered under this hook returns an `AdminSearcher`.
+ADMIN_SEARCH_HOOK = "register_archive_admin_search"
+#: A function registered under this hook returns an `ItemFiles`.
+ITEM_FILES_HOOK = "register_archive_item_files"
+
+
+@dataclass
+class SearchFilters:
+    """What a chooser's filters narrow to, in the terms a search engine can apply before it
+    ranks (so its best matches are taken among the filtered records, not before)."""
+
+    item_type: str = ""
+    scientist: str = ""  # Scientist.identifier
+    fonds: str = ""  # Fonds.identifier
+    year_from: int | None = None
+    year_to: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class AdminSearcher(Protocol):
+    def __call__(
+        self, queryset: QuerySet, text: str, user, filters: SearchFilters | None
+    ) -> list[int] | None:
+        """Primary keys of the records of `queryset.model` matching `text` that `user` may
+        see, best first; None when this kind is not searched here (the ORM search runs)."""
+
+
+class ItemFiles(Protocol):
+    def with_files(self, queryset: QuerySet) -> QuerySet:
+        """The items of `queryset` that have at least one file."""
+
+    def thumbnails(self, items: Sequence) -> dict[int, str]:
+        """Item pk → URL of its first file's thumbnail, for the items that have one (a
+        constant number of queries for the whole page)."""
+
+
+def orm_search(queryset: QuerySet, fields: Iterable[str], query: str) -> QuerySet:
+    """Records whose any of `fields` contains `query` (case-insensitive substring)."""
+    fields = list(fields)
+    if not query or not fields:
+        return queryset
+    return queryset.filter(reduce(or_, (Q(**{f"{f}__icontains": query}) for f in fields)))
+
+
+def registered(hook_name: str):
+    found = hooks.get_hooks(hook_name)
+    return found[-1]() if found else None
+
+
+def ranked(queryset: QuerySet, pks: Sequence[int]) -> QuerySet:
+    """`queryset` narrowed to `pks` and ordered as they are listed: by where ",pk," occurs in
+    one string of them all (a CASE of a thousand branches cost a second to compile)."""
+    if not pks:
+        return queryset.none()
+    listed = Value("," + ",".join(str(int(pk)) for pk in pks) + ",")
+    marker = Concat(Value(","), Cast("pk", output_field=CharField()), Value(","))
+    return queryset.filter(pk__in=pks).order_by(StrIndex(listed, marker), "pk")
+
+
+def search_records(
+    queryset: QuerySet,
+    text: str,
+    user,
+    fields: Iterable[str],
+    *,
+    by_relevance: bool,
+    filters: SearchFilters | None = None,
+) -> QuerySet:
+    """`queryset` narrowed to the records matching `text` for `user`: through the registered
+    searcher when there is one for this kind (ordered best first when `by_relevance`, else
+    keeping the queryset's order), else by substring over `fields`."""
+    searcher = registered(ADMIN_SEARCH_HOOK)
+    pks = searcher(queryset, text, user, filters) if searcher is not None else None
+    if pks is None:
+        return orm_search(queryset, fields, text).distinct()
+    if by_relevance:
+        return ranked(queryset, pks)
+    return queryset.filter(pk__in=pks) if pks else queryset.none()
