@@ -1,13 +1,16 @@
 """An interview without a signed release cannot be public: the model, the admin's forms (the
 interview's and the item's) and the importer all refuse it, naming the field."""
 
+import csv
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from archive_collections.importer import run_import
-from archive_collections.models import Interview, Item
+from archive_collections.models import ConsentStatus, Interview, Item
 from archive_collections.models.interviews import without_release
+from fixtures.generate_media import DEMO_DIR
 from tests.factories import InterviewFactory, ItemFactory
 
 from .test_admin_forms import interview_form_data, item_form_data
@@ -166,3 +169,14 @@ def test_import_refuses_opening_an_item_whose_stored_interview_lacks_release(tmp
     [problem] = report.problems
     assert (problem.kind, problem.row, problem.column) == ("items", oral_history_row(), "access")
     assert Item.objects.get(identifier="OH-0001").access_level == "researchers"
+
+
+def test_the_demos_public_interviews_have_a_release():
+    def rows(name):
+        with (DEMO_DIR / name).open(encoding="utf-8-sig", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    access = {row["identifier"]: row["access"] or "public" for row in rows("items.csv")}
+    public = [row for row in rows("interviews.csv") if access[row["item"]] == "public"]
+    assert public, "the demo shows at least one public interview"
+    assert all(row["consent"] in ConsentStatus.released() for row in public)
