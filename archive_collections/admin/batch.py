@@ -112,6 +112,8 @@ class ItemAction:
     refusals) and checks every rule; `write(records, value, changing_pks, user)` writes inside
     the batch's transaction; `describe(value)` is the log entry's wording.
 
+    `rereads` False: `write` also sets the change on the records in memory, so the revisions
+    are made from them without reading the batch again.
     `changes_records` False: the action changes something else (an exhibition page, which keeps
     its own revision and log entry), so the records get none and nothing is announced.
     `form_field(user)` and `form_value(cleaned)` let an action registered from above bring the form
@@ -123,6 +125,7 @@ class ItemAction:
     write: Callable[[list, Any, list[int], Any], None]
     describe: Callable[[Any], str]
     changes_records: bool = True
+    rereads: bool = True
     form_field: Callable[[Any], Any] | None = None
     form_value: Callable[[Any], Any] | None = None
 
@@ -222,7 +225,8 @@ def _run(user, model, records: list, action: ItemAction, value, dry_run: bool) -
         action.write(records, value, changing, user)
         if not action.changes_records:
             return result
-        _record_revisions(user, model, changing, action.describe(value))
+        written = None if action.rereads else records
+        _record_revisions(user, model, changing, action.describe(value), written)
         announce: dict[str, list[int]] = {
             "items": [],
             "scientists": [],
@@ -235,13 +239,18 @@ def _run(user, model, records: list, action: ItemAction, value, dry_run: bool) -
     return result
 
 
-def _record_revisions(user, model, pks: list[int], description: str) -> None:
-    """One Revision and one log entry per changed record, written in bulk. The records are read
-    again after the write so the revision holds what was saved, relations included."""
+def _record_revisions(user, model, pks: list[int], description: str, written=None) -> None:
+    """One Revision and one log entry per changed record, written in bulk. `written`: the
+    records as the action left them in memory (a field action sets what it wrote); without it
+    they are read again, relations included, so the revision holds what was saved."""
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(model)
-    related = ("scientists", "tagged_subjects") if model is Item else ("disciplines",)
-    fresh = list(model.objects.filter(pk__in=pks).prefetch_related(*related).order_by("pk"))
+    if written is not None:
+        changing = set(pks)
+        fresh = sorted((r for r in written if r.pk in changing), key=lambda r: r.pk)
+    else:
+        related = ("scientists", "tagged_subjects") if model is Item else ("disciplines",)
+        fresh = list(model.objects.filter(pk__in=pks).prefetch_related(*related).order_by("pk"))
     revisions = Revision.objects.bulk_create(
         [
             Revision(
@@ -301,6 +310,7 @@ def _field_action(name, label, field_name, check, display) -> ItemAction:
 
     def write(records, value, changing, user):
         Item.objects.filter(pk__in=changing).update(**{field_name: value})
+        _set_in_memory(records, changing, field_name, value)
 
     def describe(value):
         return _("%(field)s set to %(value)s") % {
@@ -308,7 +318,14 @@ def _field_action(name, label, field_name, check, display) -> ItemAction:
             "value": display(value),
         }
 
-    return ItemAction(name, label, plan, write, describe)
+    return ItemAction(name, label, plan, write, describe, rereads=False)
+
+
+def _set_in_memory(records, changing, attname: str, value) -> None:
+    changed = set(changing)
+    for record in records:
+        if record.pk in changed:
+            setattr(record, attname, value)
 
 
 def _choice_check(choices) -> Callable[[Any], str]:
@@ -369,12 +386,15 @@ def _series_action() -> ItemAction:
 
     def write(records, value, changing, user):
         Item.objects.filter(pk__in=changing).update(series_id=value)
+        _set_in_memory(records, changing, "series_id", value)
 
     def describe(value):
         series = Series.objects.filter(pk=value).first()
         return _("moved to series %(series)s") % {"series": series}
 
-    return ItemAction("set_series", gettext_lazy("Move to series"), plan, write, describe)
+    return ItemAction(
+        "set_series", gettext_lazy("Move to series"), plan, write, describe, rereads=False
+    )
 
 
 def _subject_names(value) -> list[str]:

@@ -150,6 +150,7 @@ def test_moving_to_a_series_of_the_same_fonds(superuser, items, series):
     result = apply_batch(superuser, pks(items[:2]), Change("set_series", sibling.pk))
 
     assert result.applied
+    assert Item.objects.get(pk=items[0].pk).latest_revision.content["series"] == sibling.pk
     assert set(Item.objects.filter(series=sibling).values_list("pk", flat=True)) == set(
         pks(items[:2])
     )
