@@ -6,6 +6,13 @@ Rules:
 - researchers (permission collections.view_researcher_items): also researcher-level records;
 - staff (permission collections.view_staff_items, superusers): everything, embargoed included.
 An embargo hides a record from everyone but staff, whatever its access level — titles included.
+
+The curators' admin follows the same rule (archive_collections/admin/access.py applies it): a
+user without staff rights — a curator (策展人), a Wagtail moderator, a researcher given admin
+access — sees in the admin exactly what the public site shows them, and nothing of a staff-only
+or embargoed record: not in listings, exports, choosers, the page editor's pickers, reports or
+the site history, and every admin URL about it answers 404, as for a record that does not
+exist. A bulk action naming such a record is refused whole with 403.
 """
 
 from __future__ import annotations

@@ -6,7 +6,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.images.views.serve import ServeView
 
+from archive_collections.admin.history import site_history_urls
+
 urlpatterns = [
+    # Before Wagtail's admin: its site history report under the access policy.
+    *site_history_urls,
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

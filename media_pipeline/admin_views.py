@@ -21,6 +21,8 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 
+from archive_collections.admin.access import AccessFilteredIndexMixin, guard_urlpatterns
+
 from . import actions, retry
 from .models import FileStatus, ItemFile
 
@@ -40,7 +42,7 @@ class StatusColumn(Column):
         return context
 
 
-class ItemFileIndexView(IndexView):
+class ItemFileIndexView(AccessFilteredIndexMixin, IndexView):
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         busy = instance.status == FileStatus.PROCESSING and retry.dead_run(instance) is None
@@ -148,12 +150,15 @@ class ItemFileViewSet(ModelViewSet):
         )
 
     def get_urlpatterns(self):
-        return [
+        # The access policy (archive_collections/admin/access.py): the listing holds files of
+        # items the user may see, and a file of a hidden item answers 404 on every URL.
+        patterns = [
             path("", self.index_view, name="index"),
             path("results/", self.index_results_view, name="index_results"),
             path("inspect/<int:pk>/", self.inspect_view, name="inspect"),
             path("retry/<int:pk>/", RetryView.as_view(), name="retry"),
         ]
+        return guard_urlpatterns(patterns, ItemFile)
 
     def get_permissions_to_register(self):
         return super().get_permissions_to_register().exclude(codename__startswith="add_")

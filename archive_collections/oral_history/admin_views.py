@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.widgets import ListingButton
 
+from archive_collections.access import AccessPolicy
 from archive_collections.models import Interview
 
 from . import operations
@@ -91,7 +92,9 @@ class MergeForm(forms.Form):
 def _interview(request, pk) -> Interview:
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
-    return get_object_or_404(Interview.objects.select_related("item", "interviewee"), pk=pk)
+    # An interview of an item the user may not see answers 404, as an unknown one.
+    visible = Interview.objects.filter(AccessPolicy.for_user(request.user).item_q("item__"))
+    return get_object_or_404(visible.select_related("item", "interviewee"), pk=pk)
 
 
 def _edit_url(interview) -> str:

@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request's user for chooser widgets, which render records without the request
+    # (archive_collections/admin/access.py: a hidden record shows without its title).
+    "archive_collections.admin.access.RequestUserMiddleware",
     # Answers to a signed-in user or an API token are `Cache-Control: private`.
     "archive_site.caching.PrivateForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
