@@ -444,6 +444,7 @@ def test_our_catalogue_has_no_empty_translation():
     assert empty == []
 
 
+@pytest.mark.slow  # renders some 200 admin views: half a minute on two cores
 def test_every_admin_view_reads_in_chinese(client, superuser, samples):
     client.force_login(superuser)  # no preferred language: the site's default, zh-Hans
     rendered, problems, failed = [], {}, {}
