@@ -17,6 +17,7 @@ from archive_collections.models import (
     ScientistName,
     Series,
 )
+from search.engines import get_database_engine
 from tests.factories import (
     DisciplineFactory,
     InterviewFactory,
@@ -24,8 +25,15 @@ from tests.factories import (
     ScientistFactory,
     SeriesFactory,
 )
+from tests.search.conftest import index_all
 
 pytestmark = pytest.mark.django_db
+
+
+def index_search():
+    """The admin searches through the search app's index (search/admin_search.py), which
+    follows commits; a test's transaction never commits, so it indexes what it made."""
+    index_all(get_database_engine())
 
 
 def list_url(model):
@@ -136,6 +144,7 @@ def test_scientist_listing_filters_by_discipline(admin_client, catalogue):
 
 def test_search_finds_chinese_substring(admin_client, catalogue):
     ScientistFactory(name="华罗庚", identifier="hua-luogeng")
+    index_search()
     response = admin_client.get(list_url(Scientist), {"q": "钱学"})
     content = response.content.decode()
     assert "钱学森" in content
@@ -146,11 +155,13 @@ def test_scientist_search_matches_name_variants_once(admin_client, catalogue):
     qian = catalogue["qian"]
     ScientistName.objects.create(scientist=qian, name="Tsien Hsue-shen", kind="wade_giles")
     ScientistName.objects.create(scientist=qian, name="Hsue-shen Tsien", kind="english")
+    index_search()
     response = admin_client.get(list_url(Scientist), {"q": "Tsien"})
     assert list(response.context["object_list"]) == [qian]
 
 
 def test_item_search_finds_title_substring(admin_client, catalogue):
+    index_search()
     response = admin_client.get(list_url(Item), {"q": "导师"})
     assert listed_identifiers(response, ITEM_IDS) == {"QXS-0001"}
 
@@ -184,6 +195,7 @@ def test_item_export_xlsx(admin_client, catalogue):
 def test_snippet_chooser_searches_identifier_and_title(admin_client, catalogue):
     viewset = Item.snippet_viewset.chooser_viewset
     url = reverse(viewset.get_url_name("choose_results"))
+    index_search()
     by_title = admin_client.get(url, {"q": "合影"}).content.decode()
     by_identifier = admin_client.get(url, {"q": "QXS-000"}).content.decode()
     assert "QXS-0002" in by_title and "QXS-0001" not in by_title
@@ -194,6 +206,7 @@ def test_snippet_chooser_searches_identifier_and_title(admin_client, catalogue):
 
 def test_scientist_chooser_finds_chinese_substring(admin_client, catalogue):
     ScientistFactory(name="华罗庚", identifier="hua-luogeng")
+    index_search()
     url = reverse(Scientist.snippet_viewset.chooser_viewset.get_url_name("choose_results"))
     content = admin_client.get(url, {"q": "学森"}).content.decode()
     assert "钱学森" in content and "华罗庚" not in content
