@@ -11,7 +11,8 @@ Series pk, a list of subject names, a list of Scientist pks.
 
 - Raises `BatchForbidden` (a PermissionDenied, so a view answers 403) before reading anything
   else when the user may not change items, or when any selected id is not an item the user may
-  see under the access policy (archive_collections/access.py). Nothing changes.
+  see under the access policy (archive_collections/access.py). Nothing changes. More than
+  MAX_BATCH (5,000) records raise `BatchTooLarge` (a ValidationError).
 - Checks every record against the action's rules first. If one record breaks a rule, the result
   lists each such record with its reason (`refusals`) and nothing is written.
 - Otherwise writes the whole batch in one transaction: the changed fields in bulk, one Revision
