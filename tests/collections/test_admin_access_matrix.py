@@ -57,7 +57,7 @@ from tests.pages import exhibition_tree, item_block, stream
 if TYPE_CHECKING:
     from tests.db_template import TestDatabase
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # about 230 admin requests a role
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # hundreds of admin requests
 
 LEVELS = ("public", "researchers", "staff", "embargoed")
 ROLES = ("curator", "moderator", "researcher_admin", "archivist", "superuser")
