@@ -54,6 +54,7 @@ from archive_collections.models import (
     Series,
 )
 from archive_collections.models.choices import LANGUAGE_CHOICES
+from archive_collections.models.interviews import without_release
 from archive_collections.signals import catalogue_changed
 
 LOG_ACTION = "collections.batch_edit"
@@ -300,14 +301,22 @@ def _record_revisions(user, model, pks: list[int], description: str, written=Non
 # -- the actions on items ---------------------------------------------------------------------
 
 
-def _field_action(name, label, field_name, check, display) -> ItemAction:
-    """An action that sets one field to one value on every record that differs."""
+def _field_action(name, label, field_name, check, display, record_rule=None) -> ItemAction:
+    """An action that sets one field to one value on every record that differs.
+
+    `record_rule(changing_pks, value)`, when given, returns {pk: reason} for the records the
+    new value would break a rule of (the whole batch is then refused, naming them)."""
 
     def plan(records, value, user):
         reason = check(value)
         if reason:
             return [], [Refusal(r.pk, str(r), reason) for r in records]
-        return [r.pk for r in records if getattr(r, field_name) != value], []
+        changing = [r.pk for r in records if getattr(r, field_name) != value]
+        if record_rule is not None and changing:
+            broken = record_rule(changing, value)
+            if broken:
+                return [], [Refusal(r.pk, str(r), broken[r.pk]) for r in records if r.pk in broken]
+        return changing, []
 
     def write(records, value, changing, user):
         Item.objects.filter(pk__in=changing).update(**{field_name: value})
@@ -320,6 +329,15 @@ def _field_action(name, label, field_name, check, display) -> ItemAction:
         }
 
     return ItemAction(name, label, plan, write, describe, rereads=False)
+
+
+def _consent_rule(changing: list[int], value) -> dict[int, str]:
+    """An interview is public only with a signed release (Item.clean's rule, one query here)."""
+    if value != AccessLevel.PUBLIC:
+        return {}
+    unreleased = Item.objects.filter(pk__in=changing).filter(without_release("interview__"))
+    reason = _("Its interview has no signed release, so it cannot be made public.")
+    return {pk: reason for pk in unreleased.values_list("pk", flat=True)}
 
 
 def _set_in_memory(records, changing, attname: str, value) -> None:
@@ -505,6 +523,7 @@ def _register_defaults() -> None:
             "access_level",
             _choice_check(AccessLevel.choices),
             _choice_label(AccessLevel.choices),
+            _consent_rule,
         ),
         _field_action(
             "set_embargo",

@@ -25,6 +25,7 @@ from archive_collections.signals import catalogue_changed
 from tests.factories import (
     DisciplineFactory,
     FondsFactory,
+    InterviewFactory,
     ItemFactory,
     ScientistFactory,
     SeriesFactory,
@@ -263,6 +264,26 @@ def test_a_value_that_breaks_a_rule_refuses_every_record(superuser, items, actio
     assert sorted(r.pk for r in result.refusals) == pks(items)
     assert all(r.reason for r in result.refusals)
     assert_nothing_changed(items, before)
+
+
+def test_making_items_public_is_refused_for_an_interview_without_a_signed_release(
+    superuser, items
+):
+    # Item.clean's consent rule holds for batches too: the bulk write never calls clean().
+    for item in items:
+        Item.objects.filter(pk=item.pk).update(access_level="researchers")
+    unsigned = InterviewFactory(item=items[0], consent="pending").item
+    InterviewFactory(item=items[1], consent="signed")
+    refreshed = list(Item.objects.filter(pk__in=pks(items)))
+    before = snapshot(refreshed)
+
+    result = apply_batch(superuser, pks(items), Change("set_access_level", "public"))
+
+    assert [r.pk for r in result.refusals] == [unsigned.pk]
+    assert "release" in result.refusals[0].reason or "授权" in result.refusals[0].reason
+    assert_nothing_changed(refreshed, before)
+    staff = apply_batch(superuser, pks(items), Change("set_access_level", "staff"), dry_run=True)
+    assert not staff.refused
 
 
 def test_a_series_of_another_fonds_refuses_the_batch_naming_the_records(superuser, items, series):
