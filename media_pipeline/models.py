@@ -72,8 +72,8 @@ class ItemFile(models.Model):
     fixity_status = models.CharField(
         _("fixity"), max_length=10, blank=True, choices=FixityOutcome.choices
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["item", "sequence", "pk"]
@@ -195,7 +195,7 @@ class PageText(models.Model):
     engine_version = models.CharField(_("engine version"), max_length=200, blank=True)
     width = models.PositiveIntegerField(_("page width (px)"))
     height = models.PositiveIntegerField(_("page height (px)"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["item_file", "page_number"]
@@ -314,8 +314,8 @@ class Job(models.Model):
         _("state"), max_length=10, choices=JobState.choices, default=JobState.RUNNING
     )
     message = models.TextField(_("message"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
