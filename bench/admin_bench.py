@@ -1,0 +1,347 @@
+"""Benchmark the curators' admin at archive scale: the item listing and the item chooser's
+search through the product's search engine, against the same views with Wagtail's stock
+(ORM substring) search measured in the same run.
+
+    .venv/bin/python bench/admin_bench.py [--items 100000] [--requests 40] [--query 手稿]
+
+A temporary SQLite database is migrated and filled by bulk_create: 20 scientists (钱学森 with
+his Wade–Giles name among them), one fonds each, ten series per fonds, `--items` items with
+Chinese titles and descriptions composed from a fixed word list (seeded: every run builds the
+same archive), one or two scientists each, files on one item in ten (a thumbnail recorded, no
+master bytes: nothing is processed). The database search engine (the embedded default) indexes
+them. A superuser calls the admin through Django's test client:
+
+- the item listing, first page, no search;
+- the item listing searching `--query` (a two-character Chinese word), product search vs stock;
+- the item chooser searching `--query`, product search vs stock;
+- queries per listing page (searching) at page sizes 20 and 100: they must be equal;
+- if the batch actions exist (archive_collections/admin/batch.py): one batch update of 1,000
+  items (set the language), its wall time.
+
+"stock" is the same view with the search app's admin hook removed: the listing then searches
+as Wagtail does with `search_backend_name = None`, a substring (icontains) over the view's
+search fields. Printed: p50/p95 per case, `ratio vs stock`, CPU seconds per request (this
+process: the test client runs the view in it) and the load average before and after (the
+machine is shared; read the timings with it). Writes bench/results/admin_bench.json.
+Goals: listing and chooser p95 ≤ 300 ms, batch of 1,000 ≤ 10 s, queries per page constant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results" / "admin_bench.json"
+sys.path.insert(0, str(ROOT.parent))
+
+GOAL_MS = 300.0
+BATCH_GOAL_S = 10.0
+CHUNK = 5000
+WORDS = (
+    "手稿 书信 讲义 笔记 照片 证书 报告 论文 日记 草稿 译稿 提纲 目录 合影 会议 讲演 "
+    "工程 控制论 火箭 导弹 力学 物理 数学 地质 化学 天文 农业 医学 生物 教育 研究所 "
+    "学院 大学 实验室 计划 规划 设计 试验 发射 卫星 航天 航空 原子 核能 半导体 计算机 "
+    "国防 科学 技术 学术 成长 友人 导师 学生 同事 家属 访问 考察 回忆 访谈 纪念 档案"
+).split()
+SCIENTISTS = [
+    ("qian-xuesen", "钱学森", "Tsien Hsue-shen"),
+    ("li-siguang", "李四光", "Li Ssu-kuang"),
+    ("hua-luogeng", "华罗庚", "Hua Lo-keng"),
+    ("zhu-kezhen", "竺可桢", "Chu Coching"),
+    ("deng-jiaxian", "邓稼先", "Teng Chia-hsien"),
+]
+TYPES = ["manuscript", "letter", "photograph", "certificate", "publication", "document"]
+
+
+def setup_django(db_path: Path) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "archive_site.settings.test"
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ.pop("ELASTICSEARCH_URL", None)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    # Every bulk write and admin request logs at INFO (tasks, logins): the report is the output.
+    logging.disable(logging.INFO)
+
+
+def sentence(rng: random.Random, words: int) -> str:
+    return "".join(rng.choice(WORDS) for _ in range(words))
+
+
+def generate(count: int, seed: int = 11) -> dict[str, Any]:
+    """The archive; returns the pks of every item (for the batch)."""
+    from archive_collections.models import Fonds, Item, Scientist, ScientistName, Series
+    from media_pipeline.models import ItemFile
+
+    rng = random.Random(seed)
+    scientists = []
+    for number in range(20):
+        identifier, name, wade = SCIENTISTS[number % len(SCIENTISTS)]
+        scientist = Scientist.objects.create(
+            identifier=f"{identifier}-{number}" if number >= len(SCIENTISTS) else identifier,
+            name=name if number < len(SCIENTISTS) else f"{name}{number}",
+        )
+        ScientistName.objects.create(scientist=scientist, name=wade, kind="wade_giles")
+        scientists.append(scientist)
+    series = []
+    for number, scientist in enumerate(scientists):
+        fonds = Fonds.objects.create(
+            identifier=f"F{number:02d}", title=f"{scientist.name}档案", scientist=scientist
+        )
+        series += [
+            Series.objects.create(
+                identifier=f"F{number:02d}-{s:02d}", title=sentence(rng, 2), fonds=fonds
+            )
+            for s in range(10)
+        ]
+    link = Item.scientists.through
+    for start in range(0, count, CHUNK):
+        items, links, files = [], [], []
+        for n in range(start, min(start + CHUNK, count)):
+            day = date(1930, 1, 1) + timedelta(days=rng.randrange(25000))
+            items.append(
+                Item(
+                    identifier=f"B-{n:06d}",
+                    title=sentence(rng, 3),
+                    description=sentence(rng, 12),
+                    item_type=rng.choice(TYPES),
+                    series=series[n % len(series)],
+                    position=n,
+                    date_text=f"{day.year}年{day.month}月",
+                    date_start=day,
+                    date_end=day,
+                    date_precision="month",
+                    access_level="researchers" if n % 10 == 3 else "public",
+                )
+            )
+        created = Item.objects.bulk_create(items)
+        for item in created:
+            owner = scientists[(item.position // 10) % len(scientists)]
+            links.append(link(item_id=item.pk, scientist_id=owner.pk))
+            if item.position % 10 == 0:
+                files.append(
+                    ItemFile(
+                        item_id=item.pk,
+                        sequence=1,
+                        master=f"bench/{item.pk}.jpg",
+                        original_filename=f"{item.identifier}.jpg",
+                        sha256=f"{item.pk:064d}",
+                        size=1,
+                        mime_type="image/jpeg",
+                        status="done",
+                        technical={
+                            "derivatives": {
+                                "thumb.jpg": {"path": "t.jpg", "width": 1, "height": 1, "bytes": 1}
+                            }
+                        },
+                    )
+                )
+        link.objects.bulk_create(links)
+        ItemFile.objects.bulk_create(files)
+    return {"pks": list(Item.objects.order_by("pk").values_list("pk", flat=True))}
+
+
+def index() -> float:
+    from search.engines import get_database_engine
+    from search.sources import iter_document_chunks
+
+    started = time.perf_counter()
+    engine = get_database_engine()
+    session = engine.start_rebuild()
+    for chunk in iter_document_chunks():
+        session.add(chunk)
+    session.commit()
+    return time.perf_counter() - started
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def timed(call: Callable[[], Any], times: int) -> dict[str, float]:
+    call()  # warm
+    latencies = []
+    cpu = time.process_time()
+    for _ in range(times):
+        start = time.perf_counter()
+        call()
+        latencies.append((time.perf_counter() - start) * 1000)
+    return {
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
+        "cpu_s_per_request": round((time.process_time() - cpu) / times, 4),
+    }
+
+
+class StockSearch:
+    """The views without the search app's admin searcher: Wagtail's ORM substring search."""
+
+    def __enter__(self):
+        from wagtail import hooks
+
+        from archive_collections.admin.searching import ADMIN_SEARCH_HOOK
+
+        self.hooks = hooks._hooks  # noqa: SLF001 — Wagtail keeps registrations here
+        self.saved = self.hooks.get(ADMIN_SEARCH_HOOK, [])
+        self.name = ADMIN_SEARCH_HOOK
+        self.hooks[ADMIN_SEARCH_HOOK] = []
+        return self
+
+    def __exit__(self, *exc):
+        self.hooks[self.name] = self.saved
+
+
+def queries_per_page(client: Any, url: str, params: dict[str, Any], size: int) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from archive_collections.admin.views import ArchiveIndexView
+
+    original = ArchiveIndexView.get_paginate_by
+    ArchiveIndexView.get_paginate_by = lambda self, queryset: size  # type: ignore[method-assign]
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, params)
+            assert response.status_code == 200, response.status_code
+    finally:
+        ArchiveIndexView.get_paginate_by = original  # type: ignore[method-assign]
+    return len(captured)
+
+
+def batch_update(pks: list[int], user: Any) -> dict[str, Any]:
+    try:
+        from archive_collections.admin.batch import Change, apply_batch
+    except ImportError as error:
+        return {"skipped": f"no batch actions: {error}"}
+    chosen = pks[1000:2000]
+    started = time.perf_counter()
+    result = apply_batch(user, chosen, Change("set_language", "en"))
+    seconds = time.perf_counter() - started
+    changed = len(getattr(result, "changed", []) or [])
+    return {"items": len(chosen), "changed": changed, "seconds": round(seconds, 2)}
+
+
+def run(items: int, requests: int, query: str) -> dict[str, Any]:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from archive_collections.models import Item
+
+    started = time.perf_counter()
+    archive = generate(items)
+    generated_s = time.perf_counter() - started
+    indexed_s = index()
+    user = get_user_model().objects.create_superuser("bench", "bench@example.org", "pw")
+    client = Client()
+    client.force_login(user)
+    listing = reverse(Item.snippet_viewset.get_url_name("list"))
+    chooser = reverse(Item.snippet_viewset.chooser_viewset.get_url_name("choose_results"))
+
+    def get(url: str, params: dict[str, Any] | None = None) -> Callable[[], None]:
+        def call() -> None:
+            response = client.get(url, params or {})
+            assert response.status_code == 200, (url, response.status_code)
+
+        return call
+
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    cases: dict[str, dict[str, float]] = {}
+    cases["listing"] = timed(get(listing), requests)
+    cases["listing_search"] = timed(get(listing, {"q": query}), requests)
+    cases["chooser_search"] = timed(get(chooser, {"q": query}), requests)
+    with StockSearch():
+        cases["listing_search_stock"] = timed(get(listing, {"q": query}), requests)
+        cases["chooser_search_stock"] = timed(get(chooser, {"q": query}), requests)
+    queries = {size: queries_per_page(client, listing, {"q": query}, size) for size in (20, 100)}
+    batch = batch_update(archive["pks"], user)
+    load_after = [round(x, 2) for x in os.getloadavg()]
+    return {
+        "items": items,
+        "files_on": items // 10,
+        "query": query,
+        "requests": requests,
+        "generate_s": round(generated_s, 1),
+        "index_s": round(indexed_s, 1),
+        "cases": cases,
+        "ratio_vs_stock": {
+            "listing_search": round(
+                cases["listing_search"]["p95_ms"] / cases["listing_search_stock"]["p95_ms"], 2
+            ),
+            "chooser_search": round(
+                cases["chooser_search"]["p95_ms"] / cases["chooser_search_stock"]["p95_ms"], 2
+            ),
+        },
+        "queries_per_listing_page": queries,
+        "batch_1000": batch,
+        "load_before": load_before,
+        "load_after": load_after,
+    }
+
+
+def report(result: dict[str, Any]) -> None:
+    print(
+        f"{result['items']} items (files on {result['files_on']}), query {result['query']!r}, "
+        f"{result['requests']} requests per case; generated in {result['generate_s']} s, "
+        f"indexed in {result['index_s']} s"
+    )
+    print(f"{'case':24} {'p50 ms':>8} {'p95 ms':>8} {'CPU s/req':>10}")
+    for name, figures in result["cases"].items():
+        print(
+            f"{name:24} {figures['p50_ms']:8.1f} {figures['p95_ms']:8.1f} "
+            f"{figures['cpu_s_per_request']:10.4f}"
+        )
+    ratios = result["ratio_vs_stock"]
+    print(
+        f"ratio vs stock (p95): listing search {ratios['listing_search']}, "
+        f"chooser search {ratios['chooser_search']}"
+    )
+    queries = result["queries_per_listing_page"]
+    print(f"queries per listing page (searching): {queries}")
+    print(f"batch update of 1,000 items: {result['batch_1000']}")
+    goals = {
+        "listing p95 ≤ 300 ms": result["cases"]["listing"]["p95_ms"] <= GOAL_MS,
+        "listing search p95 ≤ 300 ms": result["cases"]["listing_search"]["p95_ms"] <= GOAL_MS,
+        "chooser search p95 ≤ 300 ms": result["cases"]["chooser_search"]["p95_ms"] <= GOAL_MS,
+        "queries constant": len(set(queries.values())) == 1,
+    }
+    if "seconds" in result["batch_1000"]:
+        goals["batch ≤ 10 s"] = result["batch_1000"]["seconds"] <= BATCH_GOAL_S
+    print("goals: " + ", ".join(f"{k}: {'met' if v else 'MISSED'}" for k, v in goals.items()))
+    print(f"load average before {result['load_before']}, after {result['load_after']}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--query", default="手稿")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="admin-bench-") as folder:
+        setup_django(Path(folder) / "bench.sqlite3")
+        result = run(args.items, args.requests, args.query)
+    result["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    report(result)
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
