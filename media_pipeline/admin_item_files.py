@@ -46,6 +46,8 @@ from .steps import registry
 # The Item snippet viewset's URL namespace (wagtailsnippets_<app label>_<model name>).
 ITEM_URLS = "wagtailsnippets_collections_item"
 SECTION_ANCHOR = "item-files"
+#: Files listed at first on an item with more (the rest on "Show all files").
+FILES_SHOWN = 60
 
 STEP_LABELS = {
     "fixity": gettext_lazy("Fixity"),
@@ -170,6 +172,10 @@ def file_rows(item) -> list[FileRow]:
     return rows
 
 
+def shown_rows(rows: list[FileRow]) -> list[FileRow]:
+    return rows[:FILES_SHOWN] + [row for row in rows[FILES_SHOWN:] if row.failed or row.busy]
+
+
 def step_choices(*, failed: bool) -> list[tuple[str, str]]:
     choices = [(FROM_FAILED, _("The failed step and those after it"))] if failed else []
     choices.append((ALL_STEPS, _("Every step")))
@@ -197,7 +203,11 @@ class ItemFilesMixin:
         context = super().get_context_data(**kwargs)  # type: ignore[misc]
         request, item = self.request, self.object  # type: ignore[attr-defined]
         rows = file_rows(item)
-        context["item_files"] = rows
+        show_all = request.GET.get("files") == "all" or len(rows) <= FILES_SHOWN
+        # A long item shows its first files and every failed or busy one; saving order and
+        # labels touches only the files shown (arrange skips the others).
+        context["item_files"] = rows if show_all else shown_rows(rows)
+        context["item_files_all_url"] = "" if show_all else f"?files=all#{SECTION_ANCHOR}"
         context["item_files_summary"] = {
             "total": len(rows),
             "failed": sum(row.failed for row in rows),

@@ -481,3 +481,32 @@ def test_a_counter_moved_inside_a_transaction_is_seen_before_it_commits(superuse
     assert Job.objects.get(pk=job.pk).done == 0
     snapshot = jobs.snapshot(Job.objects.get(pk=job.pk))
     assert (snapshot["phase"], snapshot["done"], snapshot["total"]) == ("writing", 5, 20)
+
+
+def test_the_files_section_costs_the_same_queries_for_many_files(admin_client, item, media_root):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories.files import ItemFileFactory
+
+    def queries_with(count: int) -> int:
+        ItemFileFactory.create_batch(count - ItemFile.objects.filter(item=item).count(), item=item)
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(edit_url(item)).status_code == 200
+        return len(captured)
+
+    assert queries_with(2) == queries_with(30)
+
+
+def test_a_long_item_lists_its_first_files_and_every_failed_one(admin_client, item, media_root):
+    from media_pipeline.admin_item_files import FILES_SHOWN
+    from tests.factories.files import ItemFileFactory
+
+    files = ItemFileFactory.create_batch(FILES_SHOWN + 5, item=item, status=FileStatus.DONE)
+    ItemFile.objects.filter(pk=files[-1].pk).update(status=FileStatus.FAILED)
+    response = admin_client.get(edit_url(item))
+    shown = [row.file.pk for row in response.context["item_files"]]
+    assert len(shown) == FILES_SHOWN + 1 and shown[-1] == files[-1].pk
+    assert "?files=all" in response.content.decode()
+    everything = admin_client.get(edit_url(item) + "?files=all").context["item_files"]
+    assert len(everything) == FILES_SHOWN + 5
