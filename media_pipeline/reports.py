@@ -21,6 +21,7 @@ from archive_collections.admin.reports import (
 )
 from archive_collections.models import Item, ItemType
 
+from .admin_item_files import step_label
 from .models import FileStatus, ItemFile
 from .results import step_records
 from .steps import registry
@@ -64,6 +65,12 @@ class ItemsWithoutFilesReport(FileReportView):
         ]
 
 
+def failed_step_label(item_file: ItemFile) -> str:
+    """The failed step as curators read it (识别文字, not ocr)."""
+    name = failed_step(item_file)
+    return step_label(name) if name else ""
+
+
 def failed_step(item_file: ItemFile) -> str:
     """The step whose failure stopped the file; "" when it stopped outside any step."""
     for name, record in step_records(item_file.technical).items():
@@ -79,7 +86,7 @@ def short_error(item_file: ItemFile) -> str:
 class FailedFilesFilterSet(WagtailFilterSet):
     step = django_filters.ChoiceFilter(
         label=_("Step"),
-        choices=lambda: [(step.name, step.name) for step in registry],
+        choices=lambda: [(step.name, step_label(step.name)) for step in registry],
         method="filter_step",
     )
 
@@ -132,7 +139,7 @@ class FailedFilesReport(FileReportView):
             Column(
                 "item", label=_("item"), accessor="item.identifier", sort_key="item__identifier"
             ),
-            Column("step", label=_("Step"), accessor=failed_step),
+            Column("step", label=_("Step"), accessor=failed_step_label),
             Column("error", label=_("error"), accessor=short_error),
             DateColumn("updated_at", label=_("Updated"), sort_key="updated_at"),
         ]
