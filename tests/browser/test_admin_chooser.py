@@ -68,6 +68,7 @@ def test_item_chooser_finds_items_by_a_traditional_name(
     expect(modal.get_by_text("致友人的书信")).to_be_visible()
     expect(modal.get_by_text("1956年3月")).to_be_visible()
     expect(modal.get_by_text("地质力学讲义")).to_have_count(0)
+    modal.get_by_text("工程控制论手稿").scroll_into_view_if_needed()
     _keep(screenshot(page, "chooser-traditional", full_page=False), "chooser-traditional.png")
 
     page.locator(".modal button.close, .modal [data-dismiss]").first.click()
@@ -75,4 +76,5 @@ def test_item_chooser_finds_items_by_a_traditional_name(
     modal = page.locator(".modal-content")
     expect(modal.get_by_text("致友人的书信")).to_be_visible()
     expect(modal.get_by_text("工程控制论手稿")).to_have_count(0)
+    modal.get_by_text("致友人的书信").scroll_into_view_if_needed()
     _keep(screenshot(page, "chooser-filtered", full_page=False), "chooser-filtered.png")
