@@ -266,9 +266,7 @@ def test_a_value_that_breaks_a_rule_refuses_every_record(superuser, items, actio
     assert_nothing_changed(items, before)
 
 
-def test_making_items_public_is_refused_for_an_interview_without_a_signed_release(
-    superuser, items
-):
+def test_making_items_public_is_refused_for_an_interview_without_a_signed_release(superuser, items):
     # Item.clean's consent rule holds for batches too: the bulk write never calls clean().
     for item in items:
         Item.objects.filter(pk=item.pk).update(access_level="researchers")
