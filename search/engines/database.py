@@ -203,8 +203,22 @@ class DatabaseEngine:
         loaded, no hits concatenated."""
         if not query.has_criteria:
             return []
-        groups, _counts = aggregate(self._grouped_rows(query, policy, hits=False), query.filters)
-        return [group.key for group in sort_groups(groups, query.sort)[:limit]]
+        dialect = self.dialect
+        parsed = query.parsed
+        match_sql, match_params = (
+            dialect.match(parsed.root) if parsed.root is not None else _browse_match()
+        )
+        where, params = _conditions(query, policy)
+        having, having_params = _facet_having(query.filters, dialect.contains)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH m AS {dialect.materialized}({match_sql}) "
+                f"SELECT d.group_key FROM m JOIN {DOC} d ON d.id = m.id WHERE {where} "
+                f"GROUP BY d.group_key{having} "
+                f"ORDER BY {_group_order(query.sort, dialect.key_order)} LIMIT %s",
+                [*match_params, *params, *having_params, max(0, int(limit))],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
     def _grouped_rows(self, query: SearchQuery, policy: AccessPolicy, *, hits: bool) -> list:
         """One row per matching group: key, best score, earliest date, document count, facet
@@ -356,6 +370,31 @@ def _conditions(query: SearchQuery, policy: AccessPolicy) -> tuple[str, list]:
         clauses.append("(" + " OR ".join(["d.group_key LIKE %s"] * len(query.kinds)) + ")")
         params.extend(f"{kind}:%" for kind in query.kinds)
     return (" AND ".join(clauses) or "1=1"), params
+
+
+def _facet_having(filters: dict[str, list[str]], contains: str) -> tuple[str, list]:
+    """db_grouping.aggregate's facet filter as SQL over a group's facet keys: for every facet
+    filtered, one of its values is a line of them."""
+    clauses: list[str] = []
+    params: list = []
+    for name, values in filters.items():
+        if not values:
+            continue
+        tests = [f"{contains}(%s || MAX(d.facet_keys) || %s, %s) > 0"] * len(values)
+        clauses.append("(" + " OR ".join(tests) + ")")
+        for value in values:
+            params.extend(["\n", "\n", f"\n{name}={value}\n"])
+    return (" HAVING " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _group_order(sort: str, key: str) -> str:
+    """db_grouping.sort_groups as an ORDER BY over the grouped match: best score (then key)
+    first; by date, dated groups by their earliest date and the undated after them."""
+    best = f"MIN(m.score), {key}"
+    if sort == "relevance":
+        return best
+    direction = "DESC" if sort == "date_desc" else "ASC"
+    return f"MIN(d.sort_date) IS NULL, MIN(d.sort_date) {direction}, {best}"
 
 
 def access_sql(policy: AccessPolicy) -> tuple[list[str], list]:

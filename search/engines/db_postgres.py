@@ -39,6 +39,8 @@ class PostgresDialect:
     detail = "PostgreSQL full text"
     materialized = ""  # PostgreSQL plans the match CTE well either way
     hits_concat = "string_agg(m.id::text || ' ' || m.score::text || ' ' || d.kind, ',')"
+    contains = "strpos"  # strpos(haystack, needle): 1-based position, 0 when absent
+    key_order = 'd.group_key COLLATE "C"'  # code-point order, as Python sorts the keys
 
     def clear(self, cursor: CursorWrapper) -> None:
         cursor.execute(f"DELETE FROM {TSV}")

@@ -26,6 +26,8 @@ class SqliteDialect:
     # the match CTE into the joins around it.
     materialized = "MATERIALIZED "
     hits_concat = "GROUP_CONCAT(m.id || ' ' || m.score || ' ' || d.kind, ',')"
+    contains = "instr"  # instr(haystack, needle): 1-based position, 0 when absent
+    key_order = "d.group_key"  # BINARY collation: the code-point order Python sorts keys in
 
     def clear(self, cursor: CursorWrapper) -> None:
         cursor.execute(f"DELETE FROM {FTS}")
