@@ -9,6 +9,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
+from wagtail.search import index
 
 from exhibits.blocks.images import ALT_TEXT_REQUIRED
 from exhibits.forms import ExhibitPageForm
@@ -102,8 +103,27 @@ class BasePage(Page):
         ),
     ]
 
+    # Wagtail's admin search and page chooser find a page by the words of its summary,
+    # introduction and body too, not only its title (search/wagtail_db_backend.py and
+    # search/wagtail_backend.py index them, Chinese-aware).
+    search_fields = Page.search_fields + [
+        index.SearchField("search_text"),
+        index.AutocompleteField("search_text"),
+    ]
+
     class Meta:
         abstract = True
+
+    def search_text(self) -> str:
+        """The page's own words as plain text for Wagtail's search: summary, introduction and
+        the text blocks of its StreamFields."""
+        parts = [plain_text(self.listing_summary), self.description_fallback()]
+        for name in self.archive_stream_fields:
+            field = self._meta.get_field(name)
+            parts.extend(
+                plain_text(text) for text in field.get_searchable_content(getattr(self, name))
+            )
+        return " ".join(part for part in parts if part)
 
     def clean(self):
         super().clean()
