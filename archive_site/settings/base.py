@@ -268,7 +268,9 @@ if ELASTICSEARCH_URL:
         }
     }
 else:
-    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    # Wagtail's database backend fed the product's Chinese analysis (search/wagtail_db_backend.py):
+    # a word inside a longer Chinese title or body, or its traditional form, is found.
+    WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_db_backend"}}
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "tif", "tiff"]
 WAGTAILDOCS_EXTENSIONS = ["pdf", "txt", "csv", "xlsx", "docx", "vtt", "srt", "xml"]
 
