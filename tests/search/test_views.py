@@ -188,7 +188,7 @@ def test_settings_choose_engines_from_environment(monkeypatch):
     monkeypatch.delenv("ELASTICSEARCH_URL")
     embedded = runpy.run_path(base)
     assert embedded["SEARCH_ENGINE"] == "database"
-    assert embedded["WAGTAILSEARCH_BACKENDS"]["default"]["BACKEND"].endswith(".database")
+    assert embedded["WAGTAILSEARCH_BACKENDS"]["default"]["BACKEND"] == "search.wagtail_db_backend"
 
 
 def test_every_facet_has_a_heading_on_the_page(client, db_archive):

@@ -18,6 +18,7 @@ from wagtail.images.models import Image
 from wagtail.search.backends import get_search_backend
 
 from exhibits.models import StandardPage
+from search.demo import build_search_index
 from search.wagtail_db_index import indexed_text, query_phrases
 from tests.pages import ensure_site, publish, stream
 
@@ -125,3 +126,15 @@ def test_update_index_rebuilds_the_chinese_entries(client, superuser, content):
     client.force_login(superuser)
     assert _shown(client, "/admin/choose-page/search/", "功勋", PAGE_TITLES) == {EXHIBIT_TITLE}
     assert _shown(client, "/admin/choose-page/search/", "lectures", PAGE_TITLES) == {LATIN_TITLE}
+
+
+def test_demo_index_build_replaces_entries_of_the_stock_backend(client, superuser, settings):
+    """A database indexed by Wagtail's stock backend (before this one) is searchable in Chinese
+    once load_demo's index build has run."""
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    publish(ensure_site(), StandardPage(title=EXHIBIT_TITLE, slug="exhibit"))
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "search.wagtail_db_backend"}}
+    client.force_login(superuser)
+    assert _shown(client, "/admin/choose-page/search/", "功勋", PAGE_TITLES) == set()
+    build_search_index(log=lambda line: None)
+    assert _shown(client, "/admin/choose-page/search/", "功勋", PAGE_TITLES) == {EXHIBIT_TITLE}
