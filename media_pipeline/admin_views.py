@@ -14,6 +14,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.views.generic.base import BaseOperationView, WagtailAdminTemplateMixin
@@ -147,6 +148,16 @@ class ItemFileViewSet(ModelViewSet):
                 "usage_url_name": None,
                 **kwargs,
             }
+        )
+
+    @property
+    def url_finder_class(self):
+        # A file has no edit view: where Wagtail links a record's file (an item's usage screen,
+        # the reference index), it opens the file's inspect view.
+        return type(
+            "ItemFileURLFinder",
+            (ModelAdminURLFinder,),
+            {"edit_url_name": self.get_url_name("inspect")},
         )
 
     def get_urlpatterns(self):

@@ -1,4 +1,5 @@
 import pytest
+from wagtail.models import ReferenceIndex
 
 from media_pipeline.models import FileStatus, ItemFile
 from tests.factories import ItemFactory
@@ -67,3 +68,13 @@ def test_researcher_without_file_permissions_cannot_use_the_listing(client, rese
     assert response.status_code in (302, 403)
     broken.refresh_from_db()
     assert broken.error
+
+
+def test_an_items_usage_view_links_its_files_to_their_inspect_view(client, superuser, broken):
+    # The reference index records each file's link to its item; the item's "usage" screen asked
+    # Wagtail for the file's edit URL, which files do not have: a 500 for every item with files.
+    ReferenceIndex.create_or_update_for_object(broken)
+    client.force_login(superuser)
+    response = client.get(f"/admin/snippets/collections/item/usage/{broken.item_id}/")
+    assert response.status_code == 200
+    assert f"/admin/itemfile/inspect/{broken.pk}/" in response.content.decode()
