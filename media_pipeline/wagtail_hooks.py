@@ -5,8 +5,13 @@ from django.urls import path
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from archive_collections.admin.reports import register_reports
+from archive_collections.admin.searching import ITEM_FILES_HOOK
+
+from .admin_chooser import ChooserFiles
 from .admin_upload import UPLOAD_URL_NAME, ItemUploadView
 from .admin_views import item_file_viewset
+from .reports import FILE_REPORTS
 
 
 @hooks.register("register_admin_urls")
@@ -38,3 +43,11 @@ def register_files_menu_item():
         icon_name=item_file_viewset.icon,
         order=900,
     )
+
+
+@hooks.register(ITEM_FILES_HOOK)
+def register_chooser_files():
+    return ChooserFiles()
+
+
+register_reports(FILE_REPORTS, "file-reports/")  # in Wagtail's Reports (报告) menu

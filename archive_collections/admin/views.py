@@ -21,6 +21,9 @@ from wagtail.snippets.views.snippets import CreateView, IndexView
 from archive_collections import exporting
 from archive_collections.importer.schema import guard_formula
 
+from .access import AccessFilteredIndexMixin
+from .searching import search_records
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -40,7 +43,7 @@ def neutralise_formula(value: object) -> object:
     return guard_formula(value) if isinstance(value, str) else value
 
 
-class ArchiveIndexView(IndexView):
+class ArchiveIndexView(AccessFilteredIndexMixin, IndexView):
     """A listing of an importable kind exports what it lists (filters, search and order kept)
     in the importer's columns, limited to what the user may see; other listings export their
     list_export columns the Wagtail way."""
@@ -95,9 +98,17 @@ class ArchiveIndexView(IndexView):
         return response
 
     def search_queryset(self, queryset):
-        # search_fields may cross to-many relations (a scientist's name variants): one row each.
-        queryset = super().search_queryset(queryset)
-        return queryset.distinct() if self.is_searching else queryset
+        # Through the registered admin searcher (the search app's engines), else a substring
+        # of search_fields; best match first unless the curator chose a column's order.
+        if not self.is_searching:
+            return queryset
+        return search_records(
+            queryset,
+            self.search_query,
+            self.request.user,
+            self.search_fields or (),
+            by_relevance=not self.is_explicitly_ordered,
+        )
 
     def to_row_dict(self, item):
         return {field: export_value(item, field) for field in self.list_export}

@@ -1,20 +1,33 @@
 """Snippet viewsets for the archive, grouped under one "Archive" menu.
 
-Search runs through the ORM over `search_fields` (search_backend_name = None): the archive
-models are not in Wagtail's index, and substring matching is what finds 钱学 in 钱学森.
+The archive models are not in Wagtail's index (search_backend_name = None): listings and
+choosers search through `searching.search_records` — the product's search engines when the
+search app registers them (names in every form, identifiers, OCR and transcript text), else a
+substring of `search_fields`.
 """
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
-from archive_collections.models import Discipline, Fonds, Interview, Item, Scientist, Series
+from archive_collections.models import (
+    Discipline,
+    Fonds,
+    Interview,
+    Item,
+    Scientist,
+    Series,
+    TranscriptSegment,
+)
 
 from . import filters, panels
-from .choosers import SearchableSnippetChooserViewSet
+from .access import AccessFilteredViewSetMixin
+from .choosers import ItemChooserViewSet, SearchableSnippetChooserViewSet
 from .columns import AccessColumn
+from .recordings import interview_duration, recording_seconds
 from .views import ArchiveIndexView, PrefilledCreateView
 
 ARCHIVE_SUBMENU_HOOK = "register_archive_menu_item"
@@ -25,8 +38,9 @@ ARCHIVE_SUBMENU_HOOK = "register_archive_menu_item"
 ITEM_EDIT_VIEW_HOOK = "register_archive_item_edit_view"
 
 
-class ArchiveSnippetViewSet(SnippetViewSet):
-    """Shared behaviour: ORM search, ORM-searching chooser, pre-fillable add form, exports.
+class ArchiveSnippetViewSet(AccessFilteredViewSetMixin, SnippetViewSet):
+    """Shared behaviour: search through searching.py (listing and chooser), pre-fillable add
+    form, exports.
 
     The importable kinds (scientists, fonds, series, items, interviews) export in the importer's
     own columns through ArchiveIndexView, so they declare no list_export here."""
@@ -62,7 +76,7 @@ class ScientistViewSet(ArchiveSnippetViewSet):
         "name",
         "identifier",
         "name_pinyin",
-        "life_dates",
+        Column("life_dates", label=_("life dates")),
         Column(
             "discipline_names",
             label=_("disciplines"),
@@ -148,6 +162,7 @@ class ItemViewSet(ArchiveSnippetViewSet):
         ),
     ]
     filterset_class = filters.ItemFilterSet
+    chooser_viewset_class = ItemChooserViewSet
     search_fields = ["identifier", "title", "creators", "description"]
     chooser_search_fields = ("identifier", "title")
     ordering = "identifier"
@@ -164,15 +179,15 @@ class ItemViewSet(ArchiveSnippetViewSet):
 
 class InterviewViewSet(ArchiveSnippetViewSet):
     model = Interview
-    icon = "microphone"
+    icon = "media"  # Wagtail has no microphone icon; its audio/video one
     edit_handler = panels.interview_edit_handler
     list_display = [
-        Column("item", label=_("item"), accessor=str, sort_key="item__identifier"),
+        "item",  # the first column: Wagtail's title column, linked to the editor
         "interviewee",
         "interview_date",
         "language",
         "consent",
-        Column("duration", label=_("duration")),
+        Column("duration", label=_("duration"), accessor=interview_duration),
         count_column("segment_count", _("transcript segments")),
     ]
     search_fields = [
@@ -185,8 +200,13 @@ class InterviewViewSet(ArchiveSnippetViewSet):
     ordering = "item__identifier"
 
     def get_queryset(self, request):
+        # Subqueries, not joins: a join of segments with files would multiply both.
+        segments = TranscriptSegment.objects.filter(interview=OuterRef("pk")).order_by()
         return Interview.objects.select_related("item", "interviewee").annotate(
-            segment_count=Count("transcript", distinct=True)
+            segment_count=Coalesce(
+                Subquery(segments.values("interview").annotate(n=Count("pk")).values("n")), 0
+            ),
+            recording_seconds=recording_seconds(),
         )
 
 
