@@ -167,12 +167,13 @@ class DatabaseEngine:
             updates = [r for r in rows if r.id is not None]
             creates = [r for r in rows if r.id is None]
             if updates:
-                IndexedDocument.objects.bulk_update(updates, _INDEXED_COLUMNS)
+                _update_rows(updates)
+            ids = existing
             if creates:
                 IndexedDocument.objects.bulk_create(creates)
-            ids = dict(
-                IndexedDocument.objects.filter(doc_id__in=unique).values_list("doc_id", "id")
-            )
+                ids = dict(
+                    IndexedDocument.objects.filter(doc_id__in=unique).values_list("doc_id", "id")
+                )
             with connection.cursor() as cursor:
                 self.dialect.write(cursor, [(ids[d.id], d) for d in documents])
         return len(documents)
@@ -331,6 +332,20 @@ class DatabaseRebuild:
     def abort(self) -> None:
         """Nothing to undo: re-added documents are current, the old ones stay until the next
         successful rebuild prunes them."""
+
+
+def _update_rows(rows: list[IndexedDocument]) -> None:
+    """Rewrite existing rows with one prepared UPDATE run for each of them (executemany).
+    bulk_update builds a CASE per column per row through the ORM: reindexing 1,000 items one
+    group at a time (a batch edit's drain) spent 11 s compiling those."""
+    fields = [IndexedDocument._meta.get_field(name) for name in _INDEXED_COLUMNS]
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    values = [
+        [*(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields), row.id]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {DOC} SET {assignments} WHERE id = %s", values)
 
 
 def _row(document: SearchDocument, pk: int | None, generation: int) -> IndexedDocument:
