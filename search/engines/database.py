@@ -338,8 +338,10 @@ def _update_rows(rows: list[IndexedDocument]) -> None:
     """Rewrite existing rows with one prepared UPDATE run for each of them (executemany).
     bulk_update builds a CASE per column per row through the ORM: reindexing 1,000 items one
     group at a time (a batch edit's drain) spent 11 s compiling those."""
-    fields = [IndexedDocument._meta.get_field(name) for name in _INDEXED_COLUMNS]
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    by_name = {f.name: f for f in IndexedDocument._meta.concrete_fields}
+    fields = [by_name[name] for name in _INDEXED_COLUMNS]
+    # Plain (non-relation) fields: each one's column is its name.
+    assignments = ", ".join(f"{connection.ops.quote_name(name)} = %s" for name in _INDEXED_COLUMNS)
     values = [
         [*(f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields), row.id]
         for row in rows
