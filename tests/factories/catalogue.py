@@ -4,6 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from archive_collections.models import (
+    ConsentStatus,
     Discipline,
     Fonds,
     IndexSegment,
@@ -75,6 +76,10 @@ class InterviewFactory(DjangoModelFactory):
     interviewee = factory.LazyAttribute(lambda o: o.item.series.fonds.scientist)
     interviewers = "采集小组"
     duration_ms = 60_000
+    # A valid record by default: a public interview needs a signed release (Interview.clean).
+    consent = factory.LazyAttribute(
+        lambda o: ConsentStatus.SIGNED if o.item.access_level == "public" else ConsentStatus.PENDING
+    )
 
 
 class TranscriptSegmentFactory(DjangoModelFactory):
