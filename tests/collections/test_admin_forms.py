@@ -21,12 +21,6 @@ def url(model, view, *args):
     return reverse(model.snippet_viewset.get_url_name(view), args=args)
 
 
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
 def item_form_data(series, **overrides):
     data = {
         "identifier": "QXS-0100",

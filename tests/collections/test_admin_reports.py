@@ -43,20 +43,6 @@ def edit_url(model, pk) -> str:
 
 
 @pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
-@pytest.fixture
-def curator_client(client, django_user_model):
-    user = django_user_model.objects.create_user("curator", password="pw")
-    user.groups.add(Group.objects.get(name="策展人"))
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def file_viewer_client(client, django_user_model):
     """Someone who may list files (not staff): the access policy still applies to them."""
     user = django_user_model.objects.create_user("viewer", password="pw")

@@ -8,7 +8,6 @@ import io
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import StreamingHttpResponse
@@ -65,12 +64,6 @@ def demo_catalogue(folder: Path) -> None:
             csv.writer(handle).writerows([[row[i] for i in keep] for row in rows])
     report = run_import(folder)
     assert report.committed, report.problems
-
-
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
 
 
 @pytest.fixture
@@ -230,14 +223,6 @@ def guarded_items():
         items[key].save()
         InterviewFactory(item=items[key], interviewee=ScientistFactory())
     return items
-
-
-@pytest.fixture
-def curator_client(client, django_user_model):
-    user = django_user_model.objects.create_user("curator", password="pw")
-    user.groups.add(Group.objects.get(name="策展人"))
-    client.force_login(user)
-    return client
 
 
 def exported_keys(client, kind: str) -> set[str]:

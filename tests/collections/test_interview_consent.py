@@ -5,7 +5,6 @@ import csv
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 
 from archive_collections.importer import run_import
 from archive_collections.models import ConsentStatus, Interview, Item
@@ -13,7 +12,7 @@ from archive_collections.models.interviews import without_release
 from fixtures.generate_media import DEMO_DIR
 from tests.factories import InterviewFactory, ItemFactory
 
-from .test_admin_forms import interview_form_data, item_form_data
+from .test_admin_forms import interview_form_data, item_form_data, url
 from .test_import_support import (  # noqa: F401  english: autouse fixture
     INTERVIEWS,
     ITEMS,
@@ -24,16 +23,6 @@ from .test_import_support import (  # noqa: F401  english: autouse fixture
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def url(model, view, *args):
-    return reverse(model.snippet_viewset.get_url_name(view), args=args)
-
-
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
 
 
 def field_errors(exc: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:
