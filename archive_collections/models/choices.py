@@ -113,6 +113,12 @@ class ConsentStatus(models.TextChoices):
         public (restrictions are the release's own conditions, kept in the consent note)."""
         return frozenset({cls.SIGNED.value, cls.RESTRICTED.value})
 
+    @classmethod
+    def forbids(cls, access_level: str, consent: str) -> bool:
+        """The consent rule: an interview whose item is public must have a signed release
+        (Item.clean and Interview.clean each ask it from their own side)."""
+        return access_level == AccessLevel.PUBLIC and consent not in cls.released()
+
 
 LANGUAGE_CHOICES = [
     ("zh-Hans", _("Chinese (Simplified)")),

@@ -246,11 +246,7 @@ class Item(RevisionMixin, WrittenDateMixin, ClusterableModel):  # type: ignore[d
         """A public item's interview must have a signed release (see Interview.clean)."""
         super().clean()
         interview = getattr(self, "interview", None) if self.pk else None
-        if (
-            interview is not None
-            and self.access_level == AccessLevel.PUBLIC
-            and interview.consent not in ConsentStatus.released()
-        ):
+        if interview is not None and ConsentStatus.forbids(self.access_level, interview.consent):
             message = _(
                 "This item's interview has no signed release (“%(field)s”: %(consent)s), so "
                 "the item cannot be public. Record the signed release on the interview first, "

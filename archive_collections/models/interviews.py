@@ -8,7 +8,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable, RevisionMixin
 
-from .choices import LANGUAGE_CHOICES, AccessLevel, ConsentStatus
+from .choices import LANGUAGE_CHOICES, ConsentStatus
 from .hierarchy import Item
 from .scientists import Scientist
 
@@ -71,11 +71,7 @@ class Interview(RevisionMixin, ClusterableModel):
         from the item's side): the admin, the importer and batch changes all refuse it."""
         super().clean()
         item = self.item if self.item_id else None
-        if (
-            item is not None
-            and item.access_level == AccessLevel.PUBLIC
-            and self.consent not in ConsentStatus.released()
-        ):
+        if item is not None and ConsentStatus.forbids(item.access_level, self.consent):
             message = _(
                 "“%(item)s” is public, so its interview needs a signed release: set "
                 "“%(field)s” to “%(signed)s” or “%(restricted)s”, or first make the item open "
