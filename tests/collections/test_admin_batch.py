@@ -332,16 +332,21 @@ def bulk_url(action="batch_edit", model="item"):
     return reverse("wagtail_bulk_action", args=("collections", model, action))
 
 
+def selection_url(records, model="item"):
+    """The batch screen for these records, as the listing's checkboxes send them."""
+    return f"{bulk_url(model=model)}?" + "&".join(f"id={pk}" for pk in pks(records))
+
+
+SET_ENGLISH = {"action": "set_language", "language": "en", "apply": "1"}
+
+
 def test_forged_post_for_hidden_records_is_403(client, django_user_model, items):
     curator = editor(django_user_model)
     Item.objects.filter(pk=items[0].pk).update(access_level="staff")
     client.force_login(curator)
     before = snapshot(items)
-    query = "&".join(f"id={pk}" for pk in pks(items))
 
-    response = client.post(
-        f"{bulk_url()}?{query}", {"action": "set_language", "language": "en", "apply": "1"}
-    )
+    response = client.post(selection_url(items), SET_ENGLISH)
 
     assert response.status_code == 403
     assert_nothing_changed(items, before)
@@ -353,11 +358,8 @@ def test_forged_post_without_change_permission_is_403(client, django_user_model,
         user.user_permissions.add(Permission.objects.get(codename=codename))
     client.force_login(user)
     before = snapshot(items)
-    query = "&".join(f"id={pk}" for pk in pks(items))
 
-    response = client.post(
-        f"{bulk_url()}?{query}", {"action": "set_language", "language": "en", "apply": "1"}
-    )
+    response = client.post(selection_url(items), SET_ENGLISH)
 
     assert response.status_code == 403
     assert_nothing_changed(items, before)
@@ -368,27 +370,23 @@ def test_forged_post_without_change_permission_is_403(client, django_user_model,
 
 def test_preview_shows_the_count_and_apply_writes(admin_client, items):
     Item.objects.filter(pk=items[0].pk).update(language="en")
-    query = "&".join(f"id={pk}" for pk in pks(items))
 
     preview = admin_client.post(
-        f"{bulk_url()}?{query}", {"action": "set_language", "language": "en", "preview": "1"}
+        selection_url(items), {"action": "set_language", "language": "en", "preview": "1"}
     )
     assert preview.status_code == 200
     assert preview.context["result"].selected == 5
     assert len(preview.context["result"].changed) == 4
     assert Item.objects.filter(language="en").count() == 1
 
-    applied = admin_client.post(
-        f"{bulk_url()}?{query}", {"action": "set_language", "language": "en", "apply": "1"}
-    )
+    applied = admin_client.post(selection_url(items), SET_ENGLISH)
     assert applied.status_code == 302
     assert Item.objects.filter(language="en").count() == 5
 
 
 def test_refusal_is_shown_with_the_records(admin_client, items):
-    query = "&".join(f"id={pk}" for pk in pks(items))
     response = admin_client.post(
-        f"{bulk_url()}?{query}",
+        selection_url(items),
         {
             "action": "set_embargo",
             "embargo_until": (timezone.localdate() - timedelta(days=3)).isoformat(),
@@ -458,8 +456,7 @@ def test_the_listings_offer_batch_edit(admin_client, items):
 def test_scientist_batch_screen_adds_a_discipline(admin_client):
     scientists = [ScientistFactory() for _ in range(2)]
     physics = DisciplineFactory(name="物理学")
-    query = "&".join(f"id={pk}" for pk in pks(scientists))
-    url = f"{bulk_url(model='scientist')}?{query}"
+    url = selection_url(scientists, model="scientist")
 
     preview = admin_client.post(
         url, {"action": "add_discipline", "discipline": physics.pk, "preview": "1"}
@@ -475,10 +472,7 @@ def test_scientist_batch_screen_adds_a_discipline(admin_client):
 def test_select_all_in_listing_takes_the_listings_filters(admin_client, items):
     letters = [ItemFactory(item_type="letter", identifier=f"L-{n}") for n in range(3)]
 
-    response = admin_client.post(
-        f"{bulk_url()}?item_type=letter&id=all",
-        {"action": "set_language", "language": "en", "apply": "1"},
-    )
+    response = admin_client.post(f"{bulk_url()}?item_type=letter&id=all", SET_ENGLISH)
 
     assert response.status_code == 302
     assert set(Item.objects.filter(language="en").values_list("pk", flat=True)) == set(pks(letters))
@@ -489,9 +483,7 @@ def test_select_all_leaves_out_what_the_user_may_not_see(client, django_user_mod
     Item.objects.filter(pk=items[0].pk).update(access_level="staff")
     client.force_login(curator)
 
-    response = client.post(
-        f"{bulk_url()}?id=all", {"action": "set_language", "language": "en", "apply": "1"}
-    )
+    response = client.post(f"{bulk_url()}?id=all", SET_ENGLISH)
 
     assert response.status_code == 302
     assert Item.objects.filter(language="en").count() == 4
