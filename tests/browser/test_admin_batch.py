@@ -3,28 +3,20 @@ see a refusal naming the records, apply, and find the change in the listing."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from archive_collections.models import Item
+from tests.browser.shots import keep
 from tests.factories import ItemFactory, SeriesFactory
 
 pytestmark = pytest.mark.browser
 
-#: Where screenshots are copied for the issue's closing note, when set.
-SHOTS = os.environ.get("ADMIN_BATCH_SHOTS_DIR", "")
-
-
-def _keep(path: Path, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(SHOTS) / name)
+#: The environment variable naming where screenshots are copied for the issue's closing note.
+SHOTS = "ADMIN_BATCH_SHOTS_DIR"
 
 
 def test_batch_edit_previews_refuses_and_applies(
@@ -38,7 +30,7 @@ def test_batch_edit_previews_refuses_and_applies(
     login(page, superuser)
     page.goto(live_url(reverse("wagtailsnippets_collections_item:list")))
     page.locator("input[data-bulk-action-select-all-checkbox]").first.check()
-    _keep(screenshot(page, "selected", full_page=False), "batch-listing.png")
+    keep(SHOTS, screenshot(page, "selected", full_page=False), "batch-listing.png")
     page.locator("a[href*='/batch_edit/']").first.click()
     page.wait_for_url("**/batch_edit/**")
 
@@ -48,7 +40,7 @@ def test_batch_edit_previews_refuses_and_applies(
     page.locator("button[name=preview]").click()
     preview = page.locator(".batch-preview")
     assert "6" in preview.inner_text() and "5" in preview.inner_text()
-    _keep(screenshot(page, "preview"), "batch-preview.png")
+    keep(SHOTS, screenshot(page, "preview"), "batch-preview.png")
 
     page.select_option("select[name=action]", "set_embargo")
     past = (timezone.localdate() - timedelta(days=2)).isoformat()
@@ -56,7 +48,7 @@ def test_batch_edit_previews_refuses_and_applies(
     page.locator("button[name=apply]").click()
     refused = page.locator(".batch-refused")
     assert "QXS-0005" in refused.inner_text()
-    _keep(screenshot(page, "refused"), "batch-refused.png")
+    keep(SHOTS, screenshot(page, "refused"), "batch-refused.png")
     assert not Item.objects.filter(embargo_until__isnull=False).exists()
 
     page.select_option("select[name=action]", "set_access_level")
@@ -64,11 +56,11 @@ def test_batch_edit_previews_refuses_and_applies(
     page.locator("button[name=apply]").click()
     page.wait_for_url("**/snippets/collections/item/**")
     assert Item.objects.filter(access_level="researchers").count() == 6
-    _keep(screenshot(page, "applied"), "batch-applied.png")
+    keep(SHOTS, screenshot(page, "applied"), "batch-applied.png")
 
     changed = Item.objects.get(identifier="QXS-0003")
     page.goto(live_url(reverse("wagtailsnippets_collections_item:history", args=[changed.pk])))
     assert "QXS-0003" in page.content() and page.locator("table tbody tr").count() >= 1
-    _keep(screenshot(page, "history"), "batch-history.png")
+    keep(SHOTS, screenshot(page, "history"), "batch-history.png")
     # A request the next form submission cut short (an icon still loading) is no fault.
     assert [p for p in page.problems if "ERR_ABORTED" not in p] == []

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -14,19 +11,14 @@ from playwright.sync_api import expect
 
 from archive_collections.models import Interview, Item, ScientistName
 from search.engines import get_database_engine
+from tests.browser.shots import keep
 from tests.factories import ItemFactory, ScientistFactory, SeriesFactory
 from tests.search.conftest import index_all
 
 pytestmark = pytest.mark.browser
 
-#: Where screenshots are copied for the issue's closing note, when set.
-SHOTS = os.environ.get("ADMIN_CHOOSER_SHOTS_DIR", "")
-
-
-def _keep(path: Path, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(SHOTS) / name)
+#: The environment variable naming where screenshots are copied for the issue's closing note.
+SHOTS = "ADMIN_CHOOSER_SHOTS_DIR"
 
 
 def test_item_chooser_finds_items_by_a_traditional_name(
@@ -69,7 +61,7 @@ def test_item_chooser_finds_items_by_a_traditional_name(
     expect(modal.get_by_text("1956年3月")).to_be_visible()
     expect(modal.get_by_text("地质力学讲义")).to_have_count(0)
     modal.get_by_text("工程控制论手稿").scroll_into_view_if_needed()
-    _keep(screenshot(page, "chooser-traditional", full_page=False), "chooser-traditional.png")
+    keep(SHOTS, screenshot(page, "chooser-traditional", full_page=False), "chooser-traditional.png")
 
     page.locator(".modal button.close, .modal [data-dismiss]").first.click()
     page.evaluate(open_modal, chooser + "?item_type=letter&q=" + quote("Tsien Hsue-shen"))
@@ -77,4 +69,4 @@ def test_item_chooser_finds_items_by_a_traditional_name(
     expect(modal.get_by_text("致友人的书信")).to_be_visible()
     expect(modal.get_by_text("工程控制论手稿")).to_have_count(0)
     modal.get_by_text("致友人的书信").scroll_into_view_if_needed()
-    _keep(screenshot(page, "chooser-filtered", full_page=False), "chooser-filtered.png")
+    keep(SHOTS, screenshot(page, "chooser-filtered", full_page=False), "chooser-filtered.png")

@@ -4,9 +4,6 @@ progress bar that moves when the followed file finishes, and the admin message i
 from __future__ import annotations
 
 import io
-import os
-import shutil
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -15,20 +12,15 @@ from django.utils import timezone
 from media_pipeline import jobs, retry
 from media_pipeline.ingest import ingest_fileobj
 from media_pipeline.models import FileStatus, ItemFile
+from tests.browser.shots import keep
 from tests.factories import ItemFactory
 from tests.media_pipeline import samples
 from tests.media_pipeline.conftest import media_root  # noqa: F401 (per-test storages, shared)
 
 pytestmark = pytest.mark.browser
 
-#: Where screenshots are copied for the issue's closing note, when set.
-SHOTS = os.environ.get("ADMIN_FILES_SHOTS_DIR", "")
-
-
-def _keep(path: Path, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(SHOTS) / name)
+#: The environment variable naming where screenshots are copied for the issue's closing note.
+SHOTS = "ADMIN_FILES_SHOTS_DIR"
 
 
 def _ingest(item, data: bytes, name: str, sequence: int, label: str) -> ItemFile:
@@ -84,7 +76,7 @@ def test_files_with_step_states_and_a_progress_bar(
     bar = page.locator(f'[data-job-url="{jobs.status_url(job)}"] progress')
     assert bar.get_attribute("value") == "0"
     page.set_viewport_size({"width": 1366, "height": 1500})
-    _keep(screenshot(page, "files-running-failed"), "files-item-edit.png")
+    keep(SHOTS, screenshot(page, "files-running-failed"), "files-item-edit.png")
 
     # The worker finishes the file: the bar fills and the admin shows the job's message.
     ItemFile.objects.filter(pk=running.pk).update(
@@ -98,7 +90,7 @@ def test_files_with_step_states_and_a_progress_bar(
     # The file's row is read again: its steps are all done now, the inputs untouched.
     row = page.locator(f'tr.item-file[data-file="{running.pk}"]')
     row.locator('[data-step="derivatives"][data-state="done"]').wait_for(timeout=5_000)
-    _keep(screenshot(page, "files-progress-done"), "files-progress-done.png")
+    keep(SHOTS, screenshot(page, "files-progress-done"), "files-progress-done.png")
     assert page.problems == []
 
 
@@ -123,6 +115,6 @@ def test_a_refused_replacement_shows_why(
     refusal = page.locator(".replace-refused")
     refusal.wait_for()
     assert "scan.png" in refusal.inner_text()
-    _keep(screenshot(page, "files-replace-refused"), "files-replace-refused.png")
+    keep(SHOTS, screenshot(page, "files-replace-refused"), "files-replace-refused.png")
     item_file.refresh_from_db()
     assert not item_file.replaced_masters.exists()

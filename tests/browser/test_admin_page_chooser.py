@@ -4,27 +4,18 @@ of an exhibit page's body, typed into Wagtail's own modal, lists that page
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from exhibits.models import StandardPage
+from tests.browser.shots import keep
 from tests.pages import publish, stream
 
 pytestmark = pytest.mark.browser
 
-#: Where screenshots are copied for the issue's closing note, when set.
-SHOTS = os.environ.get("ADMIN_CHOOSER_SHOTS_DIR", "")
-
-
-def _keep(path: Path, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(SHOTS) / name)
+#: The environment variable naming where screenshots are copied for the issue's closing note.
+SHOTS = "ADMIN_CHOOSER_SHOTS_DIR"
 
 
 def test_page_chooser_finds_a_chinese_word_inside_a_page_body(
@@ -53,9 +44,9 @@ def test_page_chooser_finds_a_chinese_word_inside_a_page_body(
     results = modal.locator(".page-results")
     expect(results.get_by_text("两弹一星功勋科学家访谈录")).to_be_visible()
     expect(results.get_by_text("地质力学野外考察")).to_have_count(0)
-    _keep(screenshot(page, "pagechooser-body", full_page=False), "pagechooser-body.png")
+    keep(SHOTS, screenshot(page, "pagechooser-body", full_page=False), "pagechooser-body.png")
 
     modal.locator("#id_q").fill("功勋")  # from the middle of the title
     expect(results.get_by_text("两弹一星功勋科学家访谈录")).to_be_visible()
     expect(results.get_by_text("地质力学野外考察")).to_have_count(0)
-    _keep(screenshot(page, "pagechooser-title", full_page=False), "pagechooser-title.png")
+    keep(SHOTS, screenshot(page, "pagechooser-title", full_page=False), "pagechooser-title.png")

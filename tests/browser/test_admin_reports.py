@@ -4,27 +4,18 @@ shows duration, consent and segment counts and links to the editor."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from media_pipeline.models import FileStatus
+from tests.browser.shots import keep
 from tests.factories import InterviewFactory, ItemFactory, ItemFileFactory, RecordedInterviewFactory
 
 pytestmark = pytest.mark.browser
 
-#: Where screenshots are copied for the issue's closing note, when set.
-SHOTS = os.environ.get("ADMIN_REPORTS_SHOTS_DIR", "")
-
-
-def _keep(path: Path, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, Path(SHOTS) / name)
+#: The environment variable naming where screenshots are copied for the issue's closing note.
+SHOTS = "ADMIN_REPORTS_SHOTS_DIR"
 
 
 def failed(item, step, error):
@@ -67,11 +58,11 @@ def test_reports_filter_and_link_to_the_editor(
     page.select_option("select[name=step]", "iiif")
     expect(rows).to_have_count(1)  # the listing refreshes in place
     assert "切片写入失败" in rows.first.inner_text()
-    _keep(screenshot(page, "failed-files"), "reports-failed-files.png")
+    keep(SHOTS, screenshot(page, "failed-files"), "reports-failed-files.png")
 
     page.goto(live_url(reverse("archive_reports:interviews_without_consent")))
     assert "QXS-OH-01" in rows.first.inner_text()  # public without release: first
-    _keep(screenshot(page, "consent"), "reports-interviews-without-consent.png")
+    keep(SHOTS, screenshot(page, "consent"), "reports-interviews-without-consent.png")
     rows.first.locator("a", has_text="QXS-OH-01").click()
     page.wait_for_url(f"**/snippets/collections/interview/edit/{public.pk}/**")
     assert page.problems == []
@@ -103,7 +94,7 @@ def test_interview_listing_links_and_shows_duration_consent_segments(
     assert "01:02:05" in first.inner_text() and "已签署" in first.inner_text()
     second = page.locator("table.listing tbody tr", has_text="QXS-OH-02")
     assert "12" in second.inner_text() and "待签署" in second.inner_text()
-    _keep(screenshot(page, "interview-listing"), "reports-interview-listing.png")
+    keep(SHOTS, screenshot(page, "interview-listing"), "reports-interview-listing.png")
     first.locator("a", has_text="QXS-OH-01").first.click()
     page.wait_for_url(f"**/snippets/collections/interview/edit/{imported.pk}/**")
     assert page.problems == []
