@@ -17,12 +17,6 @@ pytestmark = pytest.mark.django_db
 LIST_URL = "wagtailsnippets_collections_interview:list"
 
 
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
 def recording(interview, seconds):
     """An audio file on the interview's item whose `av` step found `seconds` of sound."""
     return ItemFileFactory(

@@ -41,12 +41,6 @@ def list_url(model):
 
 
 @pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
-@pytest.fixture
 def catalogue():
     qian = ScientistFactory(name="钱学森", identifier="qian-xuesen")
     qian.disciplines.add(DisciplineFactory(name="力学"))

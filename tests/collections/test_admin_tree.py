@@ -13,12 +13,6 @@ pytestmark = pytest.mark.django_db
 TREE_URL = "collections_archive_tree"
 
 
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
 def make_archive(scientists=1, items_per_series=2):
     """Each scientist: one fonds with a series holding a sub-series; items in both."""
     made = []

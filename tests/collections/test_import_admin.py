@@ -29,12 +29,6 @@ pytestmark = pytest.mark.django_db
 URL = "/admin/archive/import/"
 
 
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
 def zip_of(folder, prefix="") -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
