@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from archive_collections.models import Item
 from tests.browser.shots import keep
@@ -45,6 +46,10 @@ def test_batch_edit_previews_refuses_and_applies(
     page.select_option("select[name=action]", "set_embargo")
     past = (timezone.localdate() - timedelta(days=2)).isoformat()
     page.fill("input[name=embargo_until]", past)
+    # Wagtail's date picker opens over the buttons; a curator closes it before applying.
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(0)
     page.locator("button[name=apply]").click()
     refused = page.locator(".batch-refused")
     assert "QXS-0005" in refused.inner_text()

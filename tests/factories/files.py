@@ -22,10 +22,13 @@ from .catalogue import ItemFactory
 
 
 def small_jpeg(seed: int, size: tuple[int, int] = (64, 48)) -> bytes:
-    """A tiny JPEG whose colour (and so whose hash) depends on `seed`."""
+    """A tiny JPEG whose colour depends on `seed` and whose hash is `seed`'s own: the colours
+    repeat every 256 seeds, so the seed is also written into the JPEG's comment (a session that
+    made more than 256 files drew a master it had already stored, which the storage renamed)."""
     colour = (seed * 37 % 256, seed * 91 % 256, seed * 53 % 256)
     buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, format="JPEG", quality=90)
+    image = Image.new("RGB", size, colour)
+    image.save(buffer, format="JPEG", quality=90, comment=f"factory seed {seed}".encode())
     return buffer.getvalue()
 
 
