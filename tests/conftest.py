@@ -20,7 +20,10 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 
 from tests.db_template import TestDatabase, setup_test_database
 from tests.scheduling import GroupScheduling, under
@@ -113,10 +116,29 @@ PARAM_MARKERS = {("stored", "s3"): "s3", ("engine", "elasticsearch"): "elasticse
 XDIST_GROUPS = {"fixtures": "demo-media"}
 
 
+def _permission(codename: str) -> Permission:
+    found = Permission.objects.filter(codename=codename).first()
+    if found is None:
+        # A live-server test before this one on the worker flushed the database, permissions
+        # too: make them again the way migrate does.
+        ContentType.objects.clear_cache()  # its cached rows were flushed with the rest
+        for config in django_apps.get_app_configs():
+            create_permissions(config, verbosity=0)
+        found = Permission.objects.filter(codename=codename).first()
+    if found is None:  # a permission of a model's Meta.permissions that the flush left out
+        model = next(m for m in django_apps.get_models() if codename in dict(m._meta.permissions))
+        found, _created = Permission.objects.get_or_create(
+            codename=codename,
+            content_type=ContentType.objects.get_for_model(model),
+            defaults={"name": str(dict(model._meta.permissions)[codename])},
+        )
+    return found
+
+
 def _user(django_user_model, username, *perms, **extra):
     user = django_user_model.objects.create_user(username=username, password="pw", **extra)
     for codename in perms:
-        user.user_permissions.add(Permission.objects.get(codename=codename))
+        user.user_permissions.add(_permission(codename))
     return django_user_model.objects.get(pk=user.pk)  # fresh instance: no stale perm cache
 
 
