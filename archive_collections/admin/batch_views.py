@@ -7,7 +7,8 @@ a forged request for records the user may not see answers 403 and changes nothin
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from django import forms
 from django.shortcuts import redirect
@@ -180,11 +181,17 @@ class BatchEditAction(SnippetBulkAction):
     def visible(self, queryset):
         return queryset
 
+    # The model's pair of functions from batch.py, given by each subclass:
+    # check(user, ids) -> ids (403 before reading anything) and
+    # apply(user, ids, change, dry_run=...) -> BatchResult.
+    check: ClassVar[Callable[..., list[int]]]
+    apply: ClassVar[Callable[..., batch.BatchResult]]
+
     def check_allowed(self, ids):
-        raise NotImplementedError
+        return type(self).check(self.request.user, ids)
 
     def run(self, ids, change, dry_run):
-        raise NotImplementedError
+        return type(self).apply(self.request.user, ids, change, dry_run=dry_run)
 
     def dispatch(self, request, *args, **kwargs):
         # Answered here, not raised: Wagtail's admin turns a raised PermissionDenied into a
@@ -265,22 +272,16 @@ class ItemBatchEditAction(BatchEditAction):
     def visible(self, queryset):
         return queryset.filter(AccessPolicy.for_user(self.request.user).item_q())
 
-    def check_allowed(self, ids):
-        return batch.check_items_allowed(self.request.user, ids)
-
-    def run(self, ids, change, dry_run):
-        return batch.apply_batch(self.request.user, ids, change, dry_run=dry_run)
+    check = staticmethod(batch.check_items_allowed)
+    apply = staticmethod(batch.apply_batch)
 
 
 class ScientistBatchEditAction(BatchEditAction):
     models = [Scientist]
     form_class = ScientistBatchForm
 
-    def check_allowed(self, ids):
-        return batch.check_scientists_allowed(self.request.user, ids)
-
-    def run(self, ids, change, dry_run):
-        return batch.apply_scientist_batch(self.request.user, ids, change, dry_run=dry_run)
+    check = staticmethod(batch.check_scientists_allowed)
+    apply = staticmethod(batch.apply_scientist_batch)
 
 
 hooks.register("register_bulk_action", ItemBatchEditAction)
