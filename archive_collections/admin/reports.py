@@ -88,6 +88,7 @@ class ArchiveReportView(ReportView):
         return policy_registry.get_by_type(self.model)
 
     def report_queryset(self) -> models.QuerySet:
+        """The report's own rows (every concrete report says which), before the access policy."""
         raise NotImplementedError
 
     def get_base_queryset(self):
@@ -97,6 +98,7 @@ class ArchiveReportView(ReportView):
         return edit_url(self.model, obj.pk)
 
     def columns_for(self) -> list[Column]:
+        """The report's own columns (every concrete report gives them)."""
         raise NotImplementedError
 
     @cached_property
