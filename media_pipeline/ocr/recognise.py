@@ -12,7 +12,9 @@ top to bottom, right to left. The approach:
    into a horizontal strip (vertical writing), turned clockwise, turned counter-clockwise — and
    the reading with the best mean confidence decides for all tall lines of the page. Wide lines
    are turned by 180° when the line classifier finds most of them upside down.
-4. Lines are ordered for the layout found: rows top to bottom, or columns right to left.
+4. Lines are ordered for the layout found (layout.py): blocks and columns as a reader takes
+   them, rows top to bottom in horizontal text, columns right to left in vertical text; ruled
+   tables (tables.py) are read row by row, cell by cell, and kept as a cell grid.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageOps
 
+from . import layout as page_layout
+from . import tables as ruled
 from .engine import get_engine
 
 # A detected line at least this much taller than wide is vertical (or turned by 90°).
@@ -61,9 +65,14 @@ class OcrPage:
     layout: str = HORIZONTAL
     rotation: int = 0  # degrees clockwise the page's text was turned from upright
     skew: float = 0.0  # median angle of horizontal lines, degrees
+    # Blocks in reading order: {"kind": text|heading|table|seal, "box", "lines": [indices of
+    # `lines`], and for tables "rows", "columns", "cells": [{row, column, spans, box, lines}]}.
+    blocks: list[dict] = field(default_factory=list)
 
     @property
     def text(self) -> str:
+        if self.blocks:
+            return _blocks_text(self.lines, self.blocks)
         return "\n".join(line.text for line in self.lines)
 
     @property
@@ -96,6 +105,7 @@ def recognise(image: Image.Image) -> OcrPage:
     # 0.5 % that noise and dust occupy), which the detector needs to find pale lines at all.
     grey = np.asarray(ImageOps.autocontrast(grey_image, cutoff=0.5))
     regions = _detect(np.ascontiguousarray(np.stack([grey] * 3, axis=-1)))
+    tables = ruled.find_tables(grey) if regions else []
     if not regions:
         return page
     wide = [region for region in regions if not region.tall]
@@ -110,7 +120,7 @@ def recognise(image: Image.Image) -> OcrPage:
         page.rotation = {"vertical": 0, "vertical_180": 180, "cw": 90, "ccw": 270}[tall_reading]
     else:
         page.rotation = 180 if wide_turn == "180" else 0
-    page.lines = _order(lines_wide, lines_tall, page.rotation, page.layout)
+    _order(page, lines_wide, lines_tall, tables)
     return page
 
 
@@ -285,50 +295,133 @@ def _skew(regions: list[_Region]) -> float:
     return round(float(np.median(angles)), 2) if angles else 0.0
 
 
-def _order(wide, tall, rotation: int, layout: str) -> list[OcrLine]:
-    """Reading order: rows top to bottom, or columns right to left, by the page's layout."""
+def _order(page: OcrPage, wide, tall, tables: list[ruled.Table]) -> None:
+    """Set the page's lines in reading order and its blocks (layout.py, tables.py).
 
-    def line(entry):
-        region, text, score = entry
-        return OcrLine(text=text, box=region.box, confidence=score)
-
-    def centre(entry):
-        x, y, w, h = entry[0].box
-        return x + w / 2, y + h / 2
-
-    if rotation == 180:
-        row_of = _rows(wide)
-        rows = sorted(wide, key=lambda e: (-row_of[id(e)], -centre(e)[0]))
-        return [line(e) for e in rows + sorted(tall, key=lambda e: centre(e)[0])]
-    row_of = _rows(wide)
-    rows = sorted(wide, key=lambda e: (row_of[id(e)], centre(e)[0]))
-    if layout == VERTICAL or rotation == 90:
-        columns = sorted(tall, key=lambda e: (-centre(e)[0], centre(e)[1]))
-    elif rotation == 270:
-        columns = sorted(tall, key=lambda e: (centre(e)[0], -centre(e)[1]))
+    Wide and tall lines are laid out apart, each in its own reading frame; titles above the
+    tall columns come first, notes below them last. Ruled tables are read on upright horizontal
+    pages, where a reader takes them row by row; each takes its place in the reading order as
+    one box.
+    """
+    upright = page.rotation == 0 and page.layout == HORIZONTAL
+    tables = [t for t in tables if upright and ruled.accept(t, [e[0].box for e in wide])]
+    wide_frame = page_layout.UPSIDE_DOWN if page.rotation == 180 else page_layout.LEFT_TO_RIGHT
+    wide_blocks = _lay_out(page, wide, wide_frame, tables)
+    tall_frame = {
+        90: page_layout.TOP_TO_BOTTOM_RTL,
+        180: page_layout.TOP_TO_BOTTOM_LTR,
+        270: page_layout.BOTTOM_TO_TOP,
+    }.get(page.rotation, page_layout.TOP_TO_BOTTOM_LTR)
+    if page.layout == VERTICAL:
+        tall_frame = page_layout.TOP_TO_BOTTOM_RTL
+    tall_blocks = _lay_out(page, tall, tall_frame, [])
+    if tall_blocks and page.rotation != 180:
+        top = min(entry[0].box[1] for entry in tall)
+        before = [b for b in wide_blocks if b[1]["box"][1] + b[1]["box"][3] / 2 < top]
+        after = [b for b in wide_blocks if b[1]["box"][1] + b[1]["box"][3] / 2 >= top]
+        ordered = before + tall_blocks + after
     else:
-        columns = sorted(tall, key=lambda e: (centre(e)[0], centre(e)[1]))
-    if not columns:
-        return [line(e) for e in rows]
-    # Titles above the columns come first, notes below them last.
-    top = min(e[0].box[1] for e in columns)
-    before = [e for e in rows if centre(e)[1] < top]
-    after = [e for e in rows if centre(e)[1] >= top]
-    return [line(e) for e in before + columns + after]
+        ordered = wide_blocks + tall_blocks
+    page.lines, page.blocks = [], []
+    for entries, block in ordered:
+        start = len(page.lines)
+        page.lines += [
+            OcrLine(text=text, box=region.box, confidence=score) for region, text, score in entries
+        ]
+        block["lines"] = list(range(start, len(page.lines)))
+        for cell in block.get("cells", []):
+            cell["lines"] = [start + i for i in cell["lines"]]
+        page.blocks.append(block)
 
 
-def _rows(entries) -> dict[int, int]:
-    """Row number of each entry (by id): lines whose centres are closer than half the median
-    line height share a row, so two fragments of one skewed line are read left to right."""
+def _lay_out(page: OcrPage, entries, frame: str, tables: list[ruled.Table]) -> list:
+    """(entries in reading order, block dict) for each block of these lines in `frame`."""
     if not entries:
-        return {}
-    heights = sorted(e[0].box[3] for e in entries)
-    tolerance = max(heights[len(heights) // 2] / 2, 1)
-    rows, row, previous = {}, 0, None
-    for entry in sorted(entries, key=lambda e: e[0].box[1] + e[0].box[3] / 2):
-        middle = entry[0].box[1] + entry[0].box[3] / 2
-        if previous is not None and middle - previous > tolerance:
-            row += 1
-        rows[id(entry)] = row
-        previous = middle
-    return rows
+        return []
+    units: list = []  # an entry (region, text, score) or a table with its entries
+    held: dict[int, list] = {id(t): [] for t in tables}
+    for entry in entries:
+        table = next((t for t in tables if t.contains(entry[0].box)), None)
+        if table is None:
+            units.append(entry)
+        else:
+            held[id(table)].append(entry)
+    units += [t for t in tables if held[id(t)]]
+    boxes = [u.box if isinstance(u, ruled.Table) else _upright_box(u[0], page) for u in units]
+    out = []
+    for group in page_layout.reading_blocks(boxes, frame, (page.width, page.height)):
+        members = [units[i] for i in group.indices]
+        if len(members) == 1 and isinstance(members[0], ruled.Table):
+            out.append(_table_block(members[0], held[id(members[0])]))
+            continue
+        block = {
+            "kind": "heading" if group.heading else "text",
+            "box": page_layout.union_box([m[0].box for m in members]),
+        }
+        if group.column is not None:
+            block["column"] = group.column
+        out.append((members, block))
+    return out
+
+
+def _upright_box(region: _Region, page: OcrPage) -> list[float]:
+    """The line's box with the page's skew taken out: its middle turned back about the page's
+    middle, its size the quadrilateral's own, so skewed columns keep their gutter."""
+    x, y, w, h = region.box
+    if not page.skew or region.tall:
+        return [x, y, w, h]
+    angle = np.radians(-page.skew)
+    cx, cy = x + w / 2 - page.width / 2, y + h / 2 - page.height / 2
+    ux = cx * np.cos(angle) - cy * np.sin(angle) + page.width / 2
+    uy = cx * np.sin(angle) + cy * np.cos(angle) + page.height / 2
+    quad = region.quad
+    length = float(np.linalg.norm(quad[1] - quad[0]))
+    thickness = float(np.linalg.norm(quad[3] - quad[0]))
+    return [ux - length / 2, uy - thickness / 2, length, thickness]
+
+
+def _table_block(table: ruled.Table, entries) -> tuple[list, dict]:
+    """The table's lines cell by cell, row by row; each line in the cell holding its middle
+    (or the nearest cell, when it sits on a rule)."""
+    by_cell: dict[int, list] = {id(cell): [] for cell in table.cells}
+    for entry in entries:
+        cell = table.cell_at(entry[0].box) or min(
+            table.cells, key=lambda c: _distance(c.box, entry[0].box)
+        )
+        by_cell[id(cell)].append(entry)
+    ordered, cells = [], []
+    for cell in table.cells:  # sorted by row, then column
+        inside = by_cell[id(cell)]
+        order = page_layout.reading_blocks([e[0].box for e in inside]) if inside else []
+        cell_entries = [inside[i] for group in order for i in group.indices]
+        cell.lines = list(range(len(ordered), len(ordered) + len(cell_entries)))
+        ordered += cell_entries
+        cells.append(cell.as_dict())
+    block = {
+        "kind": "table",
+        "box": table.box,
+        "rows": table.rows,
+        "columns": table.columns,
+        "cells": cells,
+    }
+    return ordered, block
+
+
+def _distance(a: list[int], b: list[int]) -> float:
+    return abs(a[0] + a[2] / 2 - b[0] - b[2] / 2) + abs(a[1] + a[3] / 2 - b[1] - b[3] / 2)
+
+
+def _blocks_text(lines: list[OcrLine], blocks: list[dict]) -> str:
+    """The page's text block by block: a table row by row, its cells separated by a tab."""
+    parts = []
+    for block in blocks:
+        if block["kind"] != "table":
+            parts += [lines[i].text for i in block["lines"]]
+            continue
+        for row in range(block["rows"]):
+            cells = sorted(
+                (c for c in block["cells"] if c["row"] == row), key=lambda c: c["column"]
+            )
+            texts = [page_layout.join_cell([lines[i].text for i in c["lines"]]) for c in cells]
+            parts.append("\t".join(texts))
+    return "\n".join(parts)
