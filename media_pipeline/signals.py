@@ -12,3 +12,9 @@ file_processed = Signal()
 #: Sent after a file's page texts were replaced in bulk (PDF text layer, OCR), once per file and
 #: step, never per page. kwargs: item_file_id, item_id.
 page_texts_replaced = Signal()
+
+#: Sent when a file is served to a visitor who may see it: the master (a download) or a web copy
+#: for reading or playing (``web.jpg``, ``web.mp4``…; not thumbnails or posters). A ranged request
+#: is announced only when it starts at the first byte, so a video played in pieces is one view.
+#: kwargs: request, item_file_id, download (True for the master).
+file_served = Signal()

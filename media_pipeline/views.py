@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from archive_collections.access import AccessPolicy
 
+from . import signals
 from .av import AV_DERIVATIVES
 from .derivatives import DERIVATIVE_NAMES, content_type
 from .models import ItemFile
@@ -27,6 +28,7 @@ def master(request, pk: int, filename: str):
     item_file = _visible_file(request, pk)
     if filename != item_file.original_filename:
         raise Http404
+    _announce(request, item_file, download=True)
     return serve_stored(
         request,
         StoredFile(
@@ -49,6 +51,8 @@ def derivative(request, pk: int, name: str):
     # web.m4a / web.mp4 / poster.jpg come from the `av` step, the others from `derivatives`.
     step = "av" if name in AV_DERIVATIVES else "derivatives"
     stem = os.path.splitext(item_file.original_filename)[0]
+    if name.startswith("web."):
+        _announce(request, item_file, download=False)
     return serve_stored(
         request,
         StoredFile(
@@ -60,6 +64,16 @@ def derivative(request, pk: int, name: str):
             etag=f'"{item_file.sha256[:32]}-{name}-v{registry.version(step)}"',
             public=_is_public(item_file),
         ),
+    )
+
+
+def _announce(request, item_file: ItemFile, *, download: bool) -> None:
+    first = request.headers.get("Range", "bytes=0-").split(",")[0].strip()
+    # A later piece of a file, Safari's two-byte probe before it plays, and HEAD are not views.
+    if request.method != "GET" or not first.startswith("bytes=0-") or first == "bytes=0-1":
+        return
+    signals.file_served.send(
+        ItemFile, request=request, item_file_id=item_file.pk, download=download
     )
 
 

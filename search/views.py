@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from archive_collections.access import AccessPolicy
 
-from . import service
+from . import service, signals
 from .contract import FACETS, SORTS, SearchQuery, SearchResults
 from .query import QueryError
 
@@ -102,6 +102,9 @@ def search_page(request):
         "suggestion_links": [(s, _link(request, q=s, page=None)) for s in results.suggestions],
         "has_query": bool(request.GET.get("q", "").strip()) or query.has_criteria,
     }
+    text = request.GET.get("q", "").strip()
+    if text and query.page == 1:
+        signals.searched.send(search_page, request=request, query=text, total=results.total)
     return render(request, "search/search.html", context)
 
 

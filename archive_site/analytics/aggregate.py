@@ -1,0 +1,125 @@
+"""The flush: the buffer's new rows added into the daily tables, then ended days closed.
+
+Each daily table gets one INSERT … SELECT … GROUP BY over the rows past the watermark, adding to
+what a row of that day already holds (ON CONFLICT … DO UPDATE, the same SQL on SQLite and
+PostgreSQL); the watermark moves in the same transaction, under a row lock, so a flush run twice
+or by two workers at once counts every row once.
+
+Closing a day (any day before today): its distinct visitor hashes become a number in
+`DailyVisitors`, and the hashes and the day's salt are deleted; buffer rows of days before
+yesterday that are counted are deleted (yesterday's stay, so a beacon replayed just after
+midnight still meets its nonce).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from . import buffer
+from .models import (
+    READ_KINDS,
+    DailyDevice,
+    DailyReferrer,
+    DailySearch,
+    DailyView,
+    DailyVisitors,
+    DaySalt,
+    FlushMark,
+    Hit,
+    Kind,
+    VisitorDay,
+)
+
+
+@dataclass
+class FlushResult:
+    rows: int
+    closed_days: int
+
+
+def _t(model: type) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _statements() -> list[str]:
+    # Only table names from the models' _meta and integer constants are written into the SQL;
+    # the watermark goes as parameters.
+    hit, read = _t(Hit), ", ".join(str(int(k)) for k in READ_KINDS)
+    window = "id > %(start)s AND id <= %(end)s"
+    view, search, ref, dev, vis = (
+        _t(DailyView),
+        _t(DailySearch),
+        _t(DailyReferrer),
+        _t(DailyDevice),
+        _t(VisitorDay),
+    )
+    return [
+        f"INSERT INTO {view} (day, kind, object_id, views) "  # noqa: S608
+        f"SELECT day, kind, object_id, COUNT(*) FROM {hit} "
+        f"WHERE {window} AND kind <> {int(Kind.SEARCH)} GROUP BY day, kind, object_id "
+        f"ON CONFLICT (day, kind, object_id) DO UPDATE SET views = {view}.views + excluded.views",
+        f"INSERT INTO {search} (day, query, searches, zero_results) "  # noqa: S608
+        f"SELECT day, query, COUNT(*), SUM(CASE WHEN results = 0 THEN 1 ELSE 0 END) FROM {hit} "
+        f"WHERE {window} AND kind = {int(Kind.SEARCH)} AND query <> '' GROUP BY day, query "
+        f"ON CONFLICT (day, query) DO UPDATE SET searches = {search}.searches + excluded.searches, "
+        f"zero_results = {search}.zero_results + excluded.zero_results",
+        f"INSERT INTO {ref} (day, domain, views) "  # noqa: S608
+        f"SELECT day, referrer, COUNT(*) FROM {hit} "
+        f"WHERE {window} AND kind IN ({read}) AND referrer <> '' GROUP BY day, referrer "
+        f"ON CONFLICT (day, domain) DO UPDATE SET views = {ref}.views + excluded.views",
+        f"INSERT INTO {dev} (day, device, views) "  # noqa: S608
+        f"SELECT day, device, COUNT(*) FROM {hit} "
+        f"WHERE {window} AND kind IN ({read}) GROUP BY day, device "
+        f"ON CONFLICT (day, device) DO UPDATE SET views = {dev}.views + excluded.views",
+        f"INSERT INTO {vis} (day, visitor) "  # noqa: S608
+        f"SELECT DISTINCT day, visitor FROM {hit} WHERE {window} AND visitor <> '' "
+        f"ON CONFLICT (day, visitor) DO NOTHING",
+    ]
+
+
+def flush(today: datetime.date | None = None) -> FlushResult:
+    buffer.drain()
+    with transaction.atomic():
+        FlushMark.objects.get_or_create(pk=1)
+        mark = FlushMark.objects.select_for_update().get(pk=1)
+        start = mark.last_id
+        end = Hit.objects.aggregate(end=Max("id"))["end"] or 0
+        rows = 0
+        if end > start:
+            rows = Hit.objects.filter(id__gt=start, id__lte=end).count()
+            with connection.cursor() as cursor:
+                for sql in _statements():
+                    cursor.execute(sql, {"start": start, "end": end})
+            mark.last_id = end
+        mark.flushed_at = timezone.now()
+        mark.save()
+    return FlushResult(rows=rows, closed_days=close_days(today or timezone.localdate()))
+
+
+def close_days(today: datetime.date) -> int:
+    """Turn ended days' visitor hashes into counts and drop them with their salt."""
+    days = sorted(
+        set(VisitorDay.objects.filter(day__lt=today).values_list("day", flat=True).distinct())
+        | set(DaySalt.objects.filter(day__lt=today).values_list("day", flat=True))
+    )
+    for day in days:
+        with transaction.atomic():
+            visitors = VisitorDay.objects.filter(day=day).count()
+            row, created = DailyVisitors.objects.get_or_create(
+                day=day, defaults={"visitors": visitors}
+            )
+            if not created and visitors:
+                row.visitors += visitors
+                row.save(update_fields=["visitors"])
+            VisitorDay.objects.filter(day=day).delete()
+            DaySalt.objects.filter(day=day).delete()
+    mark = FlushMark.objects.filter(pk=1).values_list("last_id", flat=True).first() or 0
+    Hit.objects.filter(day__lt=today - datetime.timedelta(days=1), id__lte=mark)._raw_delete(
+        Hit.objects.db
+    )
+    return len(days)
