@@ -53,9 +53,7 @@ def font(size: int, *, bold: bool = False, serif: bool = False) -> ImageFont.Fre
     path, index = font_file(SERIF_FAMILY if serif else FONT_FAMILY, "Bold" if bold else "Regular")
     # The basic layout: Chinese needs no shaping, and Raqm's HarfBuzz returned absurd advances
     # in processes that had loaded libvips (which links a HarfBuzz of its own) first.
-    return ImageFont.truetype(
-        path, max(6, size), index=index, layout_engine=ImageFont.Layout.BASIC
-    )
+    return ImageFont.truetype(path, max(6, size), index=index, layout_engine=ImageFont.Layout.BASIC)
 
 
 @dataclass(frozen=True)
