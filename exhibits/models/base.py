@@ -88,6 +88,13 @@ class BasePage(Page):
         blank=True,
         help_text=_("Required with a listing image: what it shows."),
     )
+    # Read by the daily audit (archive_site/oversight): a page past this date is listed for review.
+    review_date = models.DateField(
+        _("review by"),
+        null=True,
+        blank=True,
+        help_text=_("When the page should next be read again for accuracy."),
+    )
 
     image_alt_fields: tuple[tuple[str, str], ...] = (("listing_image", "listing_image_alt"),)
     archive_stream_fields: tuple[str, ...] = ()
@@ -102,6 +109,8 @@ class BasePage(Page):
             heading=_("Listings and sharing"),
         ),
     ]
+
+    settings_panels = Page.settings_panels + [FieldPanel("review_date")]
 
     # Wagtail's admin search and page chooser find a page by the words of its summary,
     # introduction and body too, not only its title (search/wagtail_db_backend.py and
