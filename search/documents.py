@@ -11,12 +11,17 @@
 A group key (``item:ID``, ``scientist:ID``, ``exhibit:ID``) names what one result shows; the
 engines replace a group's documents as a whole (search.reindex decides which groups a change
 touches, search.sources walks every record for a rebuild).
+
+Builders read an item's interview, files, page texts and segments from what
+``search.sources.items_queryset`` prefetched (the ``search_*`` attributes), so building a batch
+of items costs the same few queries however many items it holds; given a bare record they read
+each of these with a query of its own.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import models as dj_models
@@ -27,7 +32,14 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 
 from archive_collections.access import AccessPolicy
-from archive_collections.models import Interview, Item, ItemType, Scientist
+from archive_collections.models import (
+    IndexSegment,
+    Interview,
+    Item,
+    ItemType,
+    Scientist,
+    TranscriptSegment,
+)
 from exhibits.blocks.choosers import InterviewChooserBlock, ItemChooserBlock
 from exhibits.records import walk_references
 from media_pipeline.models import ItemFile, PageText
@@ -139,18 +151,67 @@ def _type_text(item_type: str) -> str:
     return " ".join(dict.fromkeys(labels))
 
 
-def _item_base(item: Item) -> dict[str, Any]:
+# What search.sources prefetches for a batch of items (Prefetch to_attr names).
+FILES_ATTR = "search_files"
+PAGES_ATTR = "search_pages"
+TRANSCRIPT_ATTR = "search_transcript"
+INDEX_ATTR = "search_index_segments"
+#: The PageText columns documents use (not the layout a page may also keep).
+PAGE_TEXT_FIELDS = ("item_file_id", "page_number", "text", "lines", "width", "height")
+
+
+def _prefetched(record: object, attr: str, read: Callable[[], Iterable[Any]]) -> list[Any]:
+    """The list search.sources prefetched under `attr`, or `read()` now for a bare record."""
+    found = getattr(record, attr, None)
+    return found if found is not None else list(read())
+
+
+def item_files(item: Item) -> list[ItemFile]:
+    return _prefetched(item, FILES_ATTR, lambda: item.files.order_by("sequence", "pk"))
+
+
+def file_pages(item_file: ItemFile) -> list[PageText]:
+    return _prefetched(
+        item_file,
+        PAGES_ATTR,
+        lambda: (
+            PageText.objects.filter(item_file=item_file)
+            .only(*PAGE_TEXT_FIELDS)
+            .order_by("page_number")
+        ),
+    )
+
+
+def transcript(interview: Interview) -> list[TranscriptSegment]:
+    return _prefetched(
+        interview, TRANSCRIPT_ATTR, lambda: interview.transcript.order_by("start_ms", "pk")
+    )
+
+
+def index_segments(interview: Interview) -> list[IndexSegment]:
+    return _prefetched(
+        interview, INDEX_ATTR, lambda: interview.index_segments.order_by("start_ms", "pk")
+    )
+
+
+def _interview(item: Item) -> Interview | None:
+    try:
+        return item.interview  # a reverse one-to-one: raises when absent (cached either way)
+    except Interview.DoesNotExist:
+        return None
+
+
+def _item_base(item: Item, interview: Interview | None) -> dict[str, Any]:
     """Fields every document of an item carries: access, dates, facets and display."""
     scientists = list(item.scientists.all())
-    interview = getattr(item, "interview", None) if _has_interview(item) else None
     if interview is not None and interview.interviewee not in scientists:
         scientists.append(interview.interviewee)
     disciplines = sorted({d.name for s in scientists for d in s.disciplines.all()})
-    files = list(item.files.all())
+    files = item_files(item)
     has_scan = any(
         f.mime_type.startswith("image/") or f.mime_type == "application/pdf" for f in files
     )
-    has_transcript = interview is not None and interview.transcript.exists()
+    has_transcript = interview is not None and bool(transcript(interview))
     return {
         "url": item.get_absolute_url(),
         "group": item_group(item.pk),
@@ -173,16 +234,9 @@ def _item_base(item: Item) -> dict[str, Any]:
     }
 
 
-def _has_interview(item: Item) -> bool:
-    try:
-        item.interview  # noqa: B018 — reverse one-to-one raises when absent
-    except Interview.DoesNotExist:
-        return False
-    return True
-
-
 def item_documents(item: Item) -> list[SearchDocument]:
-    base = _item_base(item)
+    interview = _interview(item)
+    base = _item_base(item, interview)
     series = item.series
     body = " ".join(
         filter(
@@ -211,25 +265,18 @@ def item_documents(item: Item) -> list[SearchDocument]:
         )
     ]
     documents.extend(_page_documents(item, base))
-    if _has_interview(item):
-        documents.extend(_interview_documents(item.interview, base))
+    if interview is not None:
+        documents.extend(_interview_documents(interview, base))
     return documents
 
 
 def _page_documents(item: Item, base: dict[str, Any]) -> list[SearchDocument]:
     """One document per page of text. Page numbers count across the item's files in order (what
     a reader sees as "p. 3"); links open the viewer by file and page within it."""
-    files = list(item.files.order_by("sequence", "pk"))
-    texts: dict[int, list[PageText]] = {}
-    if files:
-        for page in PageText.objects.filter(item_file__in=files).order_by(
-            "item_file", "page_number"
-        ):
-            texts.setdefault(page.item_file_id, []).append(page)
     documents: list[SearchDocument] = []
     offset = 0
-    for item_file in files:
-        pages = texts.get(item_file.pk, [])
+    for item_file in item_files(item):
+        pages = file_pages(item_file)
         if pages:
             for page in pages:
                 if page.text.strip():
@@ -322,7 +369,7 @@ def _interview_documents(interview: Interview, base: dict[str, Any]) -> list[Sea
             start_ms=segment.start_ms,
             **base,
         )
-        for segment in interview.transcript.order_by("start_ms", "pk")
+        for segment in transcript(interview)
     ]
     documents.extend(
         SearchDocument(
@@ -334,7 +381,7 @@ def _interview_documents(interview: Interview, base: dict[str, Any]) -> list[Sea
             start_ms=segment.start_ms,
             **base,
         )
-        for segment in interview.index_segments.order_by("start_ms", "pk")
+        for segment in index_segments(interview)
     )
     return documents
 

@@ -1,5 +1,6 @@
 """Where documents come from: every record for a full rebuild, or the records behind some groups
-for a reindex, read with the prefetches the builders in search.documents need."""
+for a reindex, read with the prefetches the builders in search.documents need: a batch of items
+(a rebuild chunk, a drain round) costs the same dozen queries whatever its size."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
 from django.db import models
+from django.db.models import Prefetch
 from wagtail.models import Page
 
-from archive_collections.models import Item, Scientist
+from archive_collections.models import IndexSegment, Item, Scientist, TranscriptSegment
+from media_pipeline.models import ItemFile, PageText
 
+from . import documents as docs
 from .contract import SearchDocument
 from .documents import exhibit_documents, item_documents, scientist_documents
 
@@ -20,13 +24,32 @@ Record = TypeVar("Record", bound=models.Model)
 
 
 def items_queryset() -> models.QuerySet[Item]:
+    pages = PageText.objects.only(*docs.PAGE_TEXT_FIELDS).order_by("page_number")
+    files = ItemFile.objects.order_by("sequence", "pk").prefetch_related(
+        Prefetch("pages", queryset=pages, to_attr=docs.PAGES_ATTR)
+    )
     return (
-        Item.objects.select_related("series__fonds")
+        Item.objects.select_related("series__fonds", "interview__interviewee")
         .prefetch_related(
             "scientists__names",
             "scientists__disciplines",
             "subjects",  # type: ignore[misc]  # taggit's manager prefetches; the stubs can't tell
             "tagged_subjects__tag",
+            Prefetch("files", queryset=files, to_attr=docs.FILES_ATTR),
+            "interview__interviewee__names",
+            "interview__interviewee__disciplines",
+            # to_attr: the interview's parts are modelcluster relations, whose managers read
+            # the database again rather than a prefetch cache.
+            Prefetch(
+                "interview__transcript",
+                queryset=TranscriptSegment.objects.order_by("start_ms", "pk"),
+                to_attr=docs.TRANSCRIPT_ATTR,
+            ),
+            Prefetch(
+                "interview__index_segments",
+                queryset=IndexSegment.objects.order_by("start_ms", "pk"),
+                to_attr=docs.INDEX_ATTR,
+            ),
         )
         .order_by("pk")
     )
