@@ -22,7 +22,9 @@ from wagtail.blocks.list_block import ListValue
 
 from archive_collections.access import AccessPolicy
 from archive_collections.models import Interview, Item, Scientist, TranscriptSegment
+from media_pipeline.iiif.urls import tiled_pages
 from media_pipeline.models import FileStatus, ItemFile
+from media_pipeline.results import TechnicalResult
 
 CONTEXT_KEY = "archive_records"
 _Record = TypeVar("_Record", Item, Interview, Scientist)
@@ -239,11 +241,48 @@ def first_image(item: Item | None) -> ItemFile | None:
     return None
 
 
-def image_file(item: Item | None, number: int) -> ItemFile | None:
-    """The `number`th (1-based) processed image file of an item."""
-    images = [f for f in getattr(item, "ready_files", None) or () if f.is_image]
-    if 1 <= number <= len(images):
-        return images[number - 1]
+@dataclass(frozen=True)
+class ScanPage:
+    """One page of an item's scans: a page of an image file (a multi-page TIFF has several) or
+    of a PDF, numbered 1, 2, … within its file as the IIIF image identifiers are."""
+
+    file: ItemFile
+    number: int
+
+
+def _page_count(item_file: ItemFile) -> int:
+    technical = TechnicalResult.of(item_file.technical)
+    if item_file.is_pdf:
+        counted = (technical.pdf or {}).get("page_count")
+        return int(counted) if counted else len(tiled_pages(item_file))
+    return len(technical.image_pages())
+
+
+def scan_pages(item: Item | None) -> list[ScanPage]:
+    """Every page of an item's processed image and PDF files, in file order: what a deep-zoom
+    detail's page number counts."""
+    return [
+        ScanPage(item_file, number)
+        for item_file in getattr(item, "ready_files", None) or ()
+        if item_file.is_image or item_file.is_pdf
+        for number in range(1, _page_count(item_file) + 1)
+    ]
+
+
+def item_scan_pages(pk: int | None) -> list[ScanPage]:
+    """scan_pages of the item with this key, fetched for the editor (no access policy: the
+    curator chose the item through the access-filtered chooser)."""
+    if pk is None:
+        return []
+    item = Item.objects.filter(pk=pk).prefetch_related(_files_prefetch()).first()
+    return scan_pages(item)
+
+
+def image_file(item: Item | None, number: int) -> ScanPage | None:
+    """The `number`th (1-based) page of an item's images and PDFs (see scan_pages)."""
+    pages = scan_pages(item)
+    if 1 <= number <= len(pages):
+        return pages[number - 1]
     return None
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import pickers  # noqa: F401  the region and clip pickers' admin views and scripts
 from . import reading_list as batch_reading_list  # noqa: F401  the item listing's batch action
 from .models import Credit
 

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from archive_collections.models import format_timecode
-from exhibits.records import ClipSpan, image_file, playable_file, record_key
+from archive_collections.models import Interview, format_timecode
+from archive_collections.oral_history.validation import media_duration_ms
+from exhibits.records import ClipSpan, image_file, item_scan_pages, playable_file, record_key
 from media_pipeline.iiif.urls import region_image
 
 from .base import ArchiveStructBlock
@@ -54,6 +55,7 @@ class DeepZoomDetailBlock(ArchiveStructBlock):
     image service yet) the page's web derivative is cropped in the browser instead."""
 
     item = ItemChooserBlock(label=_("item"))
+    # Counts every page of the item's images and PDFs in file order (records.scan_pages).
     page = blocks.IntegerBlock(label=_("page (image number)"), min_value=1, default=1)
     x = blocks.FloatBlock(label=_("left edge (%)"), min_value=0, max_value=100, default=0)
     y = blocks.FloatBlock(label=_("top edge (%)"), min_value=0, max_value=100, default=0)
@@ -70,6 +72,8 @@ class DeepZoomDetailBlock(ArchiveStructBlock):
         icon = "search"
         label = _("Deep-zoom detail")
         template = "exhibits/blocks/deep_zoom.html"
+        # The region picker (exhibits/pickers.py) finds the block's form by it.
+        form_classname = "struct-block deep-zoom-block"
 
     def clean(self, value):
         value = super().clean(value)
@@ -81,29 +85,43 @@ class DeepZoomDetailBlock(ArchiveStructBlock):
             errors["width"] = ValidationError(_("The region runs past the right edge of the page."))
         if y is not None and height is not None and y + height > 100:
             errors["height"] = ValidationError(_("The region runs past the bottom of the page."))
+        page = value.get("page")
+        if page and value.get("item"):
+            count = len(item_scan_pages(record_key(value.get("item"))))
+            if count and page > count:
+                errors["page"] = ValidationError(
+                    _(
+                        "The item has %(count)d pages (its images and PDF pages in order); "
+                        "choose 1 to %(count)d."
+                    )
+                    % {"count": count}
+                )
         if errors:
             raise blocks.StructBlockValidationError(block_errors=errors)
         return value
 
     def resolve(self, value, records):
         item = records.item(value.get("item"))
-        scan = image_file(item, value.get("page") or 1)
+        page = image_file(item, value.get("page") or 1)
+        scan = page.file if page else None
         context = {"item": item, "scan": scan, "full_url": None, "detail": None, "crop": None}
-        if scan is None:
+        if page is None or scan is None:
             return context
         x, y, w, h = (value.get(k) or 0 for k in ("x", "y", "width", "height"))
         w, h = max(w, 1), max(h, 1)
         # "zoom" opens the item's deep-zoom viewer on that page with the region outlined
         # (hlr = fractions of the page).
         region = ",".join(_percent(v / 100) for v in (x, y, w, h))
-        query = urlencode({"file": scan.pk, "page": 1, "hlr": region})
+        query = urlencode({"file": scan.pk, "page": page.number, "hlr": region})
         context["full_url"] = f"{item.get_absolute_url()}?{query}"
         # `item` came through the viewer's access policy (records.item), and the image URLs
         # are checked again by the IIIF views when the browser fetches them.
-        context["detail"] = region_image(scan, (x, y, w, h))
+        context["detail"] = region_image(scan, (x, y, w, h), page_number=page.number)
         if context["detail"]:
             context["detail"]["sizes"] = DETAIL_SIZES
             return context
+        if not scan.is_image or page.number != 1:
+            return context  # the web derivative is of an image's first page only
         web = scan.derivatives.get("web.jpg") or {}
         if scan.web_url and web.get("width") and web.get("height"):
             context["crop"] = {
@@ -134,6 +152,8 @@ class OralHistoryClipBlock(ArchiveStructBlock):
         icon = "media"
         label = _("Oral-history clip")
         template = "exhibits/blocks/oral_history_clip.html"
+        # The clip picker (exhibits/pickers.py) finds the block's form by it.
+        form_classname = "struct-block clip-block"
 
     def clean(self, value):
         value = super().clean(value)
@@ -148,9 +168,23 @@ class OralHistoryClipBlock(ArchiveStructBlock):
                 errors[name] = ValidationError(str(exc))
         if not errors and len(times) == 2 and times["end"] <= times["start"]:
             errors["end"] = ValidationError(_("The clip must end after it starts."))
+        duration = self._duration_ms(value.get("interview")) if times else None
+        for name, ms in times.items():
+            if duration and ms > duration and name not in errors:
+                errors[name] = ValidationError(
+                    _("%(time)s is past the end of the recording (%(duration)s).")
+                    % {"time": value.get(name).strip(), "duration": format_timecode(duration)}
+                )
         if errors:
             raise blocks.StructBlockValidationError(block_errors=errors)
         return value
+
+    @staticmethod
+    def _duration_ms(interview) -> int | None:
+        """The recording's length as the transcript checks know it (None while unknown)."""
+        pk = record_key(interview)
+        found = Interview.objects.filter(pk=pk).select_related("item").first() if pk else None
+        return media_duration_ms(found) if found else None
 
     def span(self, value) -> ClipSpan | None:
         pk = record_key(value.get("interview"))
