@@ -18,6 +18,7 @@ from .archive import ComparisonBlock, ItemEmbedBlock, ItemGalleryBlock, RelatedS
 from .choosers import InterviewChooserBlock, ItemChooserBlock, ScientistChooserBlock
 from .images import AccessibleImageBlock
 from .media import DeepZoomDetailBlock, OralHistoryClipBlock, parse_timecode
+from .microvideo import MicroVideoBlock
 from .teaching import ActivityBlock, WorksheetQuestionBlock, WorksheetTextBlock
 from .text import RICH_TEXT_FEATURES, ClassroomCalloutBlock, PullQuoteBlock, TextBlock
 from .timeline import TimelineBlock
@@ -35,6 +36,7 @@ __all__ = [
     "ItemEmbedBlock",
     "ItemGalleryBlock",
     "LinkedItemsBlock",
+    "MicroVideoBlock",
     "OralHistoryClipBlock",
     "PullQuoteBlock",
     "RelatedScientistsBlock",
@@ -58,6 +60,7 @@ class ExhibitStreamBlock(blocks.StreamBlock):
     gallery = ItemGalleryBlock()
     deep_zoom = DeepZoomDetailBlock()
     clip = OralHistoryClipBlock()
+    micro_video = MicroVideoBlock()
     timeline = TimelineBlock()
     comparison = ComparisonBlock()
     scientists = RelatedScientistsBlock()

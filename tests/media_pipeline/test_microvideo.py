@@ -274,3 +274,23 @@ def test_quote_cards_in_both_sizes_from_the_transcript(
     interview.item.access_level = "staff"
     interview.item.save()
     assert client.get(card.image_url("1200x630")).status_code == 404
+
+
+def test_exhibit_block_shows_the_video_only_to_who_may_see_the_interview(
+    interview, rf, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from exhibits.blocks import MicroVideoBlock
+
+    video = make(interview, django_capture_on_commit_callbacks)
+    block = MicroVideoBlock()
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    value = block.to_python({"video": video.pk, "caption": "一段回忆"})
+    html = block.render(value, context={"request": request})
+    assert f'src="{video.video_url}"' in html and f'src="{video.captions_url}"' in html
+    interview.item.access_level = "staff"
+    interview.item.save()
+    value = block.to_python({"video": video.pk, "caption": ""})
+    assert "<video" not in block.render(value, context={"request": request})
