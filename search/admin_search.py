@@ -13,9 +13,16 @@ title (a substring, as before) and through their scientist, whose names the engi
 every form.
 
 The engine returns at most ADMIN_SEARCH_LIMIT best matches: a two-character query may match
-tens of thousands of items, and a listing is read from its top; a filter narrows the search
-itself (the chooser's type, scientist, fonds and years are applied by the engine, before it
-ranks).
+tens of thousands of items, and a listing is read from its top. Whatever narrowed the listing
+or chooser before the search (its filters, the access filter) narrows the engine's ranking
+itself: the engine takes its best matches among those records (engines.within), so a filter
+finds its records however far down the whole match set they rank. The chooser's type,
+scientist, fonds and years are also the engine's own filters.
+
+The ranking is the engine's `top_groups`: the phrase match's score without the search page's
+whole-word bonus, which cost a second full-text pass over the whole match set (tens of
+thousands of documents for a two-character word) and changes little in a list read by title
+and identifier.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from archive_collections.models import Fonds, Interview, Item, ItemType, Scienti
 
 from .contract import SearchQuery
 from .engines import EngineUnavailable, get_database_engine, get_engine
+from .engines.within import Within
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +48,14 @@ ADMIN_SEARCH_LIMIT = 1000
 IDENTIFIER_LIKE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
 
 
-def ranked_keys(query: SearchQuery, policy: AccessPolicy, limit: int) -> list[str]:
-    """The best group keys for `query` on the configured engine; from the database engine
-    while that one cannot be reached."""
+def ranked_keys(
+    query: SearchQuery, policy: AccessPolicy, limit: int, within: Within | None = None
+) -> list[str]:
+    """The best group keys for `query` among `within` on the configured engine; from the
+    database engine while that one cannot be reached."""
     engine = get_engine()
     try:
-        return engine.ranked_groups(query, policy, limit)
+        return engine.top_groups(query, policy, limit, within)
     except EngineUnavailable as exc:
         if engine.name == "database":
             log.error("admin search: database engine failed: %s", exc)
@@ -53,7 +63,13 @@ def ranked_keys(query: SearchQuery, policy: AccessPolicy, limit: int) -> list[st
         log.warning(
             "admin search: %s unavailable, answering from the database: %s", engine.name, exc
         )
-        return get_database_engine().ranked_groups(query, policy, limit)
+        return get_database_engine().top_groups(query, policy, limit, within)
+
+
+def narrowed(queryset: QuerySet, kind: str, path: str = "pk") -> Within | None:
+    """The records `queryset` holds when something (a filter, the access filter) narrowed it;
+    None when it holds every record."""
+    return Within(queryset, kind, path) if queryset.query.has_filters() else None
 
 
 def _pks(keys: list[str], kind: str) -> list[int]:
@@ -83,14 +99,19 @@ def _engine_query(text: str, kind: str, filters: SearchFilters | None) -> Search
     )
 
 
-def item_pks(text: str, policy: AccessPolicy, filters: SearchFilters | None = None) -> list[int]:
-    keys = ranked_keys(_engine_query(text, "item", filters), policy, ADMIN_SEARCH_LIMIT)
+def item_pks(
+    text: str,
+    policy: AccessPolicy,
+    filters: SearchFilters | None = None,
+    within: Within | None = None,
+) -> list[int]:
+    keys = ranked_keys(_engine_query(text, "item", filters), policy, ADMIN_SEARCH_LIMIT, within)
     return _pks(keys, "item")
 
 
-def scientist_pks(text: str, policy: AccessPolicy) -> list[int]:
-    keys = ranked_keys(_engine_query(text, "scientist", None), policy, ADMIN_SEARCH_LIMIT)
-    return _pks(keys, "scientist")
+def scientist_pks(text: str, policy: AccessPolicy, within: Within | None = None) -> list[int]:
+    query = _engine_query(text, "scientist", None)
+    return _pks(ranked_keys(query, policy, ADMIN_SEARCH_LIMIT, within), "scientist")
 
 
 def _by_own_text_then_scientist(
@@ -131,17 +152,19 @@ def admin_searcher(
     model = queryset.model
     if model is Item:
         own = identifier_pks(queryset, text, policy, "identifier", "")
-        return list(dict.fromkeys(own + item_pks(text, policy, filters)))
+        found = item_pks(text, policy, filters, narrowed(queryset, "item"))
+        return list(dict.fromkeys(own + found))
     if model is Interview:
         item_filters = filters or SearchFilters()
         item_filters.item_type = ItemType.ORAL_HISTORY
-        items = item_pks(text, policy, item_filters)
+        items = item_pks(text, policy, item_filters, narrowed(queryset, "item", "item_id"))
         by_item = dict(queryset.filter(item_id__in=items).values_list("item_id", "pk"))
         own = identifier_pks(queryset, text, policy, "item__identifier", "item__")
         return list(dict.fromkeys(own + [by_item[pk] for pk in items if pk in by_item]))
     if model is Scientist:
         own = identifier_pks(queryset, text, policy, "identifier", None)
-        return list(dict.fromkeys(own + scientist_pks(text, policy)))
+        found = scientist_pks(text, policy, narrowed(queryset, "scientist"))
+        return list(dict.fromkeys(own + found))
     if model is Fonds:
         return _by_own_text_then_scientist(
             queryset, text, ("identifier", "title"), "scientist_id", policy

@@ -51,8 +51,11 @@ from .db_grouping import (
 from .db_postgres import PostgresDialect
 from .db_sqlite import SqliteDialect
 from .hits import HEAD_KINDS, make_hit
+from .within import Within
 
 DOC = IndexedDocument._meta.db_table
+#: top_groups joins and groups the best CANDIDATES × limit documents of a large match set.
+CANDIDATES = 3
 WRITE_CHUNK = 200
 DELETE_CHUNK = 500
 _INDEXED_COLUMNS = [
@@ -218,6 +221,68 @@ class DatabaseEngine:
                 f"GROUP BY d.group_key{having} "
                 f"ORDER BY {_group_order(query.sort, dialect.key_order)} LIMIT %s",
                 [*match_params, *params, *having_params, max(0, int(limit))],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def top_groups(
+        self, query: SearchQuery, policy: AccessPolicy, limit: int, within: Within | None = None
+    ) -> list[str]:
+        """The admin's ranking: the best `limit` group keys among `within` (the records a
+        listing or chooser has already narrowed to; None: every record), scored by the
+        phrase match alone — search()'s whole-word bonus costs a second full-text pass over
+        the match set, and an admin list is read by title and identifier, not as a results
+        page.
+
+        A two-character query can match tens of thousands of documents. Without `within`,
+        facets or years, only the best CANDIDATES·limit documents are joined and grouped:
+        a group whose best document is among them gets its exact best score there, and every
+        other group scores no better than the last of them, so the top groups are exact. When
+        fewer than `limit` groups come out of them (many hidden, or pages of few records), the
+        whole match set is grouped, as when filters narrow it."""
+        if not query.has_criteria or limit <= 0:
+            return []
+        dialect = self.dialect
+        parsed = query.parsed
+        if parsed.root is None:
+            match_sql, match_params = _browse_match()
+        else:
+            match_sql, match_params = dialect.match(parsed.root, whole_words=False)
+        where, params = _conditions(query, policy)
+        if within is not None:
+            within_sql, within_params = within.sql()
+            where += f" AND d.group_key IN ({within_sql})"
+            params = [*params, *within_params]
+        having, having_params = _facet_having(query.filters, dialect.contains)
+        order = _group_order(query.sort, dialect.key_order)
+        narrowed = within is not None or bool(having) or query.sort != "relevance"
+        if parsed.root is not None and not narrowed:
+            capped = f"{match_sql} ORDER BY score LIMIT %s"
+            keys = self._group_keys(
+                capped, [*match_params, CANDIDATES * limit], where, params, "", [], order, limit
+            )
+            if len(keys) >= limit:
+                return keys
+        return self._group_keys(
+            match_sql, match_params, where, params, having, having_params, order, limit
+        )
+
+    def _group_keys(
+        self,
+        match_sql: str,
+        match_params: list,
+        where: str,
+        params: list,
+        having: str,
+        having_params: list,
+        order: str,
+        limit: int,
+    ) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH m AS {self.dialect.materialized}({match_sql}) "
+                f"SELECT d.group_key FROM m JOIN {DOC} d ON d.id = m.id WHERE {where} "
+                f"GROUP BY d.group_key{having} ORDER BY {order} LIMIT %s",
+                [*match_params, *params, *having_params, int(limit)],
             )
             return [row[0] for row in cursor.fetchall()]
 

@@ -58,15 +58,16 @@ class PostgresDialect:
             [(pk, *_vectors(d)) for pk, d in pairs],
         )
 
-    def match(self, root: Node) -> tuple[str, list]:
-        """SQL yielding (id, score) of every document matching `root`; lower scores rank first."""
+    def match(self, root: Node, *, whole_words: bool = True) -> tuple[str, list]:
+        """SQL yielding (id, score) of every document matching `root`; lower scores rank first.
+        `whole_words`: add the bonus of the query's jieba words (ts_rank over `words`)."""
         condition, params = _expr(root)
         rank_query = (
             " | ".join(f"({tsquery(p)})" for t in positive_terms(root) for p in t.phrases) or "''"
         )
         score = "-ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', t.all_text, %s::tsquery, 1)"
         rank_params: list = [rank_query]
-        ranking = ranking_words(root)
+        ranking = ranking_words(root) if whole_words else []
         if ranking:
             score += f" - {WORDS_BONUS} * ts_rank(t.words, %s::tsquery)"
             rank_params.append(" | ".join(tsquery((w,)) for w in ranking))

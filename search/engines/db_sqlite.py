@@ -45,12 +45,13 @@ class SqliteDialect:
             [(pk, *field_tokens(d), words(d)) for pk, d in pairs],
         )
 
-    def match(self, root: Node) -> tuple[str, list]:
-        """SQL yielding (id, score) of every document matching `root`; lower scores rank first."""
+    def match(self, root: Node, *, whole_words: bool = True) -> tuple[str, list]:
+        """SQL yielding (id, score) of every document matching `root`; lower scores rank first.
+        `whole_words`: add the bonus of the query's jieba words (a second MATCH over them)."""
         weights = ", ".join(str(FIELD_WEIGHTS[f]) for f in FIELDS) + ", 0.0"
         sql = f"SELECT rowid AS id, bm25({FTS}, {weights}) AS score FROM {FTS} WHERE {FTS} MATCH %s"
         params: list = [fts_expr(root)]
-        ranking = ranking_words(root)
+        ranking = ranking_words(root) if whole_words else []
         if not ranking:
             return sql, params
         word_weights = ", ".join(["0.0"] * len(FIELDS)) + ", 1.0"

@@ -50,6 +50,7 @@ from . import EngineUnavailable, es_query
 from .es_index import Generations, index_actions
 from .es_rebuild import ElasticsearchRebuild
 from .es_transport import BULK_CHUNK, Transport
+from .within import TooManyKeys, Within
 
 __all__ = ["ElasticsearchEngine", "ElasticsearchRebuild"]
 
@@ -308,10 +309,31 @@ class ElasticsearchEngine:
         return results
 
     def ranked_groups(self, query: SearchQuery, policy: AccessPolicy, limit: int) -> list[str]:
-        if not query.has_criteria:
+        return self.top_groups(query, policy, limit)
+
+    def top_groups(
+        self, query: SearchQuery, policy: AccessPolicy, limit: int, within: Within | None = None
+    ) -> list[str]:
+        """The admin's ranking (see DatabaseEngine.top_groups): ranked_groups' best `limit`
+        among `within`'s records. Beyond within.MAX_KEYS records the node cannot take them as
+        a filter: the best matches of all records are ranked, and the caller's queryset keeps
+        those of its own."""
+        if not query.has_criteria or limit <= 0:
             return []
+        keys = None
+        if within is not None:
+            try:
+                keys = within.keys()
+            except TooManyKeys:
+                keys = None
         request = es_query.ranked_groups_search(
-            query, policy, limit, using=self.client, index=self.alias, timeout=self.timeout
+            query,
+            policy,
+            limit,
+            using=self.client,
+            index=self.alias,
+            timeout=self.timeout,
+            within=keys,
         )
         response = self._call(
             "ranking groups", self.client.search, index=self.alias, body=request.to_dict()

@@ -231,11 +231,15 @@ def ranked_groups_search(
     using: Elasticsearch,
     index: str,
     timeout: float,
+    within: list[str] | None = None,
 ) -> Search:
     """The best `limit` groups of `query` (keys only, best first): the result page's query and
-    every filter, collapsed on the group, without facets, totals or sources."""
+    every filter, collapsed on the group, without facets, totals or sources; only groups
+    whose key is `within` when that is given."""
     filters = base_filters(query, policy)
     filters += [facet_filter(name, values) for name, values in query.filters.items()]
+    if within is not None:
+        filters.append(Q("terms", group=within))
     search = Search(using=using, index=index).query(
         Q("bool", must=[text_query(query)], filter=filters)
     )
