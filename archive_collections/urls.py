@@ -40,6 +40,11 @@ urlpatterns = [
     ),
     path("items/<identifier:identifier>/interview/", oral_history.interview_page, name="interview"),
     path(
+        "items/<identifier:identifier>/interview/search.json",
+        oral_history.interview_search,
+        name="interview_search",
+    ),
+    path(
         "items/<identifier:identifier>/captions.vtt",
         oral_history.captions,
         name="interview_captions",

@@ -3,17 +3,25 @@
 The transcript list is rendered here in Python rather than by a template loop: a three-hour
 interview has ~2,000 segments, and a template loop with tags per segment costs several times more
 than one pass of string building with the same escaping.
+
+Search inside an interview matches what the site search matches (traditional script, pinyin):
+that analysis lives in the search layer above, which gives its matcher through the hook
+`oral_history_search_matcher` (a function: query → predicate on a text). Without it, a plain
+folded substring match is used.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
+from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from wagtail import hooks
 
 from archive_collections.models import Interview
 
@@ -21,6 +29,7 @@ from .formats import EXPORTS
 from .timecodes import seconds_text, short_timecode
 
 MAX_SEARCH_HITS = 200
+SEARCH_MATCHER_HOOK = "oral_history_search_matcher"
 
 
 def parse_t(value: str | None) -> float | None:
@@ -47,11 +56,15 @@ def fold(text: str) -> str:
 
 
 def current_index(segments, t_ms: int | None) -> int | None:
+    """The line playing at `t_ms`. A time in whole seconds (`?t=16`, as citations and older
+    links write it) also counts a line starting within that second as reached, so a link to
+    a line starting at 16.947 s lands on that line rather than the one before it."""
     if t_ms is None:
         return None
+    reach = t_ms + 999 if t_ms % 1000 == 0 else t_ms
     found = None
     for n, segment in enumerate(segments):
-        if segment.start_ms <= t_ms:
+        if segment.start_ms <= reach:
             found = n
         else:
             break
@@ -84,6 +97,7 @@ class Hit:
     start_ms: int
     label: str
     text: str
+    segment: int | None = None  # the transcript line's number (its id is seg-N)
 
     @property
     def seconds(self) -> str:
@@ -94,21 +108,40 @@ class Hit:
         return short_timecode(self.start_ms)
 
 
-def search(segments, points, query: str) -> list[Hit]:
+def matcher(query: str) -> Callable[[str], bool]:
+    """A predicate: does a text match the query? The search layer's, when it gives one."""
+    for registered in hooks.get_hooks(SEARCH_MATCHER_HOOK):
+        return registered()(query)
     needle = fold(query.strip())
-    if not needle:
+    return lambda text: needle in fold(text)
+
+
+def search(segments, points, query: str) -> list[Hit]:
+    if not fold(query.strip()):
         return []
+    matches = matcher(query)
     hits = []
     for p in points:
         fields = (p.title, p.synopsis, p.keywords, p.partial_transcript)
-        if any(needle in fold(value) for value in fields if value):
+        if any(matches(value) for value in fields if value):
             hits.append(Hit("index", p.start_ms, p.title, p.synopsis))
-    for s in segments:
-        if needle in fold(s.text) or (s.speaker and needle in fold(s.speaker)):
-            hits.append(Hit("transcript", s.start_ms, s.speaker, s.text))
+    for n, s in enumerate(segments, start=1):
+        if matches(s.text) or (s.speaker and matches(s.speaker)):
+            hits.append(Hit("transcript", s.start_ms, s.speaker, s.text, n))
         if len(hits) >= MAX_SEARCH_HITS:
             break
     return hits
+
+
+def keyword_links(keywords: str) -> SafeString:
+    """An index point's keywords (separated by ；) as searches inside the interview."""
+    words = [w.strip() for w in keywords.replace(";", "；").split("；") if w.strip()]
+    return mark_safe(  # noqa: S308 — every value is escaped or URL-quoted
+        "、".join(
+            f'<a class="oh-keyword" href="?q={quote(w)}#oh-search-results">{escape(w)}</a>'
+            for w in words
+        )
+    )
 
 
 class Playable(Protocol):
@@ -165,6 +198,17 @@ class Player:
         if name == "ohms.xml":
             return bool(self.points or self.segments)
         return bool(self.segments)
+
+    @property
+    def search_url(self) -> str:
+        return reverse(
+            "collections:interview_search", kwargs={"identifier": self.interview.item.identifier}
+        )
+
+    @property
+    def index_rows(self) -> list[tuple]:
+        """Each index point with its keywords as search links."""
+        return [(p, keyword_links(p.keywords)) for p in self.points]
 
     @property
     def speakers(self) -> list[str]:

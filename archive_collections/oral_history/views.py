@@ -7,7 +7,7 @@ see the item, exactly like a file that does not exist.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -18,7 +18,7 @@ from archive_collections.http import content_disposition
 from archive_collections.models import Interview, Item
 
 from .formats import EXPORTS, interview_document, render_export
-from .player import build_player, media_file
+from .player import build_player, media_file, search
 from .webvtt import write_webvtt
 
 
@@ -61,6 +61,32 @@ def interview_page(request, identifier):
             "player": build_player(request, interview, files),
         },
     )
+
+
+@require_safe
+def interview_search(request, identifier):
+    """The page's search as JSON, for the player script's search-as-you-type: the same hits
+    (traditional script, pinyin) as the search form without JavaScript."""
+    interview = visible_interview(request, identifier)
+    query = request.GET.get("q", "")[:100]
+    segments = list(interview.transcript.order_by("start_ms", "sort_order"))
+    hits = search(segments, list(interview.index_segments.all()), query)
+    response = JsonResponse(
+        {
+            "hits": [
+                {
+                    "kind": hit.kind,
+                    "seconds": hit.seconds,
+                    "timecode": hit.timecode,
+                    "label": hit.label,
+                    "text": hit.text,
+                    "segment": hit.segment,
+                }
+                for hit in hits
+            ]
+        }
+    )
+    return _private_unless_public(response, interview.item)
 
 
 def _private_unless_public(response: HttpResponse, item: Item) -> HttpResponse:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from archive_collections.oral_history.timecodes import seconds_text
+
 from .. import analysis
 from ..contract import Hit
 from ..highlight import matched_line_boxes, snippet
@@ -44,7 +46,8 @@ def make_hit(data: dict[str, Any], pieces: list[str], score: float) -> Hit:
         ]
         hit.url = f"{url}?{urlencode(query)}"
     elif kind in ("segment", "index") and start_ms is not None:
-        hit.url = f"{url}?{urlencode({'t': int(start_ms) // 1000})}"
+        # The segment's own start, so the player lands on this line, not the one before it.
+        hit.url = f"{url}?{urlencode({'t': seconds_text(int(start_ms))})}"
     return hit
 
 

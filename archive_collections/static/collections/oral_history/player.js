@@ -77,6 +77,14 @@
     return found;
   };
 
+  /* Where a link's time lands: a whole second (?t=16, as citations write it) reaches a line
+   * starting within that second, as the page rendered without this script does (player.py). */
+  Player.prototype.landing = function (seconds) {
+    if (seconds !== Math.floor(seconds)) return seconds;
+    var index = this.indexAt(seconds + 0.999);
+    return index >= 0 && this.starts[index] > seconds ? this.starts[index] : seconds;
+  };
+
   Player.prototype.highlight = function (seconds, scroll) {
     var index = this.indexAt(seconds);
     if (index === this.current) return;
@@ -125,6 +133,7 @@
   };
 
   Player.prototype.startAt = function (seconds) {
+    seconds = this.landing(seconds);
     this.highlight(seconds, true);
     if (this.media) this.seek(seconds, false);
   };
@@ -140,12 +149,22 @@
       });
     }
     this.root.addEventListener("click", function (event) {
+      if (!self.media) return;
       var link = event.target.closest("a.oh-time");
-      if (!link || !self.media) return;
-      var seconds = timeFromHref(link.getAttribute("href"));
-      if (seconds === null) return;
+      var seconds = link ? timeFromHref(link.getAttribute("href")) : null;
+      if (link && seconds === null) return;
+      if (!link) {
+        // A click on a line's text seeks too, unless the reader is selecting text to copy or
+        // following a link inside it.
+        var line = event.target.closest(".oh-line");
+        var selection = window.getSelection ? window.getSelection() : null;
+        if (!line || event.target.closest("a") || (selection && !selection.isCollapsed)) return;
+        seconds = parseFloat(line.dataset.start);
+        self.seek(seconds, true);
+        return;
+      }
       event.preventDefault();
-      self.seek(seconds, true);
+      self.seek(self.landing(seconds), true);
       self.media.focus();
     });
     if (this.list) {
@@ -167,11 +186,15 @@
     var form = this.root.querySelector("[data-oh-search]");
     if (form) {
       var input = form.querySelector("input[type=search]");
+      var timer = null;
       form.addEventListener("submit", function (event) {
         event.preventDefault();
         self.search(input.value);
       });
-      input.addEventListener("input", function () { self.search(input.value); });
+      input.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(function () { self.search(input.value); }, 200);
+      });
     }
   };
 
@@ -197,7 +220,33 @@
     }
   };
 
+  /* The server's search (search.json: traditional script and pinyin match, as in the site
+   * search); the plain substring search below when it cannot be reached. */
   Player.prototype.search = function (query) {
+    var self = this;
+    var url = this.root.dataset.searchUrl;
+    var asked = query;
+    this.asked = asked;
+    if (!url || !fold(query.trim()) || !window.fetch) { this.localSearch(query); return; }
+    fetch(url + "?" + new URLSearchParams({ q: query.trim() }).toString(), { credentials: "same-origin" })
+      .then(function (response) { if (!response.ok) throw new Error(); return response.json(); })
+      .then(function (data) {
+        if (self.asked !== asked) return;
+        self.lines.forEach(function (li) { li.classList.remove("is-hit"); });
+        var found = data.hits.map(function (hit) {
+          if (hit.segment && self.lines[hit.segment - 1]) self.lines[hit.segment - 1].classList.add("is-hit");
+          return {
+            kind: hit.kind === "index" ? self.root.dataset.labelIndex : self.root.dataset.labelTranscript,
+            href: "?t=" + hit.seconds + "#player", time: hit.timecode,
+            text: (hit.kind === "transcript" && hit.label ? hit.label + "：" : (hit.label ? hit.label + " " : "")) + hit.text,
+          };
+        });
+        self.showHits(query, found, true);
+      })
+      .catch(function () { if (self.asked === asked) self.localSearch(query); });
+  };
+
+  Player.prototype.localSearch = function (query) {
     var needle = fold(query.trim());
     var hits = this.hits;
     hits.textContent = "";
@@ -222,6 +271,12 @@
           text: (speaker ? speaker.textContent + "：" : "") + text });
       }
     });
+    this.showHits(query, found, false);
+  };
+
+  Player.prototype.showHits = function (query, found, clear) {
+    var hits = this.hits;
+    if (clear) hits.textContent = "";
     var summary = document.createElement("p");
     var words = { q: query.trim(), n: found.length };
     summary.textContent = message(found.length ? this.root.dataset.msgHits
