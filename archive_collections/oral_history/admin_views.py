@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,10 +21,11 @@ from wagtail.admin.widgets import ListingButton
 from archive_collections.access import AccessPolicy
 from archive_collections.models import Interview
 
-from . import operations
+from . import editor, operations
 from .document import FormatError, check_size, max_upload_bytes
 from .formats import IMPORT_FORMATS, read_file
 from .importing import ImportRefused, import_document
+from .player import media_file
 from .timecodes import parse_offset, parse_timecode, timecode
 from .validation import media_duration_ms
 
@@ -239,9 +241,60 @@ def tools_view(request, pk):
     )
 
 
+def editor_view(request, pk):
+    """The transcript editor with its player (editor.py); POST saves the whole list as JSON."""
+    interview = _interview(request, pk)
+    if request.method == "POST":
+        try:
+            saved = editor.save_transcript(
+                interview, editor.parse_segments(request.body), request.user
+            )
+        except ImportRefused as exc:
+            return JsonResponse(
+                {"problems": [{"segment": p.number, "message": str(p)} for p in exc.problems]},
+                status=400,
+            )
+        return JsonResponse(
+            {
+                "saved": saved.segments,
+                "revision": saved.revision_id,
+                "message": _("Saved %(n)d segments; the previous version is kept in the history.")
+                % {"n": saved.segments},
+            }
+        )
+    media = media_file(interview.item.files.all())
+    return TemplateResponse(
+        request,
+        "collections/oral_history/admin/editor.html",
+        {
+            "interview": interview,
+            "edit_url": _edit_url(interview),
+            "media": media,
+            "editor_data": {
+                "save_url": reverse("collections_oral_history_editor", args=[interview.pk]),
+                "duration_ms": media_duration_ms(interview),
+                "segments": [
+                    {
+                        "start_ms": s.start_ms,
+                        "end_ms": s.end_ms,
+                        "speaker": s.speaker,
+                        "text": s.text,
+                    }
+                    for s in _segments(interview)
+                ],
+            },
+        },
+    )
+
+
 @hooks.register("register_admin_urls")
 def register_urls():
     return [
+        path(
+            "archive/interviews/<int:pk>/transcript-editor/",
+            editor_view,
+            name="collections_oral_history_editor",
+        ),
         path(
             "archive/interviews/<int:pk>/import-transcript/",
             import_view,
@@ -263,6 +316,12 @@ def interview_buttons(snippet, user, next_url=None):
             reverse("collections_oral_history_import", args=[snippet.pk]),
             icon_name="upload",
             priority=30,
+        )
+        yield ListingButton(
+            _("Edit the transcript while listening"),
+            reverse("collections_oral_history_editor", args=[snippet.pk]),
+            icon_name="edit",
+            priority=29,
         )
         yield ListingButton(
             _("Re-time, split, merge"),
