@@ -176,7 +176,7 @@ def _audit(run, scope, special, external_links, link_checker) -> tuple[int, int]
         if external_links:
             for scan in checker.scans:
                 for url, where in scan.urls:
-                    if is_external(url):
+                    if is_external(url, checker.hosts):
                         external.setdefault(url, []).append((scan.page, where))
         findings += _save(run, issues)
     if external:

@@ -302,14 +302,16 @@ class Lookups:
     captioned_items: set[int] = field(default_factory=set)
     credited_pages: set[int] = field(default_factory=set)
 
-    def load(self, scans: list[PageScan], *, credits_in_memory: bool) -> None:
+    def load(
+        self, scans: list[PageScan], hosts: frozenset[str], *, credits_in_memory: bool
+    ) -> None:
         wanted: dict[str, set[int]] = defaultdict(set)
         identifiers, paths, anchored = set(), set(), set()
         for scan in scans:
             for label, pk, _where in scan.records:
                 wanted[label].add(pk)
             for url, _where in scan.urls:
-                target = internal_path(url)
+                target = internal_path(url, hosts)
                 if target is None:
                     continue
                 path, anchor = target
@@ -433,29 +435,38 @@ def template_ids(template_name: str) -> frozenset[str]:
     return frozenset(re.findall(r'\bid="([\w\-]+)"', source))
 
 
-def site_hosts() -> set[str]:
-    hosts = {h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".") and h != "*"}
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "")
-    if base:
-        hosts.add(urlsplit(base).hostname or "")
-    return {h.lower() for h in hosts if h}
+def site_hosts() -> frozenset[str]:
+    """The site's own addresses as "host:port": its Wagtail sites' and the admin's base URL's."""
+    hosts = {f"{host}:{port}" for host, port in Site.objects.values_list("hostname", "port")}
+    base = urlsplit(getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "")
+    if base.hostname:
+        hosts.add(f"{base.hostname}:{base.port or _DEFAULT_PORTS.get(base.scheme, 80)}")
+    return frozenset(h.lower() for h in hosts)
 
 
-def internal_path(url: str) -> tuple[str, str] | None:
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def internal_path(url: str, hosts: frozenset[str]) -> tuple[str, str] | None:
     """(path, anchor) of a link into this site; None for other sites, mail and phone links."""
     parts = urlsplit(url)
-    if parts.scheme and parts.scheme not in ("http", "https"):
+    if parts.scheme and parts.scheme not in _DEFAULT_PORTS:
         return None
-    if parts.netloc and (parts.hostname or "").lower() not in site_hosts():
-        return None
+    if parts.netloc:
+        try:
+            port = parts.port or _DEFAULT_PORTS.get(parts.scheme, 80)
+        except ValueError:  # a port that is not a number: not this site
+            return None
+        if f"{(parts.hostname or '').lower()}:{port}" not in hosts:
+            return None
     if not parts.path and not parts.fragment:
         return None
     return parts.path or "", parts.fragment
 
 
-def is_external(url: str) -> bool:
+def is_external(url: str, hosts: frozenset[str]) -> bool:
     parts = urlsplit(url)
-    return parts.scheme in ("http", "https") and internal_path(url) is None
+    return parts.scheme in ("http", "https") and internal_path(url, hosts) is None
 
 
 # Judging -------------------------------------------------------------------------------------
@@ -493,10 +504,11 @@ class Checker:
         self.today = self.public.today
         self.lookups = Lookups()
         self.scans: list[PageScan] = []
+        self.hosts = site_hosts()
 
     def issues(self) -> list[Issue]:
         self.scans = [scan_page(page) for page in self.pages]
-        self.lookups.load(self.scans, credits_in_memory=self.credits_in_memory)
+        self.lookups.load(self.scans, self.hosts, credits_in_memory=self.credits_in_memory)
         anchored = {pk for s in self.scans for pk, _u in self._anchored_links(s)}
         if FindingKind.BROKEN_ANCHOR in self.kinds and anchored:
             self.lookups.load_anchors(anchored)
@@ -645,7 +657,7 @@ class Checker:
             if anchor:
                 yield pk, anchor
         for url, _where in scan.urls:
-            target = internal_path(url)
+            target = internal_path(url, self.hosts)
             if target and target[1]:
                 path, anchor = target
                 pk = self.lookups.live_paths.get(path) if path else scan.page.pk
@@ -680,7 +692,7 @@ class Checker:
             yield from self._url_issues(page, url, where)
 
     def _url_issues(self, page, url: str, where: Where) -> Iterator[Issue]:
-        target = internal_path(url)
+        target = internal_path(url, self.hosts)
         if target is None:
             return
         path, anchor = target

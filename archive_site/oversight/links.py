@@ -93,6 +93,8 @@ class LinkChecker:
             connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
             response = connection.getresponse()
             status = response.status
+            if expired.is_set():  # the headers were cut off by the watchdog
+                raise TimeoutError
         except TimeoutError:
             return False, _("No answer within %(s)s s.") % {"s": f"{self.timeout:g}"}
         except (OSError, http.client.HTTPException) as exc:
