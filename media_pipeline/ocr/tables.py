@@ -24,6 +24,8 @@ WORKING_SIDE = 1800
 RULE_SHARE = 1 / 30
 # ... and at least this many pixels (small images).
 RULE_MIN_PIXELS = 24
+# Pixels a rule is thickened by across its length before the search: rules up to ~2° askew.
+RULE_SLACK = 5
 # Enclosed regions smaller than this many pixels (each side) are gaps in a rule, not cells.
 CELL_MIN_SIDE = 8
 # At least this share of a grid's row × column positions are cells of their own (the rest are
@@ -113,11 +115,14 @@ def find_tables(grey: np.ndarray) -> list[Table]:
 
 
 def _rules(ink: np.ndarray, kernel_size: tuple[int, int]) -> np.ndarray:
-    # Close small breaks along the rule first (a worn photocopy's rules are dotted).
+    # Close small breaks along the rule first (a worn photocopy's rules are dotted), and
+    # thicken it across, so a rule a little askew still holds a straight run of the kernel.
     along = (max(kernel_size[0] // 10, 1), max(kernel_size[1] // 10, 1))
     closed = cv2.morphologyEx(
         ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, along)
     )
+    across = (1, RULE_SLACK) if kernel_size[0] > 1 else (RULE_SLACK, 1)
+    closed = cv2.dilate(closed, cv2.getStructuringElement(cv2.MORPH_RECT, across))
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, kernel_size)
     return cv2.morphologyEx(closed, cv2.MORPH_OPEN, kernel)
 
