@@ -47,6 +47,7 @@ class RunsReport(ReportView):
     index_url_name = "oversight:runs"
     index_results_url_name = "oversight:runs_results"
     paginate_by = 50
+    results_template_name = "oversight/runs_results.html"
     model = AuditRun
     permission_policy = runs_policy
     any_permission_required = ["view"]
@@ -103,7 +104,7 @@ class FindingsReport(ReportView):
     filterset_class = FindingFilterSet
     list_export = ["page_title", "get_kind_display", "where", "message", "target", "fix_url"]
     export_headings = {
-        "page_title": _("page"),
+        "page_title": _("exhibit page"),
         "get_kind_display": _("kind"),
         "where": _("where"),
         "message": _("message"),
@@ -133,7 +134,7 @@ class FindingsReport(ReportView):
         return [
             TitleColumn(
                 "page_title",
-                label=_("page"),
+                label=_("exhibit page"),
                 get_url=lambda finding: finding.fix_url or None,
             ),
             Column("kind", label=_("kind"), accessor="get_kind_display"),
@@ -172,7 +173,7 @@ def inspect(request):
     """The special inspection (专项检查): choose a scope, run the checks plus the term list."""
     if not can_inspect(request.user):
         raise PermissionDenied
-    form = InspectionForm(request.POST or None)
+    form = InspectionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         scope = Scope(

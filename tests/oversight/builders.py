@@ -30,3 +30,13 @@ def chapter_with(*blocks) -> ChapterPage:
 
 def kinds(issues) -> list[str]:
     return sorted(str(issue.kind) for issue in issues)
+
+
+def in_english(user):
+    """Wagtail's admin speaks the user's preferred language; the tests read English."""
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "en"
+    profile.save()
+    return user
