@@ -158,6 +158,7 @@
       gestureSettingsMouse: { clickToZoom: false, dblClickToZoom: true },
       crossOriginPolicy: false,
     });
+    stage.viewer = viewer;  // for tests and the browser console
 
     function showPreview() {
       var region = current(block);
