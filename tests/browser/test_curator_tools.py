@@ -224,3 +224,29 @@ def test_a_transcript_edited_while_listening(
     assert json.dumps(revision.content["transcript"][2]["text"], ensure_ascii=False).endswith(
         '甲乙"'
     )
+
+
+@pytest.mark.parametrize("viewport", ["phone"], indirect=True)
+def test_the_public_player_on_a_phone(page, live_site, live_url, storage, screenshot):
+    lines = [f"第{n + 1}段：我在上海读书，后来去北京。" * 3 for n in range(12)]
+    interview = recorded_interview("OH-PHONE", lines, 12)
+    interview.transcript.filter(start_ms=4000).update(start_ms=3947)  # starts within second 3
+    page.goto(live_url("/archive/items/OH-PHONE/interview/?t=3"))
+    media = "#oh-media"
+    page.wait_for_function(f"() => document.querySelector('{media}').readyState >= 1")
+    # A whole-second link lands on the line starting within that second.
+    assert page.locator(".oh-line.is-current").get_attribute("id") == "seg-5"
+    # Clicking a line's text (not only its time) seeks there.
+    page.locator("#seg-9 .oh-text").click()
+    page.wait_for_function(
+        f"() => Math.abs(document.querySelector('{media}').currentTime - 8) < 0.6"
+    )
+    page.evaluate(f"() => document.querySelector('{media}').pause()")
+    # The recording stays in view while the reader scrolls down to the transcript.
+    page.locator("#seg-12").scroll_into_view_if_needed()
+    top = page.evaluate(f"() => document.querySelector('{media}').getBoundingClientRect().top")
+    assert 0 <= top < 5, top
+    # Search inside the interview finds traditional script.
+    page.fill("#oh-q", "讀書")
+    page.wait_for_function("() => document.querySelectorAll('[data-oh-hits] ol li').length >= 12")
+    keep(SHOTS, screenshot(page, "player", full_page=False), "G-player-phone.png")
