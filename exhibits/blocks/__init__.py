@@ -18,7 +18,7 @@ from .archive import ComparisonBlock, ItemEmbedBlock, ItemGalleryBlock, RelatedS
 from .choosers import InterviewChooserBlock, ItemChooserBlock, ScientistChooserBlock
 from .images import AccessibleImageBlock
 from .media import DeepZoomDetailBlock, OralHistoryClipBlock, parse_timecode
-from .microvideo import MicroVideoBlock
+from .microvideo import MicroVideoBlock, QuoteCardBlock
 from .teaching import ActivityBlock, WorksheetQuestionBlock, WorksheetTextBlock
 from .text import RICH_TEXT_FEATURES, ClassroomCalloutBlock, PullQuoteBlock, TextBlock
 from .timeline import TimelineBlock
@@ -39,6 +39,7 @@ __all__ = [
     "MicroVideoBlock",
     "OralHistoryClipBlock",
     "PullQuoteBlock",
+    "QuoteCardBlock",
     "RelatedScientistsBlock",
     "ScientistChooserBlock",
     "TextBlock",
@@ -61,6 +62,7 @@ class ExhibitStreamBlock(blocks.StreamBlock):
     deep_zoom = DeepZoomDetailBlock()
     clip = OralHistoryClipBlock()
     micro_video = MicroVideoBlock()
+    quote_card = QuoteCardBlock()
     timeline = TimelineBlock()
     comparison = ComparisonBlock()
     scientists = RelatedScientistsBlock()

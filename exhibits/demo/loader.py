@@ -17,6 +17,7 @@ from wagtail.models import Page
 
 from archive_collections.models import Interview, Item, Scientist
 from exhibits.models import Credit, ExhibitionCredit, ExhibitionPage, HomePage
+from media_pipeline.microvideo.models import MicroVideo, QuoteCard
 
 from .files import PageFile, read_exhibition
 from .shapes import OMIT
@@ -39,6 +40,13 @@ class RecordKeys:
             "item": dict(Item.objects.values_list("identifier", "pk")),
             "scientist": dict(Scientist.objects.values_list("identifier", "pk")),
             "interview": dict(Interview.objects.values_list("item__identifier", "pk")),
+            "micro_video": dict(MicroVideo.objects.values_list("title", "pk")),
+            "quote_card": {
+                f"{identifier}@{start}-{end}": pk
+                for identifier, start, end, pk in QuoteCard.objects.values_list(
+                    "interview__item__identifier", "start_ms", "end_ms", "pk"
+                )
+            },
         }
         self.missing: set[str] = set()
 

@@ -94,6 +94,9 @@ EXHIBIT_BLOCKS: dict[str, Shape] = {
         }
     ),
     "classroom": Struct({"heading": TEXT, "text": TEXT, "grade_hint": OPTIONAL_TEXT}),
+    # A micro-video by its title; a quote card by "interview identifier@from-to" (ms).
+    "micro_video": Struct({"video": Ref("micro_video"), "caption": OPTIONAL_TEXT}),
+    "quote_card": Struct({"card": Ref("quote_card")}),
 }
 
 WORKSHEET_BLOCKS: dict[str, Shape] = {

@@ -1,18 +1,25 @@
 """Captions of a micro-video: the transcript lines of the span, broken for Chinese, as the ASS
 script ffmpeg burns in (libass) and the WebVTT file players load beside the video.
 
-Chinese has no spaces to break at: a line may break between any two characters, preferably
-after punctuation, never before closing punctuation (，。、；：！？ and closing brackets) nor
-after an opening bracket. Latin words and numbers stay whole. A caption holds at most two lines;
+Chinese has no spaces to break at: a line breaks between words (jieba's, without its HMM
+guesses; a word longer than six characters may be split), preferably after punctuation, never
+before closing punctuation (，。、；：！？ and closing brackets) nor after an opening bracket.
+Latin words and numbers stay whole. A caption holds at most two lines;
 a longer transcript segment is shown as several captions one after another, its time shared out
 by length.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
+
+import jieba
 
 MAX_LINES = 2
 # Never at the start of a line.
@@ -24,6 +31,53 @@ _BREAK_AFTER = set("，。、；：！？,.;:!?")
 # A run that must not be broken: a Latin word, a number with its punctuation.
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’.\-/:%]*|\s+|.", re.DOTALL)
 _LATIN_WIDTH = 0.55
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+LONGEST_WHOLE_WORD = 6
+_words_lock = threading.Lock()
+_words: jieba.Tokenizer | None = None
+
+
+def _word_splitter() -> jieba.Tokenizer:
+    """One jieba dictionary per process (about a second to load), its ~9 MB cache in the same
+    place the search app keeps it (JIEBA_CACHE_DIR, else ~/.cache/scientist-archive)."""
+    global _words
+    with _words_lock:
+        if _words is None:
+            logging.getLogger("jieba").setLevel(logging.WARNING)
+            folder = os.environ.get("JIEBA_CACHE_DIR") or str(
+                Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+                / "scientist-archive"
+            )
+            tokenizer = jieba.Tokenizer()
+            try:
+                Path(folder).mkdir(parents=True, exist_ok=True)
+                tokenizer.tmp_dir, tokenizer.cache_file = folder, str(Path(folder) / "jieba.cache")
+            except OSError:
+                tokenizer.tmp_dir = None  # an unwritable home: the dictionary stays in memory
+            tokenizer.initialize()
+            _words = tokenizer
+    return _words
+
+
+def _tokens(text: str) -> list[str]:
+    """Units a line may not break inside: Chinese words up to six characters, Latin words and
+    numbers, single spaces and punctuation."""
+    tokens: list[str] = []
+    for run in _TOKEN.findall(text):
+        tokens.append(run)
+    merged: list[str] = []
+    buffer = ""
+    for token in tokens + [""]:
+        if token and _CJK.fullmatch(token):
+            buffer += token
+            continue
+        if buffer:
+            for word in _word_splitter().cut(buffer, HMM=False):
+                merged.extend([word] if len(word) <= LONGEST_WHOLE_WORD else list(word))
+            buffer = ""
+        if token:
+            merged.append(token)
+    return merged
 
 
 @dataclass(frozen=True)
@@ -48,42 +102,55 @@ def text_width(text: str) -> float:
 
 def break_lines(text: str, per_line: float) -> list[str]:
     """`text` as lines of at most `per_line` em (a single longer word keeps its own line)."""
-    tokens = _TOKEN.findall(" ".join(text.split()))
-    lines: list[str] = []
-    current = ""
-    for token in tokens:
+    lines: list[list[str]] = []
+    current: list[str] = []
+    for token in _tokens(" ".join(text.split())):
         if token.isspace() and not current:
             continue
-        if current and text_width(current + token) > per_line and not token.isspace():
-            current, carried = _move_back(current, token)
-            lines.append(current.rstrip())
+        if current and not token.isspace() and text_width("".join(current) + token) > per_line:
+            carried = _carried(current, token)
+            lines.append(current)
             current = carried
-        current += token
-    if current.strip():
-        lines.append(current.strip())
-    return _prefer_punctuation(lines, per_line)
+        current.append(token)
+    lines.append(current)
+    joined = ["".join(line).strip() for line in lines]
+    return _prefer_punctuation([line for line in joined if line], per_line)
 
 
 def balanced_lines(text: str, per_line: float) -> list[str]:
-    """Lines of even length: a caption of one full line and a stub of two characters reads
-    worse than two half lines, and the last caption of a long segment should not be a stub."""
+    """Lines of even length that end at punctuation where they can: a caption of one full
+    line and a stub of two characters reads worse than two half lines. Tries each width from
+    the even share up to `per_line` that needs no more lines, and keeps the best."""
     lines = break_lines(text, per_line)
     if len(lines) < 2:
         return lines
     count = len(lines) + len(lines) % MAX_LINES if len(lines) > MAX_LINES else len(lines)
-    even = text_width(text) / count + 1.5
-    balanced = break_lines(text, min(per_line, even))
-    return balanced if len(balanced) <= count else lines
+    best, best_score = lines, _score(lines)
+    width = text_width(text) / count
+    while width < per_line:
+        candidate = break_lines(text, width)
+        if len(candidate) <= count and _score(candidate) > best_score:
+            best, best_score = candidate, _score(candidate)
+        width += 0.5
+    return best
 
 
-def _move_back(line: str, token: str) -> tuple[str, str]:
-    """Split before `token`; pull characters down so no line starts or ends wrongly."""
-    carried = ""
-    while line and len(line) > 1 and (token[:1] in _NO_START or line[-1] in _NO_END):
-        carried = line[-1] + carried
-        token = carried
-        line = line[:-1]
-    return line, carried
+def _score(lines: list[str]) -> tuple[int, float]:
+    """More lines ending at punctuation first, then lengths closer to each other."""
+    ends = sum(1 for line in lines[:-1] if line[-1] in _BREAK_AFTER)
+    widths = [text_width(line) for line in lines]
+    return ends, -(max(widths) - min(widths))
+
+
+def _carried(line: list[str], token: str) -> list[str]:
+    """Whole words taken off the end of `line` (in place) to go down with `token`, so that
+    no line starts with closing punctuation or ends with an opening bracket."""
+    carried: list[str] = []
+    while len(line) > 1 and (
+        (carried[0] if carried else token)[:1] in _NO_START or line[-1][-1:] in _NO_END
+    ):
+        carried.insert(0, line.pop())
+    return carried
 
 
 def _prefer_punctuation(lines: list[str], per_line: float) -> list[str]:

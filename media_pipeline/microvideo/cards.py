@@ -172,8 +172,6 @@ def quote_card(size: tuple[int, int], text: QuoteText, portrait: Image.Image | N
     margin = 70 * unit
     inner = width - 2 * margin
     draw.rectangle([0, 0, width, round(14 * unit)], fill=ACCENT)
-    mark = font(round(140 * unit), bold=True, serif=True)
-    draw.text((margin - 10 * unit, margin * 0.6), "“", font=mark, fill=ACCENT)
     footer = 150 * unit
     quote_top = margin + 90 * unit
     available = height - quote_top - footer - margin * 0.5
@@ -183,6 +181,11 @@ def quote_card(size: tuple[int, int], text: QuoteText, portrait: Image.Image | N
         lines = _lines(draw, text.quote, face, inner)
         if len(lines) * points * 1.5 <= available:
             break
+    # A short quote sits a little above the middle of the space rather than at its top.
+    shift = max(0.0, available - len(lines) * face.size * 1.5) * 0.4
+    quote_top += shift
+    mark = font(round(140 * unit), bold=True, serif=True)
+    draw.text((margin - 10 * unit, margin * 0.6 + shift), "“", font=mark, fill=ACCENT)
     _block(
         draw,
         margin,

@@ -46,7 +46,8 @@ def sizes() -> dict[str, tuple[int, int]]:
 
 
 def make_quote_card(card: QuoteCard) -> dict[str, str]:
-    """Typeset both sizes unless what they show is unchanged; returns {size: stored name}."""
+    """Typeset both sizes unless what they show is unchanged; returns {size: stored name,
+    "alt": the card's words}."""
     text = quote_text(card)
     image = portrait_of(card)
     key = json.dumps(
@@ -70,9 +71,11 @@ def make_quote_card(card: QuoteCard) -> dict[str, str]:
         if storage.exists(name):
             storage.delete(name)
         stored[value] = storage.save(name, ContentFile(buffer.getvalue(), name=name))
-    for old in (card.images or {}).values():
-        if old not in stored.values() and storage.exists(old):
+    for size, old in (card.images or {}).items():
+        if size in CardSize.values and old not in stored.values() and storage.exists(old):
             storage.delete(old)
+    # What the card says, for the image's alternative text where it is shown.
+    stored["alt"] = f"{text.quote} —— {text.speaker}" if text.speaker else text.quote
     QuoteCard.objects.filter(pk=card.pk).update(images=stored, fingerprint=fingerprint)
     card.images, card.fingerprint = stored, fingerprint
     return stored

@@ -61,10 +61,11 @@ def frame_size(variant: str) -> tuple[int, int]:
 
 
 def card_seconds() -> tuple[float, float]:
-    return (
-        float(getattr(settings, "MICROVIDEO_TITLE_SECONDS", DEFAULT_TITLE_SECONDS)),
-        float(getattr(settings, "MICROVIDEO_END_SECONDS", DEFAULT_END_SECONDS)),
-    )
+    """(title, end) card lengths, whole frames: `concat` pads each segment's sound to its
+    picture's length, so a title of 62.5 frames (shown as 63) would delay the speech by 20 ms."""
+    title = float(getattr(settings, "MICROVIDEO_TITLE_SECONDS", DEFAULT_TITLE_SECONDS))
+    end = float(getattr(settings, "MICROVIDEO_END_SECONDS", DEFAULT_END_SECONDS))
+    return (round(title * FPS) / FPS, round(end * FPS) / FPS)
 
 
 @dataclass
@@ -208,7 +209,7 @@ def _command(inputs, ass: Path, title: Path, end: Path, background: Path | None,
             f"{main},ass=filename='{_filter_path(ass)}'[main]",
             f"[1:v]{still}[title]",
             f"[2:v]{still}[end]",
-            f"[0:a:0]{audio},apad,atrim=0:{clip_s:.3f}[speech]",
+            f"[0:a:0]{audio},apad,atrim=0:{frames / FPS:.3f}[speech]",
             f"[3:a]{audio}[quiet1]",
             f"[4:a]{audio}[quiet2]",
             "[title][quiet1][main][speech][end][quiet2]concat=n=3:v=1:a=1[v][a]",

@@ -59,6 +59,21 @@ def recording(interview, data: bytes, suffix: str, mime: str) -> ItemFile:
     return item_file
 
 
+def photograph():
+    """A Wagtail image to pan over: stripes, so a frame shows whether it moved."""
+    from django.core.files.images import ImageFile
+    from PIL import ImageDraw
+    from wagtail.images.models import Image as WagtailImage
+
+    image = Image.new("RGB", (600, 800), (150, 120, 90))
+    draw = ImageDraw.Draw(image)
+    for n in range(0, 800, 40):
+        draw.line([(0, n), (600, n + 200)], fill=(210, 190, 150), width=10)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG")
+    return WagtailImage.objects.create(title="肖像", file=ImageFile(buffer, name="portrait.jpg"))
+
+
 def speech_wav(seconds: float = 6.0) -> bytes:
     return ffmpeg_bytes(
         ".wav",
@@ -294,3 +309,40 @@ def test_exhibit_block_shows_the_video_only_to_who_may_see_the_interview(
     interview.item.save()
     value = block.to_python({"video": video.pk, "caption": ""})
     assert "<video" not in block.render(value, context={"request": request})
+
+
+def test_admin_makes_one_from_an_interview_span_and_names_the_bad_field(
+    interview, admin_client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    add = reverse("wagtailsnippets_microvideo_microvideo:add")
+    form = {
+        "title": "从管理界面制作",
+        "interview": interview.pk,
+        "start_ms": "00:00:04.5",
+        "end_ms": "2.5",
+        "variant": "horizontal",
+        "background": photograph().pk,
+    }
+    refused = admin_client.post(add, form)
+    assert refused.status_code == 200
+    assert "必须晚于入点" in refused.content.decode()  # the admin speaks Chinese
+    assert not MicroVideo.objects.exists()
+    form["end_ms"] = "00:10"
+    refused = admin_client.post(add, form)
+    assert "超出了录音范围" in refused.content.decode()
+    form.update(start_ms="2.5", end_ms="00:04.5")
+    with django_capture_on_commit_callbacks(execute=True):
+        made = admin_client.post(add, form)
+    assert made.status_code == 302
+    video = MicroVideo.objects.get()
+    assert (video.start_ms, video.end_ms, video.status) == (2500, 4500, RenderStatus.DONE)
+    assert probe(local(video.video))["video"]["width"] == 320  # horizontal at the test size
+    # The photograph pans under the subtitles: two frames of the clip differ, and neither is
+    # the plain card colour an interview without an image gets.
+    first, later = frame(local(video.video), 0.5), frame(local(video.video), 2.2)
+    assert first.getextrema()[1] > 150 and first.tobytes() != later.tobytes()
+    edit = admin_client.get(reverse("wagtailsnippets_microvideo_microvideo:edit", args=[video.pk]))
+    assert f'src="{video.video_url}"' in edit.content.decode()
+    assert 'value="00:00:02.500"' in edit.content.decode()
