@@ -47,6 +47,64 @@
       }
       addHighlights(data.highlights || []);
     });
+    // OCR layout: blocks and table cells outlined on the page, switched by "Show layout".
+    var layoutButton = root.querySelector("[data-viewer-layout]");
+    var layoutShown = false;
+    function addLayout() {
+      var item = viewer.world.getItemAt(0);
+      var blocks = data.pages[current].blocks || [];
+      var labels = data.layout_labels || {};
+      if (!item || !layoutShown) {
+        return;
+      }
+      blocks.forEach(function (block) {
+        var element = document.createElement("div");
+        element.className = "viewer__block viewer__block--" + block.kind;
+        element.setAttribute("data-viewer-block", block.kind);
+        element.title = labels[block.kind] || block.kind;
+        viewer.addOverlay({
+          element: element,
+          location: item.imageToViewportRectangle(block.box[0], block.box[1], block.box[2], block.box[3])
+        });
+        (block.cells || []).forEach(function (cell) {
+          var cellElement = document.createElement("div");
+          cellElement.className = "viewer__cell";
+          cellElement.setAttribute("data-viewer-cell", "");
+          cellElement.title = labels.cell || "cell";
+          viewer.addOverlay({
+            element: cellElement,
+            location: item.imageToViewportRectangle(cell[0], cell[1], cell[2], cell[3])
+          });
+        });
+      });
+    }
+    function removeLayout() {
+      root.querySelectorAll("[data-viewer-block], [data-viewer-cell]").forEach(function (element) {
+        viewer.removeOverlay(element);
+      });
+    }
+    function updateLayoutButton() {
+      if (!layoutButton) {
+        return;
+      }
+      var blocks = data.pages[current].blocks || [];
+      layoutButton.disabled = blocks.length === 0;
+      layoutButton.setAttribute("aria-pressed", String(layoutShown && blocks.length > 0));
+    }
+    if (layoutButton) {
+      layoutButton.addEventListener("click", function () {
+        layoutShown = !layoutShown;
+        removeLayout();
+        addLayout();
+        updateLayoutButton();
+      });
+      updateLayoutButton();
+    }
+    viewer.addHandler("open", function () {
+      addLayout();
+      updateLayoutButton();
+    });
+
     viewer.addHandler("open-failed", function () {
       // Tiles unreachable: give the plain image back rather than an empty black box.
       viewer.destroy();
