@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 USER_AGENT = "ScientistArchive-LinkCheck/1.0"
@@ -49,8 +50,14 @@ class LinkChecker:
     def check_all(self, urls: set[str]) -> dict[str, LinkResult]:
         if not urls:
             return {}
+        language = translation.get_language()
+
+        def check(url: str) -> LinkResult:
+            with translation.override(language):  # reasons in the caller's language
+                return self.check(url)
+
         with ThreadPoolExecutor(max_workers=min(self.workers, len(urls))) as pool:
-            return dict(zip(sorted(urls), pool.map(self.check, sorted(urls)), strict=True))
+            return dict(zip(sorted(urls), pool.map(check, sorted(urls)), strict=True))
 
     def _slot(self, host: str) -> threading.BoundedSemaphore:
         with self._lock:

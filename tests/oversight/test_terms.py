@@ -7,6 +7,8 @@ from django.urls import reverse
 from archive_site.oversight.models import Term, TermKind
 from archive_site.oversight.terms import TermMatcher
 
+from .builders import in_english
+
 pytestmark = pytest.mark.django_db
 
 
@@ -60,7 +62,8 @@ def test_a_duplicate_after_normalisation_is_refused_naming_the_entry_it_repeats(
         assert "already on the list as “錢學森”" in str(error.value)
 
 
-def test_the_snippet_form_refuses_a_duplicate_with_the_message(admin_client):
+def test_the_snippet_form_refuses_a_duplicate_with_the_message(admin_client, admin_user):
+    in_english(admin_user)
     Term.objects.create(term="中科院", preferred="中国科学院", kind=TermKind.INSTITUTION)
     url = reverse(Term.snippet_viewset.get_url_name("add"))
     response = admin_client.post(

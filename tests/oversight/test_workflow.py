@@ -12,7 +12,7 @@ from archive_site.oversight.demo import install_check_task, seed_terms
 from archive_site.oversight.models import PrePublishCheckState
 from tests.pages import item_block
 
-from .builders import chapter_with, good_item, text_block
+from .builders import chapter_with, good_item, in_english, text_block
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +21,14 @@ pytestmark = pytest.mark.django_db
 def moderator(django_user_model):
     user = django_user_model.objects.create_user("审核员", password="pw", is_staff=True)
     user.groups.add(Group.objects.get(name="Moderators"))
-    return user
+    return in_english(user)
 
 
 @pytest.fixture
 def curator(django_user_model):
     user = django_user_model.objects.create_user("策展人甲", password="pw")
     user.groups.add(Group.objects.get(name="策展人"))
-    return user
+    return in_english(user)
 
 
 @pytest.fixture
