@@ -38,11 +38,15 @@ def quote_text(card: QuoteCard) -> cards.QuoteText:
 def portrait_of(card: QuoteCard):
     if card.portrait_id:
         return card.portrait
-    return card.interview.interviewee.portrait if card.interview_id else None
+    return card.interview.interviewee.portrait if card.interview is not None else None
 
 
 def sizes() -> dict[str, tuple[int, int]]:
-    return {value: tuple(int(n) for n in value.split("x")) for value in CardSize.values}
+    result = {}
+    for value in CardSize.values:
+        width, height = value.split("x")
+        result[value] = (int(width), int(height))
+    return result
 
 
 def make_quote_card(card: QuoteCard) -> dict[str, str]:

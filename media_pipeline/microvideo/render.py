@@ -164,9 +164,9 @@ def _background(path: Path | None, size: tuple[int, int]) -> Image.Image:
     big = (round(width * PAN_OVERSCAN / 2) * 2, round(height * PAN_OVERSCAN / 2) * 2)
     if path is None:
         return Image.new("RGB", big, cards.INK)
-    with Image.open(path) as image:
-        image = ImageOps.exif_transpose(image).convert("RGB")
-        fitted = ImageOps.fit(image, big, Image.Resampling.LANCZOS)
+    with Image.open(path) as source:
+        upright = ImageOps.exif_transpose(source).convert("RGB")
+        fitted = ImageOps.fit(upright, big, Image.Resampling.LANCZOS)
     # Darkened a little so white subtitles stay readable on a light photograph.
     return Image.blend(fitted, Image.new("RGB", big, (0, 0, 0)), 0.25)
 

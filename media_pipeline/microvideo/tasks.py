@@ -166,6 +166,8 @@ def _render_and_store(video: MicroVideo, job):
     inputs = inputs_for(video)
     fingerprint = inputs.fingerprint()
     recording = recording_for(video.interview)
+    if recording is None:  # inputs_for has already said so; this keeps the type checker sure
+        raise StepError(_("“%(interview)s” has no recording to cut from.") % {"interview": video})
     image = video.background or video.interview.interviewee.portrait
     last = [0]
 
@@ -178,7 +180,7 @@ def _render_and_store(video: MicroVideo, job):
     with ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="microvideo-")))
         inputs.recording_path = stack.enter_context(
-            local_path(master_storage(), recording.master.name)
+            local_path(master_storage(), str(recording.master.name))
         )
         if image is not None and not inputs.has_video:
             inputs.background_path = stack.enter_context(

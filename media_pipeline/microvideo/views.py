@@ -86,7 +86,8 @@ def video_file(request, pk: int, name: str):
 @require_GET
 def quote_card_image(request, pk: int, size: str):
     card = get_object_or_404(QuoteCard.objects.select_related("interview__item"), pk=pk)
-    if card.interview_id and not AccessPolicy.for_user(request.user).can_view(card.interview.item):
+    item = card.interview.item if card.interview is not None else None
+    if item is not None and not AccessPolicy.for_user(request.user).can_view(item):
         raise Http404
     stored_name = (card.images or {}).get(size)
     if size not in CardSize.values or not stored_name:
@@ -99,6 +100,6 @@ def quote_card_image(request, pk: int, size: str):
             content_type="image/png",
             filename=f"quote-{card.pk}-{size}.png",
             etag=f'"{card.fingerprint[:32]}-{size}"',
-            public=card.interview_id is None or _is_public(card.interview.item),
+            public=item is None or _is_public(item),
         ),
     )
