@@ -12,7 +12,7 @@ from datetime import date
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page, ReferenceIndex
@@ -21,7 +21,7 @@ from archive_collections.models import Interview, Item, Scientist
 from exhibits.models import BasePage, ScientistStoryPage
 
 from .checks import AUDIT_KINDS, INSPECTION_KINDS, Checker, Issue, Where, is_external, page_edit_url
-from .kinds import SEVERITY, FindingKind
+from .kinds import FindingKind
 from .links import LinkChecker
 from .models import AuditRun, Finding, Term
 from .terms import TermMatcher
@@ -111,7 +111,7 @@ def _pages_about_scientist(scientist_id: int) -> set[int]:
             "pk", flat=True
         )
     ]
-    targets = [
+    targets: list[tuple[type[models.Model], list[str]]] = [
         (Scientist, [str(scientist_id)]),
         (Item, item_ids),
         (Interview, interview_ids),
@@ -207,7 +207,7 @@ def _save(run: AuditRun, issues: list[Issue]) -> int:
                 page_id=issue.page.pk,
                 page_title=issue.page.title[:255],
                 kind=issue.kind,
-                severity=SEVERITY.get(issue.kind, 5),
+                severity=issue.severity,
                 field=issue.where.field[:100],
                 where=issue.where.label[:200],
                 message=issue.message,

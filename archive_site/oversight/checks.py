@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from html import unescape
 from pathlib import Path
@@ -99,7 +99,7 @@ class Issue:
 
     @property
     def severity(self) -> int:
-        return SEVERITY.get(self.kind, 5)
+        return SEVERITY.get(FindingKind(self.kind), 5)
 
     def as_dict(self) -> dict:
         return {
@@ -252,16 +252,17 @@ def _scan_rich_text(scan: PageScan, html: str, where: Where) -> None:
     for tag, attrs in _TAG.findall(html):
         attributes = {k.lower(): unescape(v) for k, v in _ATTR.findall(attrs)}
         linktype = attributes.get("linktype") or attributes.get("embedtype")
+        pk = _int(attributes.get("id"))
         if tag.lower() == "embed":
             if linktype == "image":
                 if _bad_alt(attributes.get("alt")):
                     scan.bad_alt.append((attributes.get("alt", ""), where))
-                if _int(attributes.get("id")) is not None:
-                    scan.images.append((_int(attributes["id"]), where))
-        elif linktype == "page" and _int(attributes.get("id")) is not None:
-            scan.pages.append((_int(attributes["id"]), "", where))
-        elif linktype == "document" and _int(attributes.get("id")) is not None:
-            scan.documents.append((_int(attributes["id"]), where))
+                if pk is not None:
+                    scan.images.append((pk, where))
+        elif linktype == "page" and pk is not None:
+            scan.pages.append((pk, "", where))
+        elif linktype == "document" and pk is not None:
+            scan.documents.append((pk, where))
         elif attributes.get("href"):
             scan.urls.append((attributes["href"].strip(), where))
 
@@ -284,7 +285,7 @@ class ItemFacts:
     creators: str
     access_level: str
     embargo_until: date | None
-    updated_at: object
+    updated_at: datetime | None
 
 
 @dataclass
@@ -428,7 +429,7 @@ def _site_root_path() -> str:
 def template_ids(template_name: str) -> frozenset[str]:
     """Element ids written literally in a page template (and nothing computed)."""
     try:
-        origin = get_template(template_name).origin.name
+        origin = get_template(template_name).origin.name  # type: ignore[attr-defined]
         source = Path(origin).read_text(encoding="utf-8")
     except Exception:  # noqa: BLE001 - an unreadable template just has no known anchors
         return frozenset()
@@ -660,9 +661,9 @@ class Checker:
             target = internal_path(url, self.hosts)
             if target and target[1]:
                 path, anchor = target
-                pk = self.lookups.live_paths.get(path) if path else scan.page.pk
-                if pk:
-                    yield pk, anchor
+                target_pk = self.lookups.live_paths.get(path) if path else scan.page.pk
+                if target_pk:
+                    yield target_pk, anchor
 
     def _link_issues(self, scan: PageScan) -> Iterator[Issue]:
         page = scan.page

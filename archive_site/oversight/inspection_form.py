@@ -44,7 +44,7 @@ class InspectionForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("published_from"), data.get("published_to")
         if start and end and end < start:
             raise ValidationError({"published_to": _("The range ends before it starts.")})

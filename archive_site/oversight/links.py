@@ -74,13 +74,18 @@ class LinkChecker:
             return LinkResult(url, ok, reason, round(time.monotonic() - started, 3))
 
     def _get(self, parts) -> tuple[bool, str]:
-        connection_class = (
-            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        )
-        kwargs = {"timeout": self.timeout}
+        connection: http.client.HTTPConnection
         if parts.scheme == "https":
-            kwargs["context"] = ssl.create_default_context()
-        connection = connection_class(parts.hostname, parts.port, **kwargs)
+            connection = http.client.HTTPSConnection(
+                parts.hostname,
+                parts.port,
+                timeout=self.timeout,
+                context=ssl.create_default_context(),
+            )
+        else:
+            connection = http.client.HTTPConnection(
+                parts.hostname, parts.port, timeout=self.timeout
+            )
         expired = threading.Event()
 
         def give_up():

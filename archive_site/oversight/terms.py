@@ -84,7 +84,7 @@ class TermMatcher:
     @staticmethod
     def _preferred_spans(text, normal, offsets, rule) -> list[tuple[int, int]]:
         """Where the text writes the preferred form exactly as the list gives it."""
-        spans = []
+        spans: list[tuple[int, int]] = []
         if not rule.preferred_normal:
             return spans
         start = normal.find(rule.preferred_normal)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db.models import Count
 
 from archive_site.oversight.audit import run_audit
 from archive_site.oversight.models import Finding
@@ -41,8 +42,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"audit run {run.pk}: {run.page_count} pages, {run.finding_count} findings"
         )
-        counts = {}
-        for kind in Finding.objects.filter(run=run).values_list("kind", flat=True):
-            counts[kind] = counts.get(kind, 0) + 1
-        for kind, count in sorted(counts.items()):
+        counts = (
+            Finding.objects.filter(run=run)
+            .values_list("kind")
+            .annotate(n=Count("pk"))
+            .order_by("kind")
+        )
+        for kind, count in counts:
             self.stdout.write(f"  {kind}: {count}")
