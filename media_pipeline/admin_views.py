@@ -24,7 +24,7 @@ from wagtail.admin.widgets import ListingButton
 
 from archive_collections.admin.access import AccessFilteredIndexMixin, guard_urlpatterns
 
-from . import actions, retry
+from . import actions, jobs, retry
 from .models import FileStatus, ItemFile
 
 
@@ -90,6 +90,8 @@ class RetryView(PermissionCheckedMixin, WagtailAdminTemplateMixin, BaseOperation
 
     def perform_operation(self):
         actions.retry(self.object)
+        label = _("Processing “%(file)s” again") % {"file": self.object}
+        jobs.follow_files(self.request.user, label, [self.object.pk], item=self.object.item)
 
 
 class ItemFileViewSet(ModelViewSet):

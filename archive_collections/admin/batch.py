@@ -20,6 +20,8 @@ Series pk, a list of subject names, a list of Scientist pks.
   after commit one `catalogue_changed` with the changed pks (search and OAI-PMH listen).
 - `dry_run=True` checks and counts without writing: `result.changed` are the records that would
   change, `result.unchanged` those that already have it.
+- `progress`: a factory in the importer's progress shape (importer/progress.py); the batch moves
+  one bar while checking and one while writing (the admin's progress bar, BATCH_PROGRESS_HOOK).
 
 `apply_scientist_batch(user, scientist_ids, change, dry_run=False)` does the same for
 scientists with add_discipline / remove_discipline (value: a Discipline pk).
@@ -45,6 +47,7 @@ from taggit.models import Tag
 from wagtail.models import ModelLogEntry, Revision
 
 from archive_collections.access import AccessPolicy
+from archive_collections.importer.progress import Progress, no_progress
 from archive_collections.models import (
     AccessLevel,
     Discipline,
@@ -65,6 +68,8 @@ SCIENTIST_CHANGE_PERMISSION = "collections.change_scientist"
 #: The most records one batch may hold: a thousand take a few seconds; the whole archive in one
 #: request would outlast the web worker's timeout (a larger change is an import, docs/IMPORT.md).
 MAX_BATCH = 5000
+#: Records between two moves of the progress bar while revisions are made.
+PROGRESS_STEP = 250
 
 
 class BatchForbidden(PermissionDenied):
@@ -178,7 +183,13 @@ def check_scientists_allowed(user, scientist_ids: Iterable[Any]) -> list[int]:
 # -- running a batch --------------------------------------------------------------------------
 
 
-def apply_batch(user, item_ids: Iterable[Any], change: Change, dry_run: bool = False):
+def apply_batch(
+    user,
+    item_ids: Iterable[Any],
+    change: Change,
+    dry_run: bool = False,
+    progress: Progress = no_progress,
+):
     """See the module docstring. Returns a BatchResult; raises BatchForbidden, BatchTooLarge
     (over MAX_BATCH records) or, for an unknown action, ValidationError."""
     pks = check_items_allowed(user, item_ids)
@@ -189,15 +200,21 @@ def apply_batch(user, item_ids: Iterable[Any], change: Change, dry_run: bool = F
         .select_related("series__fonds")
         .prefetch_related("scientists", "tagged_subjects__tag")
     )
-    return _run(user, Item, records, action, change.value, dry_run)
+    return _run(user, Item, records, action, change.value, dry_run, progress)
 
 
-def apply_scientist_batch(user, scientist_ids: Iterable[Any], change: Change, dry_run=False):
+def apply_scientist_batch(
+    user,
+    scientist_ids: Iterable[Any],
+    change: Change,
+    dry_run=False,
+    progress: Progress = no_progress,
+):
     pks = check_scientists_allowed(user, scientist_ids)
     _check_size(pks)
     action = _action(SCIENTIST_ACTIONS, change.action)
     records = list(Scientist.objects.filter(pk__in=pks).prefetch_related("disciplines"))
-    return _run(user, Scientist, records, action, change.value, dry_run)
+    return _run(user, Scientist, records, action, change.value, dry_run, progress)
 
 
 def _check_size(pks: list[int]) -> None:
@@ -214,8 +231,13 @@ def _action(actions: dict[str, ItemAction], name: str) -> ItemAction:
     return actions[name]
 
 
-def _run(user, model, records: list, action: ItemAction, value, dry_run: bool) -> BatchResult:
+def _run(
+    user, model, records: list, action: ItemAction, value, dry_run: bool, progress: Progress
+) -> BatchResult:
+    checking = progress(len(records), _("Checking the rules"))
     changing, refusals = action.plan(records, value, user)
+    checking.update(len(records))
+    checking.close()
     result = BatchResult(selected=len(records), dry_run=dry_run)
     if refusals:
         result.refusals = refusals
@@ -223,12 +245,14 @@ def _run(user, model, records: list, action: ItemAction, value, dry_run: bool) -
     result.changed = changing
     if dry_run or not changing:
         return result
+    writing = progress(len(changing), _("Writing"))
     with transaction.atomic():
         action.write(records, value, changing, user)
         if not action.changes_records:
+            writing.update(len(changing))
             return result
         written = None if action.rereads else records
-        _record_revisions(user, model, changing, action.describe(value), written)
+        _record_revisions(user, model, changing, action.describe(value), written, writing)
         announce: dict[str, list[int]] = {
             "items": [],
             "scientists": [],
@@ -241,10 +265,13 @@ def _run(user, model, records: list, action: ItemAction, value, dry_run: bool) -
     return result
 
 
-def _record_revisions(user, model, pks: list[int], description: str, written=None) -> None:
+def _record_revisions(
+    user, model, pks: list[int], description: str, written=None, bar=None
+) -> None:
     """One Revision and one log entry per changed record, written in bulk. `written`: the
     records as the action left them in memory (a field action sets what it wrote); without it
-    they are read again, relations included, so the revision holds what was saved."""
+    they are read again, relations included, so the revision holds what was saved. `bar` moves
+    as the revisions are made (most of a batch's time)."""
     now = timezone.now()
     content_type = ContentType.objects.get_for_model(model)
     if written is not None:
@@ -253,8 +280,9 @@ def _record_revisions(user, model, pks: list[int], description: str, written=Non
     else:
         related = ("scientists", "tagged_subjects") if model is Item else ("disciplines",)
         fresh = list(model.objects.filter(pk__in=pks).prefetch_related(*related).order_by("pk"))
-    revisions = Revision.objects.bulk_create(
-        [
+    unsaved = []
+    for number, record in enumerate(fresh, start=1):
+        unsaved.append(
             Revision(
                 content_type=content_type,
                 base_content_type=content_type,
@@ -264,9 +292,10 @@ def _record_revisions(user, model, pks: list[int], description: str, written=Non
                 content=record.serializable_data(),
                 object_str=str(record),
             )
-            for record in fresh
-        ]
-    )
+        )
+        if bar is not None and (number % PROGRESS_STEP == 0 or number == len(fresh)):
+            bar.update(PROGRESS_STEP if number % PROGRESS_STEP == 0 else number % PROGRESS_STEP)
+    revisions = Revision.objects.bulk_create(unsaved)
     # One UPDATE pointing each record at its new revision (bulk_update's CASE over a thousand
     # rows cost more than the rest of the write).
     newest = Revision.objects.filter(

@@ -3,12 +3,17 @@
 The screen is a form over `batch.apply_batch`: "Preview" runs it as a dry run and shows how many
 of the selected records would change, "Apply" runs it for real; a refused batch is shown with
 each record and its reason. The permission and access checks happen before the form is read, so
-a forged request for records the user may not see answers 403 and changes nothing."""
+a forged request for records the user may not see answers 403 and changes nothing.
+
+"Apply" is a long job when an app above registers BATCH_PROGRESS_HOOK (archive_site registers
+the media pipeline's jobs): a progress bar on the screen while the batch is checked and written,
+then a job that follows the search index taking the change, and a notification to the curator
+when it ends (or why it failed)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ClassVar
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, Protocol
 
 from django import forms
 from django.shortcuts import redirect
@@ -22,6 +27,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 
 from archive_collections.access import AccessPolicy
+from archive_collections.importer.progress import Progress, no_progress
 from archive_collections.models import (
     AccessLevel,
     Discipline,
@@ -37,6 +43,34 @@ from . import batch
 #: The identifiers shown under the count, and the refusals listed; counts cover the whole batch.
 SHOWN = 20
 REFUSALS_SHOWN = 100
+
+#: A function registered under this hook returns a `BatchProgress`; the last one registered is
+#: used. Without one, "Apply" simply waits for its answer.
+BATCH_PROGRESS_HOOK = "register_archive_batch_progress"
+
+
+class BatchTracker(Protocol):
+    progress: Progress
+    url: str  # where the curator follows the job
+
+    def applied(self, model, pks: Iterable[int], message: str) -> None:
+        """The batch committed: follow what it set going, then end with `message`."""
+        ...
+
+    def end(self, message: str, ok: bool) -> None: ...
+
+
+class BatchProgress(Protocol):
+    def form_html(self, request) -> str:
+        """Markup placed in the batch form: what the bar needs to find the batch's job."""
+        ...
+
+    def start(self, request, label: str, url: str = "") -> BatchTracker: ...
+
+
+def registered_progress() -> BatchProgress | None:
+    registered = hooks.get_hooks(BATCH_PROGRESS_HOOK)
+    return registered[-1]() if registered else None
 
 
 class BatchForm(forms.Form):
@@ -190,8 +224,19 @@ class BatchEditAction(SnippetBulkAction):
     def check_allowed(self, ids):
         return type(self).check(self.request.user, ids)
 
-    def run(self, ids, change, dry_run):
-        return type(self).apply(self.request.user, ids, change, dry_run=dry_run)
+    def run(self, ids, change, dry_run, progress: Progress = no_progress):
+        return type(self).apply(self.request.user, ids, change, dry_run=dry_run, progress=progress)
+
+    def actions(self) -> dict[str, batch.ItemAction]:
+        return batch.ITEM_ACTIONS if self.model is Item else batch.SCIENTIST_ACTIONS
+
+    def job_label(self, change: batch.Change) -> str:
+        action = self.actions().get(change.action)
+        return _("Batch edit of %(count)d %(records)s: %(action)s") % {
+            "count": len(self.ids),
+            "records": self.model._meta.verbose_name_plural,
+            "action": action.label if action else change.action,
+        }
 
     def dispatch(self, request, *args, **kwargs):
         # Answered here, not raised: Wagtail's admin turns a raised PermissionDenied into a
@@ -217,7 +262,9 @@ class BatchEditAction(SnippetBulkAction):
 
     def get_context_data(self, **kwargs):
         shown = self.model.objects.filter(pk__in=self.ids[:SHOWN])
+        tracking = registered_progress()
         return {
+            "progress_html": tracking.form_html(self.request) if tracking else "",
             "form": kwargs.get("form") or self.get_form(),
             "result": kwargs.get("result"),
             "selected": len(self.ids),
@@ -236,22 +283,50 @@ class BatchEditAction(SnippetBulkAction):
 
     def form_valid(self, form):
         dry_run = "preview" in self.request.POST
+        change = form.change()
+        tracking = None if dry_run else registered_progress()
+        tracker = (
+            tracking.start(self.request, self.job_label(change), self.next_url)
+            if tracking
+            else None
+        )
         try:
-            result = self.run(self.ids, form.change(), dry_run)
+            result = self.run(
+                self.ids, change, dry_run, tracker.progress if tracker else no_progress
+            )
         except batch.BatchForbidden as exc:
+            _end(tracker, str(exc))
             return self.forbidden(str(exc))
         except batch.BatchTooLarge as exc:
+            _end(tracker, "; ".join(exc.messages))
             form.add_error(None, exc)
             return self.form_invalid(form)
+        except Exception as exc:
+            _end(tracker, _("Stopped by an error: %(error)s") % {"error": exc})
+            raise
         if result.applied:
-            messages.success(self.request, self.success_message(result))
+            message = self.success_message(result)
+            buttons = []
+            if tracker is not None:
+                tracker.applied(self.model, result.changed, message)
+                buttons = [messages.button(tracker.url, _("Progress"))]
+            messages.success(self.request, message, buttons=buttons)
             return redirect(self.next_url)
+        if result.refused:
+            _end(tracker, self.refused_message(result))
         return TemplateResponse(
             self.request, self.template_name, self.get_context_data(form=form, result=result)
         )
 
     def form_invalid(self, form):
         return TemplateResponse(self.request, self.template_name, self.get_context_data(form=form))
+
+    def refused_message(self, result) -> str:
+        return ngettext(
+            "Refused: nothing was changed. %(count)d record breaks a rule.",
+            "Refused: nothing was changed. %(count)d records break a rule.",
+            len(result.refusals),
+        ) % {"count": len(result.refusals)}
 
     def success_message(self, result) -> str:
         return ngettext(
@@ -263,6 +338,11 @@ class BatchEditAction(SnippetBulkAction):
             "selected": result.selected,
             "unchanged": result.unchanged,
         }
+
+
+def _end(tracker: BatchTracker | None, reason: str) -> None:
+    if tracker is not None:
+        tracker.end(reason, False)
 
 
 class ItemBatchEditAction(BatchEditAction):

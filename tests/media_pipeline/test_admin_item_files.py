@@ -449,7 +449,8 @@ def test_the_import_screen_follows_its_import_through_a_keyed_job(admin_client, 
     assert 'name="job_key"' in form and 'data-job-start="submit"' in form
     key = "k" * 32
     status = jobs.key_status_url(key)
-    assert admin_client.get(status).status_code == 404  # not started yet: the bar asks again
+    # Not started yet: "pending", and the bar asks again.
+    assert admin_client.get(status).json() == {"state": "pending", "finished": False}
 
     folder = csv_manifest(tmp_path / "batch")
     content = io.BytesIO()

@@ -1,9 +1,11 @@
 /* Progress bars of long admin jobs (media_pipeline/jobs.py).
  *
  * Every element with data-job-url polls that URL every 1.5 s while the job runs (one marked
- * data-job-start="submit" only once its form is submitted), moves its
- * <progress> and count, and once the job has finished shows the job's message as a Wagtail
- * admin message (the w-messages controller of the admin's base template). On a page with the
+ * data-job-start="submit" only once its form is submitted; until the request it sends has
+ * started the job, the endpoint answers "pending" and the bar asks again), moves its <progress> and
+ * count, and once the job has finished shows the job's message as a Wagtail admin message (the
+ * w-messages controller of the admin's base template) if the answer says it is the first to
+ * tell the job's owner. On a page with the
  * Item's files section, each file's name, thumbnail and step states are read again from the page
  * whenever the job moves, leaving the order and label inputs (perhaps being typed in) alone.
  */
@@ -57,7 +59,8 @@
     element.querySelector("[data-job-label]").textContent = job.label;
     bar.value = job.percent;
     bar.textContent = job.percent + "%";
-    count.textContent = job.done + " / " + job.total + (job.phase ? " · " + job.phase : "");
+    var stage = job.finished ? job.state_label : job.phase;
+    count.textContent = job.done + " / " + job.total + (stage ? " · " + stage : "");
     element.dataset.jobState = job.state;
     if (job.finished) {
       message.textContent = job.message;
@@ -66,9 +69,6 @@
 
   function follow(element) {
     var url = element.dataset.jobUrl;
-    // "pending": the job starts with the request the form is about to send; until then the
-    // endpoint answers 404 and the bar asks again.
-    var wasRunning = ["running", "pending"].indexOf(element.dataset.jobState) >= 0;
     var lastDone = null;
     function poll() {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -79,6 +79,10 @@
           return response.json();
         })
         .then(function (job) {
+          if (job.state === "pending") {
+            window.setTimeout(poll, INTERVAL_MS);
+            return;
+          }
           draw(element, job);
           if (lastDone !== null && (job.done !== lastDone || job.finished)) {
             refreshFiles();
@@ -86,8 +90,9 @@
           lastDone = job.done;
           if (!job.finished) {
             window.setTimeout(poll, INTERVAL_MS);
-          } else if (wasRunning || element.dataset.jobAnnounce !== "done") {
-            element.dataset.jobAnnounce = "done";
+          } else if (job.announce) {
+            // The first answer to tell the owner of the end: shown once, here or (when no bar
+            // was watching) as a message on their next admin page.
             announce(job.message, job.state === "failed");
           }
         })
@@ -102,7 +107,11 @@
     document.querySelectorAll("[data-job-url]").forEach(function (element) {
       var form = element.closest("form");
       if (element.dataset.jobStart === "submit" && form) {
-        form.addEventListener("submit", function () {
+        form.addEventListener("submit", function (event) {
+          // A button marked data-job-skip (a batch's "Preview") starts no job.
+          if (event.submitter && event.submitter.hasAttribute("data-job-skip")) {
+            return;
+          }
           element.hidden = false;
           follow(element);
         });
