@@ -22,7 +22,7 @@ from .document import Line
 from .importing import ImportRefused
 from .validation import Problem, check_transcript, media_duration_ms
 
-MAX_SPEAKER = TranscriptSegment._meta.get_field("speaker").max_length
+MAX_SPEAKER: int = TranscriptSegment._meta.get_field("speaker").max_length or 100
 MAX_SEGMENTS = 20_000
 
 
@@ -35,6 +35,13 @@ class Saved:
 def _refuse(number: int, message: str) -> ImportRefused:
     label = _("Transcript segment %(n)d") % {"n": number}
     return ImportRefused([Problem("transcript", number, f"{label}: {message}")])
+
+
+def _time(row: dict, key: str, name: str, number: int) -> int:
+    value = row.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise _refuse(number, _("its %(field)s time is missing or negative") % {"field": name})
+    return value
 
 
 def parse_segments(body: bytes) -> list[Line]:
@@ -54,12 +61,10 @@ def parse_segments(body: bytes) -> list[Line]:
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             raise _refuse(number, _("it is not a segment"))
-        start, end = row.get("start_ms"), row.get("end_ms")
-        for name, value in ((_("start"), start), (_("end"), end)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise _refuse(
-                    number, _("its %(field)s time is missing or negative") % {"field": name}
-                )
+        start, end = (
+            _time(row, "start_ms", _("start"), number),
+            _time(row, "end_ms", _("end"), number),
+        )
         speaker = str(row.get("speaker") or "").strip()
         text = str(row.get("text") or "").strip()
         if len(speaker) > MAX_SPEAKER:
