@@ -19,13 +19,15 @@ from .models import ItemFile, PageText
 
 @dataclass(frozen=True)
 class PageTextRecord:
-    """One page's text, its lines with boxes, and the pixel size the boxes refer to."""
+    """One page's text, its lines with boxes, the pixel size the boxes refer to, and (OCR) the
+    page's blocks: columns, headings, tables with their cells (see PageText.blocks)."""
 
     number: int
     text: str
     width: int
     height: int
     lines: list[dict[str, Any]] = field(default_factory=list)
+    blocks: list[dict[str, Any]] = field(default_factory=list)
 
 
 def replace_page_texts(
@@ -78,6 +80,7 @@ def _write(
             page_number=page.number,
             text=page.text,
             lines=page.lines,
+            blocks=page.blocks,
             source=source,
             engine=engine,
             engine_version=version,

@@ -39,7 +39,10 @@ def ocr_wanted(item_file: ItemFile) -> bool:
 
 class OcrStep(Step):
     name = "ocr"
-    version = 1
+    # 2: layout analysis — columns read one after the other, ruled tables row by row with their
+    # cell grid, blocks stored in PageText.blocks (issue 18). A stored page of another version
+    # is read again when the step next runs on its file.
+    version = 2
 
     def applies_to(self, item_file: ItemFile) -> bool:
         return ocr_wanted(item_file) and is_page_file(item_file)
@@ -109,5 +112,6 @@ def _read_page(number: int, image: Image.Image) -> tuple[PageTextRecord, str, fl
         width=result.width,
         height=result.height,
         lines=[line.as_dict() for line in result.lines],
+        blocks=result.blocks,
     )
     return record, f"{result.layout} {result.rotation}°", time.monotonic() - started

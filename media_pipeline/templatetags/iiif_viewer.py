@@ -11,6 +11,10 @@ Query parameters of the item page it understands (search results link with them)
 - ``hlr=x,y,w,h`` — the same with fractions of the page's width and height (0–1), which is how
   search results link: they need not know the page's size.
 
+Pages read by OCR with layout analysis carry their blocks (headings, text columns, tables and
+their cells; PageText.blocks) scaled to the page's pixels: the viewer's "Show layout" button
+outlines them.
+
 Without JavaScript the page's largest IIIF size is shown as a plain image, with the same
 outlines; with it, OpenSeadragon (served from our static files, never a CDN) replaces it.
 """
@@ -21,8 +25,10 @@ import re
 
 from django import template
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ..iiif.urls import image_identifier, tiled_pages
+from ..models import PageText
 
 register = template.Library()
 
@@ -43,6 +49,7 @@ def iiif_viewer(context, files):
     page = pages[current]
     boxes = highlights(request.GET, page["width"], page["height"])
     item = context.get("item")
+    layouts = page_layouts(files, pages)
     return {
         "manifest_url": reverse("iiif:manifest", kwargs={"identifier": item.identifier})
         if item is not None
@@ -56,12 +63,60 @@ def iiif_viewer(context, files):
         "viewer_data": {
             "highlights": [{key: box[key] for key in "xywh"} for box in boxes],
             "pages": [
-                {"info": p["info"], "label": p["label"], "width": p["width"], "height": p["height"]}
+                {
+                    "info": p["info"],
+                    "label": p["label"],
+                    "width": p["width"],
+                    "height": p["height"],
+                    "blocks": layouts.get((p["file_id"], p["number"]), []),
+                }
                 for p in pages
             ],
             "start": current,
+            "layout_labels": {
+                "text": _("Text block"),
+                "heading": _("Heading"),
+                "table": _("Table"),
+                "seal": _("Seal"),
+                "cell": _("Table cell"),
+            },
         },
+        "has_layout": bool(layouts),
     }
+
+
+def page_layouts(files, pages: list[dict]) -> dict[tuple[int, int], list[dict]]:
+    """(file id, page number) -> the page's OCR blocks as {kind, box, cells: [box]}, with boxes
+    in the pixels of the tiled page (the OCR read the same page, maybe at another size)."""
+    sizes = {(p["file_id"], p["number"]): (p["width"], p["height"]) for p in pages}
+    rows = PageText.objects.filter(item_file__in=list({p["file_id"] for p in pages})).values_list(
+        "item_file_id", "page_number", "width", "height", "blocks"
+    )
+    layouts = {}
+    for file_id, number, width, height, blocks in rows:
+        if not blocks or (file_id, number) not in sizes or not width or not height:
+            continue
+        page_width, page_height = sizes[file_id, number]
+        sx, sy = page_width / width, page_height / height
+
+        def scale(box, sx=sx, sy=sy):
+            return [
+                round(box[0] * sx, 1),
+                round(box[1] * sy, 1),
+                round(box[2] * sx, 1),
+                round(box[3] * sy, 1),
+            ]
+
+        layouts[file_id, number] = [
+            {
+                "kind": block.get("kind", "text"),
+                "box": scale(block["box"]),
+                "cells": [scale(cell["box"]) for cell in block.get("cells", [])],
+            }
+            for block in blocks
+            if block.get("box")
+        ]
+    return layouts
 
 
 def image_pages(files) -> list[dict]:
