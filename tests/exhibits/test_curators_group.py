@@ -47,6 +47,11 @@ def test_curators_group_has_exactly_the_intended_permissions():
         "collections.view_item",
         "collections.view_interview",
         "collections.view_scientist",
+        # The term list of the pre-publish check (archive_site/oversight/migrations/0002).
+        "oversight.add_term",
+        "oversight.change_term",
+        "oversight.delete_term",
+        "oversight.view_term",
     }
     home = HomePage.objects.get()
     # Edit and submit the home page's subtree; publishing is the moderators' step.
