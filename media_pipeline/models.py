@@ -182,6 +182,11 @@ class PageText(models.Model):
     in pixels of the page image `width`×`height` (the upright master for images, the page
     rendered at `media_pipeline.pdf.RENDER_DPI` for PDFs), so a viewer scales them by its own
     image size over these.
+
+    `blocks` is the page's layout as OCR found it, in reading order: {"kind": "text", "heading",
+    "table" or "seal", "box", "lines": [indices into `lines`]}; a table adds "rows", "columns"
+    and "cells": [{"row", "column", "row_span", "column_span", "box", "lines"}], so a line (and a
+    search hit on it) can be placed in its cell. Empty for text layers and older OCR.
     """
 
     item_file = models.ForeignKey(
@@ -190,6 +195,7 @@ class PageText(models.Model):
     page_number = models.PositiveIntegerField(_("page"))
     text = models.TextField(_("text"), blank=True)
     lines = models.JSONField(_("lines"), default=list, blank=True)
+    blocks = models.JSONField(_("blocks"), default=list, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=PageTextSource.choices)
     engine = models.CharField(_("engine"), max_length=200)
     engine_version = models.CharField(_("engine version"), max_length=200, blank=True)
@@ -283,7 +289,8 @@ class Job(models.Model):
     """A long admin job's progress, polled by the admin's progress bar (see media_pipeline.jobs).
 
     Either a counter the job moves itself (`done` of `total`, per `phase`), or a set of files
-    whose processing is followed (`files`): then progress is read off the files' states.
+    whose processing is followed (`files`): then progress is read off the files' states; or
+    work elsewhere followed by a registered follower (`follows`, waiting for `keys`).
     """
 
     kind = models.CharField(_("kind"), max_length=30)
@@ -310,16 +317,25 @@ class Job(models.Model):
     total = models.PositiveIntegerField(_("total"), default=0)
     done = models.PositiveIntegerField(_("done"), default=0)
     files = models.JSONField(_("files"), default=list, blank=True)
+    # A follower registered under media_pipeline.jobs.FOLLOWER_HOOK (e.g. the search index
+    # catching up with a batch edit) and the keys it waits for.
+    follows = models.CharField(max_length=40, blank=True)
+    keys = models.JSONField(default=list, blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=JobState.choices, default=JobState.RUNNING
     )
     message = models.TextField(_("message"), blank=True)
+    # Where the job's work is seen (the listing or record it changed), linked from "My jobs".
+    url = models.CharField(max_length=500, blank=True)
+    # Its end was shown to the user who started it (by a progress bar or the next admin page).
+    notified = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "notified"], name="job_user_notified")]
         verbose_name = _("job")
         verbose_name_plural = _("jobs")
 
