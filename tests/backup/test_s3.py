@@ -10,7 +10,6 @@ import pytest
 from django.core.files.storage import storages
 from django.core.management import call_command
 
-from archive_site.backup.export import walk
 from media_pipeline.ingest import ingest_fileobj
 from media_pipeline.models import FileStatus
 from tests.factories.catalogue import ItemFactory
@@ -36,16 +35,20 @@ def use_s3(settings, endpoint: str) -> None:
     }
 
 
-def stored_files() -> dict[str, dict[str, str]]:
+def stored_files(client, bucket: str) -> dict[str, dict[str, str]]:
+    """Each storage's objects (names under its location) and their checksums, listed by prefix
+    in one request per thousand keys: walking the folders through the storage API asked the
+    server once per folder of tiles, two thirds of this test's time."""
     sums: dict[str, dict[str, str]] = {}
     for alias in ALIASES:
-        storage = storages[alias]
-        top_folders, _ = storage.listdir("")
+        location = storages[alias].location.rstrip("/") + "/"
         sums[alias] = {}
-        for top in top_folders:
-            for name in walk(storage, top):
-                with storage.open(name, "rb") as handle:
-                    sums[alias][name] = hashlib.sha256(handle.read()).hexdigest()
+        for page in client.get_paginator("list_objects_v2").paginate(
+            Bucket=bucket, Prefix=location
+        ):
+            for entry in page.get("Contents", []):
+                body = client.get_object(Bucket=bucket, Key=entry["Key"])["Body"].read()
+                sums[alias][entry["Key"][len(location) :]] = hashlib.sha256(body).hexdigest()
     return sums
 
 
@@ -63,13 +66,13 @@ def test_a_bag_of_s3_storages_restores_into_other_s3_storages(tmp_path, fresh, s
     ingest_fileobj(item, io.BytesIO(image_bytes("JPEG", (300, 200))), "第1页.jpg", sequence=1)
     ingest_fileobj(item, io.BytesIO(pdf_bytes(1)), "第2页.pdf", sequence=2)
     assert set(item.files.values_list("status", flat=True)) == {FileStatus.DONE}
-    before = stored_files()
+    before = stored_files(client, bucket)
     assert len(before["derivatives"]) > 4  # web copies, thumbnails and tiles of both files
     call_command("export_archive", str(tmp_path / "bag"), stdout=io.StringIO())
 
     fresh()
     use_s3(settings, endpoint)
-    assert stored_files() == {"masters": {}, "derivatives": {}}
+    assert stored_files(client, bucket) == {"masters": {}, "derivatives": {}}
     call_command("restore_archive", str(tmp_path / "bag"), stdout=io.StringIO())
 
-    assert stored_files() == before
+    assert stored_files(client, bucket) == before
