@@ -140,7 +140,7 @@ def test_a_clip_marked_by_ear(page, live_site, live_url, login, superuser, stora
     page.goto(live_url(f"/admin/pages/{chapter.pk}/edit/"))
     page.locator(".clip-block .picker > button").click()
     player = ".clip-picker__player"
-    page.wait_for_function(f"() => document.querySelector('{player}').readyState >= 1")
+    page.wait_for_function(f"() => document.querySelector('{player}')?.readyState >= 1")
     # Scrub into the second line, mark in with the key; into the third, mark out by button.
     page.evaluate(f"() => {{ document.querySelector('{player}').currentTime = 2.6; }}")
     page.locator(".clip-picker").focus()
