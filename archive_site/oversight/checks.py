@@ -475,7 +475,27 @@ def is_external(url: str, hosts: frozenset[str]) -> bool:
 
 def page_edit_url(page: Page, field_name: str = "") -> str:
     url = reverse("wagtailadmin_pages:edit", args=[page.pk])
-    return f"{url}#panel-child-content-{field_name}-section" if field_name else url
+    anchor = panel_anchor(type(page), field_name) if field_name else ""
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _holds(panel, field_name: str) -> bool:
+    if getattr(panel, "field_name", None) == field_name or (
+        getattr(panel, "relation_name", None) == field_name
+    ):
+        return True
+    return any(_holds(child, field_name) for child in getattr(panel, "children", ()))
+
+
+def panel_anchor(model, field_name: str) -> str:
+    """The id of the editor's section holding a field: Wagtail names it after the tab's and
+    the panel's headings (in the language of the moment), so it is read off the edit handler."""
+    handler = model.get_edit_handler()
+    for tab in getattr(handler, "children", ()):
+        for panel in getattr(tab, "children", ()):
+            if _holds(panel, field_name):
+                return f"panel-child-{tab.clean_name}-{panel.clean_name}-section"
+    return ""
 
 
 def record_edit_url(model, pk) -> str:

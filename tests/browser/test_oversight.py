@@ -14,6 +14,7 @@ from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, WorkflowTask
 
+from archive_site.oversight.audit import run_audit
 from archive_site.oversight.demo import install_check_task, seed_terms
 from archive_site.oversight.models import AuditRun
 from exhibits.models import ChapterPage
@@ -75,8 +76,11 @@ def test_prepublish_check_stops_then_passes_and_an_inspection_lists_findings(
     keep(SHOTS, screenshot(page, "stopped"), "E-1-prepublish-stopped.png")
 
     # Fix in the editor: describe the image, rewrite the sentence without the term and the link.
-    rows.first.get_by_role("link").click()
+    fix = rows.first.get_by_role("link")
+    anchor = fix.get_attribute("href").split("#", 1)[1]
+    fix.click()
     page.wait_for_url(f"**/pages/{chapter.pk}/edit/**")
+    expect(page.locator(f"#{anchor}")).to_have_count(1)  # the link lands on the body's section
     page.locator("input[name$='-value-alt']").fill("钱学森在力学所的工作照")
     editor = page.locator(".public-DraftEditor-content").first
     editor.click()
@@ -84,8 +88,8 @@ def test_prepublish_check_stops_then_passes_and_an_inspection_lists_findings(
     page.keyboard.type("1956年，他调入中国科学院。")
     keep(SHOTS, screenshot(page, "fixing"), "E-2-editor-fixing.png")
     page.locator("footer .w-dropdown__toggle").last.click()
-    page.locator("[data-workflow-action-name='recheck']").click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.locator("[data-workflow-action-name='recheck']").click()
 
     chapter = ChapterPage.objects.get(pk=chapter.pk)
     assert chapter.current_workflow_task.name == "Moderators approval"
@@ -116,4 +120,10 @@ def test_prepublish_check_stops_then_passes_and_an_inspection_lists_findings(
     expect(page.locator("table.oversight-counts tbody tr")).to_have_count(2)
     assert "錢學森" in page.locator("table.listing").last.inner_text()
     keep(SHOTS, screenshot(page, "inspection"), "E-4-special-inspection.png")
+
+    # The daily audit's worst findings on the dashboard.
+    run_audit()
+    page.goto(live_url(reverse("wagtailadmin_home")))
+    expect(page.locator("#oversight-findings-section")).to_contain_text("未注明版权的照片")
+    keep(SHOTS, screenshot(page, "dashboard"), "E-5-dashboard-worst-findings.png")
     assert [p for p in page.problems if "releases.wagtail.org" not in p] == []
