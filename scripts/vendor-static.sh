@@ -3,6 +3,7 @@
 # pages load them from this site, never from a CDN. Run after `npm ci`; the copies are
 # git-ignored and collected by `manage.py collectstatic` like any other static file.
 #   openseadragon → media_pipeline/static/vendor/openseadragon/ (the deep-zoom viewer)
+#   echarts       → archive_site/analytics/static/analytics/vendor/ (the impact dashboard's charts)
 #   mirador       → media_pipeline/static/vendor/mirador/ (the IIIF viewer page at /iiif/3/mirador/):
 #                   bundled here by esbuild from Mirador's ES module and the React, MUI… it imports,
 #                   in React's production mode. Mirador 4.0.0's own UMD build (dist/mirador.min.js)
@@ -23,6 +24,15 @@ copy() {  # copy SOURCE_DIR TARGET_DIR
 }
 
 copy node_modules/openseadragon/build/openseadragon media_pipeline/static/vendor/openseadragon
+
+# ECharts for the impact dashboard (archive_site/analytics): its prebuilt minified bundle as it is.
+if [ ! -f node_modules/echarts/dist/echarts.min.js ]; then
+  echo "vendor-static: echarts is missing from node_modules; run 'npm ci' first" >&2
+  exit 1
+fi
+mkdir -p archive_site/analytics/static/analytics/vendor
+cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE \
+  archive_site/analytics/static/analytics/vendor/
 
 mirador_target=media_pipeline/static/vendor/mirador
 if [ ! -f node_modules/mirador/dist/mirador.es.js ] || [ ! -x node_modules/.bin/esbuild ]; then

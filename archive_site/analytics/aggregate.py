@@ -6,7 +6,7 @@ PostgreSQL); the watermark moves in the same transaction, under a row lock, so a
 or by two workers at once counts every row once.
 
 Closing a day (any day before today): its distinct visitor hashes become a number in
-`DailyVisitors`, and the hashes and the day's salt are deleted; buffer rows of days before
+`DailyVisitors`, the day's salt is deleted and its hashes blanked; buffer rows of days before
 yesterday that are counted are deleted (yesterday's stay, so a beacon replayed just after
 midnight still meets its nonce).
 """
@@ -17,7 +17,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from . import buffer
@@ -26,13 +26,14 @@ from .models import (
     DailyDevice,
     DailyReferrer,
     DailySearch,
+    DailyTotal,
     DailyView,
     DailyVisitors,
     DaySalt,
     FlushMark,
     Hit,
     Kind,
-    VisitorDay,
+    MonthlyView,
 )
 
 
@@ -51,18 +52,28 @@ def _statements() -> list[str]:
     # the watermark goes as parameters.
     hit, read = _t(Hit), ", ".join(str(int(k)) for k in READ_KINDS)
     window = "id > %(start)s AND id <= %(end)s"
-    view, search, ref, dev, vis = (
-        _t(DailyView),
-        _t(DailySearch),
-        _t(DailyReferrer),
-        _t(DailyDevice),
-        _t(VisitorDay),
+    view, search, ref, dev = _t(DailyView), _t(DailySearch), _t(DailyReferrer), _t(DailyDevice)
+    month, total = _t(MonthlyView), _t(DailyTotal)
+    # The first day of the row's month (the two databases the product runs on).
+    first_day = (
+        "CAST(date_trunc('month', day) AS date)"
+        if connection.vendor == "postgresql"
+        else "date(day, 'start of month')"
     )
     return [
         f"INSERT INTO {view} (day, kind, object_id, views) "  # noqa: S608
         f"SELECT day, kind, object_id, COUNT(*) FROM {hit} "
         f"WHERE {window} AND kind <> {int(Kind.SEARCH)} GROUP BY day, kind, object_id "
         f"ON CONFLICT (day, kind, object_id) DO UPDATE SET views = {view}.views + excluded.views",
+        f"INSERT INTO {month} (month, kind, object_id, views) "  # noqa: S608
+        f"SELECT {first_day}, kind, object_id, COUNT(*) FROM {hit} "
+        f"WHERE {window} AND kind <> {int(Kind.SEARCH)} GROUP BY {first_day}, kind, object_id "
+        f"ON CONFLICT (month, kind, object_id) "
+        f"DO UPDATE SET views = {month}.views + excluded.views",
+        f"INSERT INTO {total} (day, kind, views) "  # noqa: S608
+        f"SELECT day, kind, COUNT(*) FROM {hit} "
+        f"WHERE {window} AND kind <> {int(Kind.SEARCH)} GROUP BY day, kind "
+        f"ON CONFLICT (day, kind) DO UPDATE SET views = {total}.views + excluded.views",
         f"INSERT INTO {search} (day, query, searches, zero_results) "  # noqa: S608
         f"SELECT day, query, COUNT(*), SUM(CASE WHEN results = 0 THEN 1 ELSE 0 END) FROM {hit} "
         f"WHERE {window} AND kind = {int(Kind.SEARCH)} AND query <> '' GROUP BY day, query "
@@ -76,9 +87,6 @@ def _statements() -> list[str]:
         f"SELECT day, device, COUNT(*) FROM {hit} "
         f"WHERE {window} AND kind IN ({read}) GROUP BY day, device "
         f"ON CONFLICT (day, device) DO UPDATE SET views = {dev}.views + excluded.views",
-        f"INSERT INTO {vis} (day, visitor) "  # noqa: S608
-        f"SELECT DISTINCT day, visitor FROM {hit} WHERE {window} AND visitor <> '' "
-        f"ON CONFLICT (day, visitor) DO NOTHING",
     ]
 
 
@@ -102,24 +110,31 @@ def flush(today: datetime.date | None = None) -> FlushResult:
 
 
 def close_days(today: datetime.date) -> int:
-    """Turn ended days' visitor hashes into counts and drop them with their salt."""
-    days = sorted(
-        set(VisitorDay.objects.filter(day__lt=today).values_list("day", flat=True).distinct())
-        | set(DaySalt.objects.filter(day__lt=today).values_list("day", flat=True))
-    )
-    for day in days:
-        with transaction.atomic():
-            visitors = VisitorDay.objects.filter(day=day).count()
-            row, created = DailyVisitors.objects.get_or_create(
-                day=day, defaults={"visitors": visitors}
-            )
-            if not created and visitors:
-                row.visitors += visitors
-                row.save(update_fields=["visitors"])
-            VisitorDay.objects.filter(day=day).delete()
-            DaySalt.objects.filter(day=day).delete()
-    mark = FlushMark.objects.filter(pk=1).values_list("last_id", flat=True).first() or 0
-    Hit.objects.filter(day__lt=today - datetime.timedelta(days=1), id__lte=mark)._raw_delete(
-        Hit.objects.db
-    )
+    """Count ended days' distinct visitors, drop their salts and hashes, and the counted buffer
+    rows of days before yesterday. One transaction, a few statements whatever the days."""
+    days = list(DaySalt.objects.filter(day__lt=today).values_list("day", flat=True))
+    yesterday = today - datetime.timedelta(days=1)
+    with transaction.atomic():
+        counts = dict(
+            Hit.objects.filter(day__in=days)
+            .exclude(visitor="")
+            .values_list("day")
+            .annotate(n=Count("visitor", distinct=True))
+            .order_by()
+        )
+        known = {v.day: v for v in DailyVisitors.objects.filter(day__in=days)}
+        for day in days:
+            if day in known:  # closed before (a restored salt): add, never replace
+                known[day].visitors += counts.get(day, 0)
+        DailyVisitors.objects.bulk_update(list(known.values()), ["visitors"])
+        DailyVisitors.objects.bulk_create(
+            [DailyVisitors(day=d, visitors=counts.get(d, 0)) for d in days if d not in known]
+        )
+        # Rows of days before yesterday go below; yesterday's stay (their nonces), unnamed.
+        Hit.objects.filter(day__in=[d for d in days if d >= yesterday]).exclude(visitor="").update(
+            visitor=""
+        )
+        DaySalt.objects.filter(day__in=days).delete()
+        mark = FlushMark.objects.filter(pk=1).values_list("last_id", flat=True).first() or 0
+        Hit.objects.filter(day__lt=yesterday, id__lte=mark)._raw_delete(Hit.objects.db)
     return len(days)

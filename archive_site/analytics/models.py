@@ -1,16 +1,16 @@
 """What is counted, and where: a buffer of single views, and the daily tables the dashboard reads.
 
 `Hit` is the buffer: one row per counted view, written in one INSERT (or pushed to Redis and
-moved here by the flush), never updated. The flush (`aggregate.flush`) adds the rows past its
+moved here by the flush). The flush (`aggregate.flush`) adds the rows past its
 watermark into the daily tables in a few INSERT … SELECT … GROUP BY statements and moves the
 watermark in the same transaction, so running it twice counts nothing twice. Buffer rows stay a
 little while after they are counted (their nonces refuse replayed beacons) and go when their day
 has ended.
 
 Nothing here identifies a visitor: no address, no cookie, no user. `visitor` is a salted hash of
-address and browser under a salt made for one day (`DaySalt`) and dropped when the day's unique
-visitors have been counted, after which the hashes of that day cannot be recomputed or compared
-with another day's.
+address and browser under a salt made for one day (`DaySalt`). When the day has ended, the flush
+counts its distinct hashes into `DailyVisitors`, deletes the salt and blanks the hashes of the
+day's rows still in the buffer: nothing is left to recompute or compare with another day's.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ class Hit(models.Model):
     nonce = models.CharField(max_length=32, null=True, blank=True)
 
     class Meta:
+        indexes = [models.Index(fields=["day"], name="analytics_hit_day")]
         constraints = [
             models.UniqueConstraint(
                 fields=["nonce"], condition=models.Q(nonce__isnull=False), name="analytics_nonce"
@@ -86,21 +87,6 @@ class DaySalt(models.Model):
         return str(self.day)
 
 
-class VisitorDay(models.Model):
-    """The distinct visitor hashes of days not yet closed (deleted with their salt)."""
-
-    day = models.DateField()
-    visitor = models.CharField(max_length=16)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["day", "visitor"], name="analytics_visitor_day")
-        ]
-
-    def __str__(self) -> str:
-        return str(self.day)
-
-
 class DailyView(models.Model):
     """Views per day of one page, record or file (downloads and file views are kinds)."""
 
@@ -120,6 +106,43 @@ class DailyView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.get_kind_display()} {self.object_id}: {self.views}"
+
+
+class MonthlyView(models.Model):
+    """`DailyView` summed per calendar month (`month` is its first day): a year's top lists read
+    twelve rows per object instead of 365."""
+
+    month = models.DateField()
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    views = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "kind", "object_id"], name="analytics_monthly_view"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "month"], name="analytics_month_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.get_kind_display()} {self.object_id}: {self.views}"
+
+
+class DailyTotal(models.Model):
+    """`DailyView` summed per day and kind: the totals and the chart of views per day."""
+
+    day = models.DateField()
+    kind = models.PositiveSmallIntegerField(choices=Kind.choices)
+    views = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "kind"], name="analytics_daily_total")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.get_kind_display()}: {self.views}"
 
 
 class DailySearch(models.Model):

@@ -28,7 +28,6 @@ from archive_site.analytics.models import (
     Device,
     Hit,
     Kind,
-    VisitorDay,
 )
 from media_pipeline.storage import derivative_storage
 from tests.factories import (
@@ -101,7 +100,9 @@ def test_record_pages_name_their_record_in_the_beacon(client):
     interview = InterviewFactory()
     pages = {
         (Kind.ITEM, item.pk): reverse("collections:item", args=[item.identifier]),
-        (Kind.SCIENTIST, scientist.pk): reverse("collections:scientist", args=[scientist.identifier]),
+        (Kind.SCIENTIST, scientist.pk): reverse(
+            "collections:scientist", args=[scientist.identifier]
+        ),
         (Kind.FONDS, fonds.pk): reverse("collections:fonds", args=[fonds.identifier]),
         (Kind.INTERVIEW, interview.pk): reverse(
             "collections:interview", args=[interview.item.identifier]
@@ -173,10 +174,14 @@ def test_no_address_cookie_or_url_is_stored_and_the_salt_goes_with_the_day(clien
     assert re.fullmatch(r"[0-9a-f]{16}", hit.visitor)
     today = timezone.localdate()
     flush()
-    assert VisitorDay.objects.filter(day=today).count() == 1 and DaySalt.objects.filter(day=today)
+    beacon(client, token, "second-visit-nonce", agent=PHONE)  # another browser, another visitor
+    beacon(client, token, "third-visit-nonce-")  # the first visitor again
+    flush()
+    assert DaySalt.objects.filter(day=today).exists()
     flush(today=today + datetime.timedelta(days=1))  # the day has ended
-    assert DailyVisitors.objects.get(day=today).visitors == 1
-    assert not VisitorDay.objects.exists() and not DaySalt.objects.filter(day=today).exists()
+    assert DailyVisitors.objects.get(day=today).visitors == 2
+    assert not DaySalt.objects.filter(day=today).exists()
+    assert set(Hit.objects.values_list("visitor", flat=True)) == {""}  # hashes gone too
     # The next day's hash of the same visitor is another: days cannot be linked.
     counting._salts.clear()
     later = counting.visitor_hash(today + datetime.timedelta(days=1), ADDRESS, DESKTOP)
@@ -253,9 +258,7 @@ def test_aggregation_matches_the_buffer(settings):
             continue
         referrer = ["", "baidu.com", "weixin.qq.com"][n % 3] if kind != Kind.DOWNLOAD else ""
         device = [Device.DESKTOP, Device.PHONE, Device.TABLET][n % 5 % 3]
-        rows.append(
-            Hit(day=day, kind=kind, object_id=n % 7 + 1, referrer=referrer, device=device)
-        )
+        rows.append(Hit(day=day, kind=kind, object_id=n % 7 + 1, referrer=referrer, device=device))
         expected_views[(day, kind, n % 7 + 1)] += 1
         if kind != Kind.DOWNLOAD:
             expected_devices[(day, device)] += 1
@@ -265,9 +268,10 @@ def test_aggregation_matches_the_buffer(settings):
     flush(today=today)
     Hit.objects.bulk_create(rows[250:])  # a second batch adds to the same days' rows
     flush(today=today)
-    assert Counter(
-        {(r.day, r.kind, r.object_id): r.views for r in DailyView.objects.all()}
-    ) == expected_views
+    assert (
+        Counter({(r.day, r.kind, r.object_id): r.views for r in DailyView.objects.all()})
+        == expected_views
+    )
     assert Counter({(r.day, r.domain): r.views for r in DailyReferrer.objects.all()}) == (
         expected_refs
     )
