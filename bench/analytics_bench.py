@@ -141,7 +141,8 @@ def _fill_hits(views: int, today: datetime.date) -> None:
             visitor = "lpad(to_hex((g * 31) % 40000), 16, '0')"
             cursor.execute(
                 f"INSERT INTO {table} {columns} SELECT DATE '{today.isoformat()}' - (g % 90), "
-                f"{values.format(visitor=visitor)} FROM generate_series(1, {int(views)}) AS s(g)"
+                f"{values.format(visitor=visitor)} "
+                f"FROM generate_series(1::bigint, {int(views)}) AS s(g)"
             )
         else:
             visitor = "printf('%016x', (g * 31) % 40000)"

@@ -205,3 +205,12 @@ def test_whole_months_and_edge_days_add_up_to_the_daily_rows(impact_user):
         expected[row.object_id] = expected.get(row.object_id, 0) + row.views
     assert sorted(r.value for r in report.top["items"]) == sorted(expected.values())
     assert report.totals["record_views"] == sum(expected.values())
+
+
+def test_the_flush_command_adds_the_buffer_once():
+    Hit.objects.create(day=timezone.localdate(), kind=Kind.ITEM, object_id=3)
+    out = io.StringIO()
+    call_command("flush_counts", stdout=out)
+    call_command("flush_counts", stdout=out)
+    assert "1 view(s) added" in out.getvalue() and "0 view(s) added" in out.getvalue()
+    assert DailyView.objects.get(kind=Kind.ITEM, object_id=3).views == 1
