@@ -167,7 +167,7 @@ def tone_onset(path: Path, after: float) -> float:
         check=True,
     ).stdout
     samples = memoryview(raw).cast("h")
-    first = next(n for n, s in enumerate(samples) if abs(s) > 6000)
+    first = next(n for n, s in enumerate(samples) if abs(s) > 1200)
     return max(0.0, after - 0.3) + first / 16000
 
 
