@@ -10,9 +10,13 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
 
 from archive_collections.admin.searching import ADMIN_SEARCH_HOOK
+from archive_collections.oral_history.player import SEARCH_MATCHER_HOOK
+from media_pipeline.jobs import FOLLOWER_HOOK
 
+from . import queue_progress
 from .admin_search import admin_searcher
 from .engines import EngineUnavailable, all_engines
+from .interview_matching import interview_matcher
 
 # The document kinds of search/contract.py (DOC_KINDS) as the status page names them.
 KIND_LABELS = {
@@ -65,3 +69,15 @@ def register_menu_item():
 @hooks.register(ADMIN_SEARCH_HOOK)
 def register_admin_search():
     return admin_searcher
+
+
+@hooks.register(FOLLOWER_HOOK)
+def register_reindex_follower():
+    """A batch edit's job waits for the reindex queue to take its records."""
+    return queue_progress.FOLLOWER, queue_progress.waiting
+
+
+@hooks.register(SEARCH_MATCHER_HOOK)
+def register_interview_matcher():
+    """The interview player's in-page search matches as the site search does."""
+    return interview_matcher

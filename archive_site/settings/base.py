@@ -36,10 +36,14 @@ INSTALLED_APPS = [
     # The orchestration layer (archive_site/apps.py). First, so its templates (base.html, error
     # pages) and static files take precedence over the apps' own, as a project folder's would.
     "archive_site",
+    "archive_site.analytics",  # counting without tracking, the impact dashboard (docs/ANALYTICS.md)
     "archive_collections",
     "media_pipeline",
+    "media_pipeline.microvideo",
     "search",
     "exhibits",
+    # Pre-publish checks, term list, audits (archive_site/oversight).
+    "archive_site.oversight",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -91,6 +95,9 @@ MIDDLEWARE = [
     # Answers to a signed-in user or an API token are `Cache-Control: private`.
     "archive_site.caching.PrivateForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The admin tells a curator of each long job of theirs that ended while no progress bar
+    # watched it, once, on their next admin page (media_pipeline/admin_progress.py).
+    "media_pipeline.admin_progress.JobNotificationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Anonymous public pages rendered once, served from the cache (archive_site/
@@ -250,6 +257,9 @@ WAGTAIL_SITE_NAME = "老科学家学术成长资料采集工程 · 档案与展�
 # No Gravatar: the admin would send a hash of each user's e-mail to gravatar.com, and the CSP
 # (images from this site only) refuses it anyway; Wagtail shows its default avatar.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The dashboard's upgrade check fetches releases.wagtail.org, which the admin's CSP refuses
+# (connect-src 'self'): every dashboard view logged three errors. Upgrades follow pyproject.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Search — engine selection (search/engines/__init__.py): Elasticsearch when ELASTICSEARCH_URL is
 # set (the database index is still written, and answers with a notice when ES is unreachable),
