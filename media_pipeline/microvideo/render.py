@@ -18,6 +18,7 @@ import hashlib
 import json
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -224,22 +225,27 @@ def _command(inputs, ass: Path, title: Path, end: Path, background: Path | None,
 
 
 def _run(command: list[str], total_s: float, on_progress) -> None:
+    """Run ffmpeg, reporting its progress lines; a watchdog kills it when it overruns, since
+    a stuck ffmpeg may keep its progress pipe open without writing to it."""
     timeout = TIMEOUT_BASE_SECONDS + TIMEOUT_PER_OUTPUT_SECOND * total_s
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr)
+        watchdog = threading.Timer(timeout, process.kill)
+        watchdog.start()
         try:
             assert process.stdout is not None
             for raw in process.stdout:
                 key, _sep, value = raw.decode("ascii", "replace").strip().partition("=")
                 if key == "out_time_us" and on_progress and value.isdigit() and total_s > 0:
                     on_progress(min(1.0, int(value) / 1e6 / total_s))
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired as exc:
-            process.kill()
             process.wait()
+        finally:
+            overran = not watchdog.is_alive() and process.returncode != 0
+            watchdog.cancel()
+        if overran:
             raise RenderFailed(
                 _("ffmpeg did not finish within %(s)s seconds.") % {"s": round(timeout)}
-            ) from exc
+            )
         stderr.seek(0)
         errors = stderr.read()
     if process.returncode != 0:
