@@ -86,6 +86,11 @@ def test_prepublish_check_stops_then_passes_and_an_inspection_lists_findings(
     editor.click()
     page.keyboard.press("Control+A")
     page.keyboard.type("1956年，他调入中国科学院。")
+    # Draftail writes the block's value into its hidden input on change: wait for it to be there.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('input[type=hidden]')]"
+        ".some(i => i.value.includes('中国科学院') && !i.value.includes('QXS-0099'))"
+    )
     keep(SHOTS, screenshot(page, "fixing"), "E-2-editor-fixing.png")
     page.locator("footer .w-dropdown__toggle").last.click()
     with page.expect_navigation():
