@@ -17,6 +17,8 @@ urlpatterns = [
     path("archive/", include("archive_collections.urls")),
     path("oai/", include("archive_collections.oai.urls")),
     path("files/", include("media_pipeline.urls")),
+    path("share/", include("media_pipeline.microvideo.urls")),
+    path("count/", include("archive_site.analytics.urls")),
     path("api/", include("archive_site.api.urls")),
     path("", include("archive_site.web.urls")),  # robots.txt, sitemap.xml, sitemap-*.xml
     path("", include("search.urls")),

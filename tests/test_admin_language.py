@@ -39,6 +39,7 @@ from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.models import Page, RevisionMixin
 
 from archive_collections.models import Discipline, Fonds, Interview, Item, Scientist, Series
+from archive_site.oversight.models import Term
 from exhibits.models import (
     ChapterPage,
     Credit,
@@ -49,6 +50,7 @@ from exhibits.models import (
     StandardPage,
     TeacherResourcePage,
 )
+from media_pipeline.microvideo.models import MicroVideo, QuoteCard
 from media_pipeline.models import ItemFile
 from tests.factories import InterviewFactory, ItemFactory, TranscriptSegmentFactory
 from tests.pages import ensure_site, publish
@@ -149,6 +151,14 @@ def samples(superuser) -> Samples:
         Discipline: Discipline.objects.create(name="力学"),
         Credit: Credit.objects.create(name="中国科学院"),
         ItemFile: item_file,
+        Term: Term.objects.create(term="中科院", preferred="中国科学院", kind="name"),
+        # bulk_create: saving one queues its render or drawing, which these views do not need.
+        MicroVideo: MicroVideo.objects.bulk_create(
+            [MicroVideo(title="一分钟", interview=interview, start_ms=0, end_ms=1000)]
+        )[0],
+        QuoteCard: QuoteCard.objects.bulk_create(
+            [QuoteCard(interview=interview, quote="科学没有国界，科学家有祖国。")]
+        )[0],
     }
     for obj in objects.values():
         if isinstance(obj, RevisionMixin):  # history and compare views need two revisions
@@ -202,7 +212,13 @@ def our_admin_routes() -> list[tuple[str, URLPattern, type[models.Model] | None]
 def _arguments(name, pattern, model, samples: Samples) -> dict[str, object] | None:
     """The URL arguments for `pattern` from the samples; None if one cannot be filled."""
     route = str(pattern.pattern)
-    by_route = {"interviews/": Interview, "media/item/": Item, "media/file/": ItemFile}
+    by_route = {
+        "interviews/": Interview,
+        "media/item/": Item,
+        "media/file/": ItemFile,
+        "region-source/": Item,
+        "clip-source/": Interview,
+    }
     owner = model or next((m for key, m in by_route.items() if key in route), None)
     obj = samples.of(owner) if owner else None
     values: dict[str, object] = {}
@@ -213,6 +229,8 @@ def _arguments(name, pattern, model, samples: Samples) -> dict[str, object] | No
             values[argument] = samples.of(Item).pk
         elif argument == "file_pk":
             values[argument] = samples.of(ItemFile).pk
+        elif argument == "page_id":
+            values[argument] = samples.of(ChapterPage).pk
         elif argument == "revision_id" and isinstance(obj, RevisionMixin):
             values[argument] = obj.latest_revision_id
         elif argument == "revision_id_a":
@@ -279,9 +297,13 @@ def readable_texts(html: str) -> list[str]:
 
 
 def response_html(response) -> str:
-    """HTML of a page or of a modal's JSON (Wagtail's choosers answer {"html": ...})."""
+    """HTML of a page or of a modal's JSON (Wagtail's choosers answer {"html": ...}); nothing
+    of a download (an XLSX or PDF export has no strings a curator reads in the admin)."""
+    content_type = response["Content-Type"]
+    if not content_type.startswith(("text/html", "application/json")):
+        return ""
     body = response.content.decode()
-    if response["Content-Type"].startswith("application/json"):
+    if content_type.startswith("application/json"):
         strings: list[str] = []
 
         def collect(value):

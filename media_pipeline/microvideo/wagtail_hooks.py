@@ -114,7 +114,7 @@ class MicroVideoViewSet(SnippetViewSet):
     list_display = [
         "title",
         "interview",
-        "span_label",
+        Column("span_label", label=_("span")),
         "variant",
         StatusColumn("status", label=_("status")),
     ]

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
@@ -23,9 +24,11 @@ from archive_collections.importer import no_progress
 from archive_collections.importer.progress import tqdm_progress
 from archive_collections.models import Scientist
 from archive_site.importing import run_import
+from archive_site.oversight.demo import load as load_oversight_demo
 from exhibits.demo import load_theme_exhibition
 from exhibits.models import HomePage
 from fixtures.generate_media import DEMO_DIR, generate_demo_media
+from media_pipeline.microvideo.demo import make_demo_media
 from search.demo import build_search_index
 
 DEFAULT_PASSWORD = "archive-demo"  # noqa: S105 — a demo login, refused when DEBUG is off
@@ -73,8 +76,15 @@ class Command(BaseCommand):
         self.create_accounts(accounts)
         self.heading(_("Home page"))
         self.feature_scientists()
+        self.heading(_("Micro-videos"))
+        make_demo_media(log=self.log)
         self.heading(_("Theme exhibition"))
         load_theme_exhibition(log=self.log)
+        self.heading(_("Publishing oversight"))
+        load_oversight_demo(log=self.log)
+        self.heading(_("Demo traffic"))
+        # A week of views for the impact dashboard; days already counted are kept as they are.
+        call_command("generate_demo_traffic", days=7, stdout=self.stdout)
         self.heading(_("Search index"))
         build_search_index(log=self.log)
 
