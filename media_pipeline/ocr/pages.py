@@ -1,4 +1,5 @@
-"""The pages of a master as greyscale images for recognition, rendered one at a time."""
+"""The pages of a master as images for recognition, rendered one at a time: colour scans in
+colour (OCR sets seals apart by their ink), the rest greyscale."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ..models import ItemFile, PageText, PageTextSource
 from ..storage import local_path, master_storage
 
 PageSource = Iterator[tuple[list[int], Callable[[int], Image.Image]]]
+GREY = ("b-w", "grey16")
 
 
 @contextmanager
@@ -56,8 +58,12 @@ def image_pages(item_file: ItemFile) -> PageSource:
         def load(number: int) -> Image.Image:
             page = found[number]
             try:
-                vips_image = imaging.open_page(path, loader, page).colourspace("b-w")
-                grey = vips_image.extract_band(0).numpy()
+                vips_image = imaging.open_page(path, loader, page)
+                if vips_image.bands >= 3 and vips_image.interpretation not in GREY:
+                    # In colour: OCR sets stamp and ruling ink apart from writing by its hue.
+                    rgb = vips_image.colourspace("srgb").extract_band(0, n=3).cast("uchar")
+                    return Image.fromarray(np.ascontiguousarray(rgb.numpy()), "RGB")
+                grey = vips_image.colourspace("b-w").extract_band(0).numpy()
             except pyvips.Error as exc:  # decode errors surface only when pixels are read
                 raise StepError(
                     _("Page %(page)s of the image cannot be decoded for OCR: %(detail)s")

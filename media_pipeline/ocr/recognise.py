@@ -4,15 +4,21 @@ The PP-OCR models read horizontal lines. Pages come otherwise too: scanned sidew
 down, a little skewed, and — in older letters and manuscripts — written in vertical columns read
 top to bottom, right to left. The approach:
 
-1. Detect text lines on the page as it is (the detector finds lines in any direction).
-2. Cut each line out along its own quadrilateral, which straightens skewed lines (small skew
-   needs no page-level rotation).
-3. Lines much taller than wide are either vertical writing or horizontal writing on a page turned
-   by 90°. A few of the longest are read every plausible way — restacked character by character
-   into a horizontal strip (vertical writing), turned clockwise, turned counter-clockwise — and
-   the reading with the best mean confidence decides for all tall lines of the page. Wide lines
-   are turned by 180° when the line classifier finds most of them upside down.
-4. Lines are ordered for the layout found (layout.py): blocks and columns as a reader takes
+1. Clean the page (clean.py): seal and ruling ink set apart from the writing by colour, seals
+   kept as regions, isolated specks swept, tones stretched.
+2. Turn it so that its lines run across (orientation.py, from ink profiles, before anything is
+   detected: the detector misses most lines of a degraded page lying sideways). Vertical
+   writing is turned too: its columns become lines in reading order, and the recogniser reads
+   glyphs lying on their side as well as upright ones.
+3. Detect the lines and cut each out along its own quadrilateral, which straightens skewed
+   lines. The line classifier, its confidences summed over many whole lines, says whether the
+   turned page is upside down; the detected lines are then turned with it, not detected again.
+   A line still much taller than wide (a vertical note on a horizontal page) is turned the way
+   the classifier finds for such lines.
+4. Read every line in batches; a line that is only a punctuation mark read without confidence
+   (a speck) is dropped. One script per page (script.py): stray characters of the other script
+   are folded to the page's, the reading as recognised kept on the line.
+5. Lines are ordered for the layout found (layout.py): blocks and columns as a reader takes
    them, rows top to bottom in horizontal text, columns right to left in vertical text; ruled
    tables (tables.py) are read row by row, cell by cell, and kept as a cell grid.
 """
@@ -20,31 +26,36 @@ top to bottom, right to left. The approach:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import cast
 
 import cv2
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
+from . import clean as cleaning
 from . import layout as page_layout
+from . import orientation, script
 from . import tables as ruled
 from .engine import get_engine
 
 # A detected line at least this much taller than wide is vertical (or turned by 90°).
 TALL_RATIO = 1.5
-# Lines read every way to decide a page's orientation; more is slower and barely surer.
-SAMPLE_LINES = 6
+# Lines the classifier votes with on which way is up: the longest, as they carry the most
+# characters; a dozen cost ~0.1 s and outvote a stamp or a signature.
+SAMPLE_LINES = 12
 MIN_CONFIDENCE = 0.5
-# Characters in a vertical column are cut where a row has less ink than this share of the
-# column width; pieces are merged while the character stays within this many widths.
-INK_ROW_SHARE = 0.02
-MAX_CHAR_HEIGHT = 1.15
-CELL_GAP = 4
-# A page whose darkest and lightest pixels differ less than this holds no writing.
-BLANK_CONTRAST = 32
+# A line made only of punctuation is kept only when read at least this surely (specks of a
+# mimeographed page are read as 。 ·, less surely than printed marks).
+PUNCTUATION_CONFIDENCE = 0.9
+PUNCTUATION = set("，。、；：？！·・.,;:?!'\"“”‘’「」『』（）()《》〈〉【】—–-…·•○◦°*~_|/\\")
 
 HORIZONTAL = "horizontal"
 VERTICAL = "vertical"
+# Sheets of paper (A4, B5, 16开, letter) are at most this much taller than wide.
+SHEET_ASPECT = 1.6
+# Why a page has no text: it is blank, nothing on it reads as writing, or only seals are on it.
+BLANK = "blank"
+NO_TEXT = "no_text"
+SEAL_ONLY = "seal_only"
 
 
 @dataclass
@@ -52,9 +63,13 @@ class OcrLine:
     text: str
     box: list[int]  # x, y, w, h in page pixels
     confidence: float
+    raw: str = ""  # the reading before script folding, when folding changed it
 
     def as_dict(self) -> dict:
-        return {"text": self.text, "box": self.box, "confidence": round(self.confidence, 4)}
+        out = {"text": self.text, "box": self.box, "confidence": round(self.confidence, 4)}
+        if self.raw and self.raw != self.text:
+            out["raw"] = self.raw
+        return out
 
 
 @dataclass
@@ -65,6 +80,8 @@ class OcrPage:
     layout: str = HORIZONTAL
     rotation: int = 0  # degrees clockwise the page's text was turned from upright
     skew: float = 0.0  # median angle of horizontal lines, degrees
+    script: str = ""  # simplified | traditional, when the page's characters tell
+    empty: str = ""  # blank | no_text | seal_only for a page without text
     # Blocks in reading order: {"kind": text|heading|table|seal, "box", "lines": [indices of
     # `lines`], and for tables "rows", "columns", "cells": [{row, column, spans, box, lines}]}.
     blocks: list[dict] = field(default_factory=list)
@@ -96,32 +113,120 @@ class _Region:
 
 def recognise(image: Image.Image) -> OcrPage:
     """OCR a page image (any mode); boxes are in the pixels of `image` as given."""
-    grey_image = ImageOps.grayscale(image) if image.mode != "L" else image
     page = OcrPage(width=image.width, height=image.height)
-    low, high = cast(tuple[int, int], grey_image.getextrema())  # one band: (min, max)
-    if high - low < BLANK_CONTRAST:
-        return page  # an empty page (blank PDF page, flat scan): nothing to detect
-    # Faded ink on yellowed paper: stretch the page's tones to full range (ignoring the extreme
-    # 0.5 % that noise and dust occupy), which the detector needs to find pale lines at all.
-    grey = np.asarray(ImageOps.autocontrast(grey_image, cutoff=0.5))
-    regions = _detect(np.ascontiguousarray(np.stack([grey] * 3, axis=-1)))
-    tables = ruled.find_tables(grey) if regions else []
+    cleaned = cleaning.clean(image)
+    if cleaned.blank:
+        return _without_text(page, cleaned.seals, BLANK)
+    # Turned a quarter counter-clockwise when the lines run down the page, then half a turn more
+    # when the classifier finds the turned page upside down.
+    turns = 1 if orientation.line_direction(cleaned.grey) == orientation.DOWN else 0
+    work = np.ascontiguousarray(np.rot90(cleaned.grey, turns)) if turns else cleaned.grey
+    rgb = np.ascontiguousarray(np.stack([work] * 3, axis=-1))
+    regions = _detect(rgb)
     if not regions:
-        return page
+        return _without_text(page, cleaned.seals, NO_TEXT)
+    if sum(region.tall for region in regions) * 2 > len(regions):
+        # The detector's boxes have the last word on which way the lines run (the profiles can
+        # be unsure on a page of one or two lines): its lines are turned, not detected again.
+        work, regions = _turned(work, regions, 1)
+        turns += 1
+    if _upside_down_vote([region for region in regions if not region.tall]) == "180":
+        work, regions = _turned(work, regions, 2)
+        turns += 2
     wide = [region for region in regions if not region.tall]
     tall = [region for region in regions if region.tall]
-    wide_turn = _upside_down_vote(wide)
-    tall_reading = _choose(tall, _TALL_READINGS)
-    lines_wide = _read(wide, _WIDE_READINGS[wide_turn])
-    lines_tall = _read(tall, _TALL_READINGS[tall_reading])
-    page.skew = _skew(wide)
-    if len(tall) > len(wide):
-        page.layout = VERTICAL if tall_reading.startswith("vertical") else HORIZONTAL
-        page.rotation = {"vertical": 0, "vertical_180": 180, "cw": 90, "ccw": 270}[tall_reading]
-    else:
-        page.rotation = 180 if wide_turn == "180" else 0
-    _order(page, lines_wide, lines_tall, tables)
+    upright = OcrPage(width=work.shape[1], height=work.shape[0])
+    lines_wide = _read(wide, _WIDE_READINGS["0"])
+    lines_tall = _read(tall, _TALL_READINGS[_choose(tall, _TALL_READINGS)])
+    if not lines_wide and not lines_tall:
+        return _without_text(page, cleaned.seals, NO_TEXT)
+    upright.skew = _skew(wide)
+    tables = ruled.find_tables(work)
+    _order(upright, lines_wide, lines_tall, tables)
+    page.skew = upright.skew
+    page.rotation = (90 * turns) % 360
+    if page.rotation == 90 and image.width < image.height <= SHEET_ASPECT * image.width:
+        # Columns read top to bottom, right to left on a sheet standing upright: vertical
+        # writing. A sheet of horizontal writing turned sideways lies on its long side; a strip
+        # cut from one is far narrower than a sheet. (The recogniser reads glyphs on their side
+        # as well as upright ones, so the text is the same either way; only this label is not.)
+        page.layout, page.rotation = VERTICAL, 0
+    _fold_script(upright)
+    page.script = upright.script
+    page.lines = [
+        OcrLine(
+            text=line.text,
+            box=_unturned(line.box, turns % 4, image.width, image.height),
+            confidence=line.confidence,
+            raw=line.raw,
+        )
+        for line in upright.lines
+    ]
+    page.blocks = [_unturned_block(b, turns % 4, image.width, image.height) for b in upright.blocks]
+    page.blocks += [{"kind": "seal", "box": box, "lines": []} for box in cleaned.seals]
     return page
+
+
+def _without_text(page: OcrPage, seals: list[list[int]], why: str) -> OcrPage:
+    page.empty = SEAL_ONLY if seals else why
+    page.blocks = [{"kind": "seal", "box": box, "lines": []} for box in seals]
+    return page
+
+
+def _turned(work: np.ndarray, regions: list[_Region], quarters: int):
+    """The page and its detected lines turned `quarters` × 90° counter-clockwise."""
+    for _ in range(quarters):
+        width = work.shape[1]
+        work = np.rot90(work, 1)
+        turned = []
+        for region in regions:
+            # A point (x, y) goes to (y, width - x); the top-right corner becomes the top-left.
+            quad = np.stack([region.quad[:, 1], width - region.quad[:, 0]], axis=1)
+            quad = np.ascontiguousarray(quad[[1, 2, 3, 0]], dtype=np.float32)
+            box = _bounding_box(quad, work.shape[1], work.shape[0])
+            turned.append(_Region(quad=quad, crop=_turn(region.crop, 1), box=box))
+        regions = turned
+    return np.ascontiguousarray(work), regions
+
+
+def _unturned(box, turns: int, width: int, height: int) -> list[int]:
+    """A box on the page turned `turns` quarters counter-clockwise, on the page as given
+    (`width` × `height`)."""
+    x, y, w, h = box
+    points = [(x, y), (x + w, y + h)]
+    for turn in reversed(range(turns)):
+        before = width if turn % 2 == 0 else height  # the width before that quarter turn
+        points = [(before - py, px) for px, py in points]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return [round(min(xs)), round(min(ys)), round(max(xs) - min(xs)), round(max(ys) - min(ys))]
+
+
+def _unturned_block(block: dict, turns: int, width: int, height: int) -> dict:
+    out = dict(block, box=_unturned(block["box"], turns, width, height))
+    if "cells" in block:
+        out["cells"] = [
+            dict(cell, box=_unturned(cell["box"], turns, width, height)) for cell in block["cells"]
+        ]
+    return out
+
+
+def _fold_script(page: OcrPage) -> None:
+    """Keep each block to one script: the block's own majority, or the page's when the block
+    has too few characters of one script alone to tell."""
+    page.script = script.majority(script.census(line.text for line in page.lines)) or ""
+    groups = [block["lines"] for block in page.blocks if block.get("lines")]
+    if not groups:
+        groups = [list(range(len(page.lines)))]
+    for indices in groups:
+        texts = [page.lines[i].text for i in indices]
+        chosen = script.majority(script.census(texts), fallback=page.script or None)
+        if not chosen:
+            continue
+        for i in indices:
+            line = page.lines[i]
+            folded = script.fold(line.text, chosen)
+            if folded != line.text:
+                line.raw, line.text = line.text, folded
 
 
 def _detect(rgb: np.ndarray) -> list[_Region]:
@@ -164,110 +269,50 @@ def _turn(crop: np.ndarray, quarter_turns: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(crop, quarter_turns))
 
 
-def restack_column(crop: np.ndarray) -> np.ndarray:
-    """A vertical column as a horizontal strip: its characters cut apart and laid side by side.
-
-    Chinese characters are about square, so a column is cut at the rows without ink, pieces of
-    one character (三, 八, 二) are rejoined while they fit in a square, and characters that touch
-    are split every character height.
-    """
-    grey = crop[..., 0] if crop.ndim == 3 else crop
-    threshold, ink = cv2.threshold(grey, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    inked_columns = np.flatnonzero(ink.any(axis=0))
-    if inked_columns.size == 0:
-        return _turn(crop, 1)
-    char_size = max(int(inked_columns[-1] - inked_columns[0] + 1), 4)
-    row_ink = ink.sum(axis=1) > max(1, INK_ROW_SHARE * char_size)
-    cells = _split_long(_merge_pieces(_runs(row_ink), char_size), char_size)
-    if not cells:
-        return _turn(crop, 1)
-    side = crop.shape[1]
-    background = int(np.median(grey[~ink.astype(bool)])) if (ink == 0).any() else 255
-    pieces = []
-    for start, end in cells:
-        cell = crop[start:end]
-        pad_total = max(side - cell.shape[0], 0)
-        top = pad_total // 2
-        padded = cv2.copyMakeBorder(
-            cell,
-            top + CELL_GAP,
-            pad_total - top + CELL_GAP,
-            CELL_GAP,
-            CELL_GAP,
-            cv2.BORDER_CONSTANT,
-            value=[background] * 3,
-        )
-        pieces.append(padded)
-    height = max(piece.shape[0] for piece in pieces)
-    pieces = [
-        cv2.copyMakeBorder(
-            p, 0, height - p.shape[0], 0, 0, cv2.BORDER_CONSTANT, value=[background] * 3
-        )
-        for p in pieces
-    ]
-    return np.ascontiguousarray(np.concatenate(pieces, axis=1))
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    padded = np.concatenate([[False], mask, [False]])
-    edges = np.flatnonzero(padded[1:] != padded[:-1])
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
-
-
-def _merge_pieces(runs: list[tuple[int, int]], char_size: int) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in runs:
-        if merged and end - merged[-1][0] <= MAX_CHAR_HEIGHT * char_size:
-            merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
-
-
-def _split_long(cells: list[tuple[int, int]], char_size: int) -> list[tuple[int, int]]:
-    out = []
-    for start, end in cells:
-        count = max(round((end - start) / char_size), 1)
-        step = (end - start) / count
-        out += [(start + round(i * step), start + round((i + 1) * step)) for i in range(count)]
-    return out
-
-
 # How each kind of line may have to be turned before reading it.
 _WIDE_READINGS = {"0": lambda crop: crop, "180": lambda crop: _turn(crop, 2)}
 _TALL_READINGS = {
-    "vertical": restack_column,
-    "vertical_180": lambda crop: restack_column(_turn(crop, 2)),
-    "cw": lambda crop: _turn(crop, 1),  # page turned clockwise: turn the line back
-    "ccw": lambda crop: _turn(crop, -1),
+    "cw": lambda crop: _turn(crop, 1),  # written downwards (or turned clockwise): turn it back
+    "ccw": lambda crop: _turn(crop, -1),  # written upwards
 }
 
 
 def _choose(regions: list[_Region], readings: dict) -> str:
-    """The reading of the page's longest lines with the best mean confidence."""
+    """How to turn the page's tall lines: the line classifier's summed vote on whole lines
+    turned counter-clockwise ("0": they now read upright, "180": the other way).
+
+    Vertical writing counts as written downwards: turned, its glyphs lie on their side, which
+    the recogniser reads in order. Comparing the recogniser's confidences instead was fooled:
+    it reads glyphs lying on their side confidently either way.
+    """
     first = next(iter(readings))
     if not regions:
         return first
-    sample = sorted(regions, key=lambda r: -max(r.crop.shape[:2]))[:SAMPLE_LINES]
-    scores = {}
-    for name, prepare in readings.items():
-        result = _recognise_crops([prepare(region.crop) for region in sample])
-        scores[name] = sum(score for _, score in result) / len(result)
-    return max(scores, key=lambda name: (scores[name], name == first))
+    return "ccw" if _vote([_turn(region.crop, 1) for region in _longest(regions)]) else first
 
 
 def _upside_down_vote(regions: list[_Region]) -> str:
-    """Whether the page is upside down: "180" when most long wide lines are classified so.
+    """Whether the page is upside down: "180" when the line classifier's confidences for
+    upside down, summed over the longest wide lines, outweigh those for upright.
 
-    The small 0°/180° line classifier costs a fraction of a recognition pass; a vote over the
-    page keeps one odd line (a stamp, a signature) from turning the rest.
+    The small 0°/180° classifier costs a fraction of a recognition pass; on a poor copy it is
+    unsure of each line (0.5-0.8) but right on most, so the sum over many lines decides, and one
+    odd line (a stamp, a signature) does not turn the rest.
     """
     if not regions:
         return "0"
-    sample = sorted(regions, key=lambda r: -r.crop.shape[1])[:SAMPLE_LINES]
-    _, result = get_engine().cls_and_rotate([region.crop for region in sample])
-    upside_down = sum(1 for label, score in result.cls_res if label == "180" and score >= 0.9)
-    return "180" if upside_down * 2 > len(sample) else "0"
+    return "180" if _vote([region.crop for region in _longest(regions)]) else "0"
+
+
+def _longest(regions: list[_Region]) -> list[_Region]:
+    return sorted(regions, key=lambda r: -max(r.crop.shape[:2]))[:SAMPLE_LINES]
+
+
+def _vote(crops: list[np.ndarray]) -> bool:
+    """True when the classifier's summed confidence says the crops are upside down."""
+    _, result = get_engine().cls_and_rotate(crops)
+    balance = sum(float(score) * (1 if label == "180" else -1) for label, score in result.cls_res)
+    return balance > 0
 
 
 def _read(regions: list[_Region], prepare) -> list[tuple[_Region, str, float]]:
@@ -277,8 +322,15 @@ def _read(regions: list[_Region], prepare) -> list[tuple[_Region, str, float]]:
     return [
         (region, text.strip(), score)
         for region, (text, score) in zip(regions, results, strict=True)
-        if text.strip() and score >= MIN_CONFIDENCE
+        if text.strip() and score >= MIN_CONFIDENCE and not _speck(text.strip(), score)
     ]
+
+
+def _speck(text: str, score: float) -> bool:
+    """A line of one or two punctuation marks alone, or of marks read unsurely: a speck."""
+    if not set(text) <= PUNCTUATION:
+        return False
+    return len(text) <= 2 or score < PUNCTUATION_CONFIDENCE
 
 
 def _recognise_crops(crops: list[np.ndarray]) -> list[tuple[str, float]]:
@@ -354,7 +406,7 @@ def _lay_out(page: OcrPage, entries, frame: str, tables: list[ruled.Table]) -> l
         if len(members) == 1 and isinstance(members[0], ruled.Table):
             out.append(_table_block(members[0], held[id(members[0])]))
             continue
-        block = {
+        block: dict = {
             "kind": "heading" if group.heading else "text",
             "box": page_layout.union_box([m[0].box for m in members]),
         }
@@ -389,7 +441,8 @@ def _table_block(table: ruled.Table, entries) -> tuple[list, dict]:
             table.cells, key=lambda c: _distance(c.box, entry[0].box)
         )
         by_cell[id(cell)].append(entry)
-    ordered, cells = [], []
+    ordered: list = []
+    cells: list[dict] = []
     for cell in table.cells:  # sorted by row, then column
         inside = by_cell[id(cell)]
         order = page_layout.reading_blocks([e[0].box for e in inside]) if inside else []

@@ -114,4 +114,6 @@ def _read_page(number: int, image: Image.Image) -> tuple[PageTextRecord, str, fl
         lines=[line.as_dict() for line in result.lines],
         blocks=result.blocks,
     )
-    return record, f"{result.layout} {result.rotation}°", time.monotonic() - started
+    # A page without text says why (blank, no_text, seal_only) where others give their layout.
+    layout = result.empty or f"{result.layout} {result.rotation}°"
+    return record, layout, time.monotonic() - started
