@@ -224,14 +224,16 @@ def stamp(image: Image.Image, centre, radius: int, name: str, seed: int) -> Imag
         angle = -math.pi / 2 - spread / 2 + spread * (number + 0.5) / len(name)
         glyph = Image.new("L", (size + 8, size + 8), 0)
         ImageDraw.Draw(glyph).text((4, 0), char, font=face, fill=255)
-        glyph = glyph.rotate(-math.degrees(angle) - 90, expand=True, resample=Image.BICUBIC)
+        glyph = glyph.rotate(
+            -math.degrees(angle) - 90, expand=True, resample=Image.Resampling.BICUBIC
+        )
         reach = radius - size * 0.8
         x = cx + reach * math.cos(angle) - glyph.width / 2
         y = cy + reach * math.sin(angle) - glyph.height / 2
         seal.paste(255, (round(x), round(y)), glyph)
     # Uneven pressure: the ink fades in patches.
     pressure = Image.effect_noise((image.width // 32, image.height // 32), 60).resize(
-        image.size, Image.BILINEAR
+        image.size, Image.Resampling.BILINEAR
     )
     seal = ImageChops.multiply(seal, pressure.point(lambda v: min(255, 90 + v)))
     seal = seal.filter(ImageFilter.GaussianBlur(radius=1.2))
@@ -246,7 +248,9 @@ def mimeograph(seed: int) -> tuple[Image.Image, str]:
     rng = random.Random(seed)
     image, truth = base.a4_page(seed=seed, font_pt=13)
     inked = image.filter(ImageFilter.MinFilter(3)).filter(ImageFilter.GaussianBlur(radius=1.0))
-    patches = Image.effect_noise((A4[0] // 64, A4[1] // 64), 80).resize(A4, Image.BILINEAR)
+    patches = Image.effect_noise((A4[0] // 64, A4[1] // 64), 80).resize(
+        A4, Image.Resampling.BILINEAR
+    )
     faded = ImageChops.screen(inked, patches.point(lambda v: max(0, v - 150)))
     draw = ImageDraw.Draw(faded)
     for _ in range(2500):

@@ -8,7 +8,8 @@
 # package locks, every apt-get call waits for it, saying who holds which lock, up to
 # APT_LOCK_TIMEOUT seconds (default 600). APT_LOCK_FILES (space-separated) replaces the list of
 # locks watched; the tests use it to hold a lock of their own without root.
-#   base:     fonts-noto-cjk (render demo scans), espeak-ng (demo interview speech), ffmpeg,
+#   base:     fonts-noto-cjk (render demo scans), fonts-arphic-ukai (楷书 pages of the OCR bench
+#             and tests), espeak-ng (demo interview speech), ffmpeg,
 #             gettext (compiles the zh-Hans translations)
 #   postgres: the PostgreSQL 15 server used by the test suite's second database run
 #   browser:  Debian's Chromium, driven by Playwright in tests/browser (Playwright never downloads
@@ -27,7 +28,7 @@
 set -euo pipefail
 
 declare -A GROUPS_PKGS=(
-  [base]="fonts-noto-cjk espeak-ng ffmpeg gettext"
+  [base]="fonts-noto-cjk fonts-arphic-ukai espeak-ng ffmpeg gettext"
   [postgres]="postgresql"
   [redis]="redis-server"
   [browser]="chromium"
