@@ -140,7 +140,8 @@ def _fill_hits(views: int, today: datetime.date) -> None:
         if connection.vendor == "postgresql":
             visitor = "lpad(to_hex((g * 31) % 40000), 16, '0')"
             cursor.execute(
-                f"INSERT INTO {table} {columns} SELECT DATE '{today.isoformat()}' - (g % 90), "
+                f"INSERT INTO {table} {columns} "
+                f"SELECT DATE '{today.isoformat()}' - CAST(g % 90 AS integer), "
                 f"{values.format(visitor=visitor)} "
                 f"FROM generate_series(1::bigint, {int(views)}) AS s(g)"
             )

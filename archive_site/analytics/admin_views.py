@@ -34,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["error"] = str(error)
         return render(request, "analytics/dashboard.html", context, status=400)
     report = build(filters, request.user)
-    query = urlencode({k: v for k, v in request.GET.items() if v})
+    query = urlencode({k: str(v) for k, v in request.GET.items() if v})
     context.update(
         report=report,
         totals=[(label, report.totals[key]) for key, label in TOTAL_LABELS.items()],

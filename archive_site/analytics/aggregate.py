@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -43,7 +43,7 @@ class FlushResult:
     closed_days: int
 
 
-def _t(model: type) -> str:
+def _t(model: type[models.Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 

@@ -43,7 +43,7 @@ from .models import (
 )
 
 TOP = 10
-RECORD_MODELS = {Kind.ITEM: Item, Kind.SCIENTIST: Scientist, Kind.FONDS: Fonds}
+RECORD_MODELS: dict[Kind, Any] = {Kind.ITEM: Item, Kind.SCIENTIST: Scientist, Kind.FONDS: Fonds}
 PERIODS = {
     "7d": gettext_lazy("Last 7 days"),
     "30d": gettext_lazy("Last 30 days"),
@@ -272,7 +272,7 @@ def _whole_months(start: datetime.date, end: datetime.date) -> list[datetime.dat
 
 
 def _series(filters: Filters, views: Views) -> dict[str, list[int]]:
-    groups = {
+    groups: dict[str, list[Kind]] = {
         "pages": [Kind.PAGE],
         "records": [k for k in READ_KINDS if k != Kind.PAGE],
         "downloads": [Kind.DOWNLOAD],

@@ -212,7 +212,7 @@ def _line_chart(out: _Pages, report: Report) -> None:
     for i in (0, len(report.days) // 2, len(report.days) - 1):
         day = report.days[i]
         out.text(left + plot_w * i / count - 22, top + plot_h + 12, day, size=7)
-    x = left
+    x: float = left
     for name in report.series:  # the legend
         label = str(SERIES_LABELS[name])
         out.page.draw_rect(
