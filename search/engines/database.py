@@ -237,8 +237,9 @@ class DatabaseEngine:
         facets or years, only the best CANDIDATES·limit documents are joined and grouped:
         a group whose best document is among them gets its exact best score there, and every
         other group scores no better than the last of them, so the top groups are exact. When
-        fewer than `limit` groups come out of them (many hidden, or pages of few records), the
-        whole match set is grouped, as when filters narrow it."""
+        fewer than `limit` groups come out of them (many hidden, or pages of few records) or
+        the last of them ties with the cut, the whole match set is grouped, as when filters
+        narrow it."""
         if not query.has_criteria or limit <= 0:
             return []
         dialect = self.dialect
@@ -255,31 +256,25 @@ class DatabaseEngine:
         having, having_params = _facet_having(query.filters, dialect.contains)
         order = _group_order(query.sort, dialect.key_order)
         narrowed = within is not None or bool(having) or query.sort != "relevance"
+        materialized = dialect.materialized
         if parsed.root is not None and not narrowed:
-            capped = f"{match_sql} ORDER BY score LIMIT %s"
-            keys = self._group_keys(
-                capped, [*match_params, CANDIDATES * limit], where, params, "", [], order, limit
-            )
-            if len(keys) >= limit:
-                return keys
-        return self._group_keys(
-            match_sql, match_params, where, params, having, having_params, order, limit
-        )
-
-    def _group_keys(
-        self,
-        match_sql: str,
-        match_params: list,
-        where: str,
-        params: list,
-        having: str,
-        having_params: list,
-        order: str,
-        limit: int,
-    ) -> list[str]:
+            # The candidates' worst score: groups scoring better are all there, exactly; a
+            # group tied with it may have lost documents to the cut, so the last group wanted
+            # must score better, else the whole match set is grouped.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"WITH m AS {materialized}({match_sql} ORDER BY score LIMIT %s) "
+                    f"SELECT d.group_key, MIN(m.score), (SELECT MAX(score) FROM m) "
+                    f"FROM m JOIN {DOC} d ON d.id = m.id WHERE {where} "
+                    f"GROUP BY d.group_key ORDER BY {order} LIMIT %s",
+                    [*match_params, CANDIDATES * limit, *params, int(limit)],
+                )
+                rows = cursor.fetchall()
+            if len(rows) >= limit and rows[-1][1] < rows[-1][2]:
+                return [row[0] for row in rows]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH m AS {self.dialect.materialized}({match_sql}) "
+                f"WITH m AS {materialized}({match_sql}) "
                 f"SELECT d.group_key FROM m JOIN {DOC} d ON d.id = m.id WHERE {where} "
                 f"GROUP BY d.group_key{having} ORDER BY {order} LIMIT %s",
                 [*match_params, *params, *having_params, int(limit)],
