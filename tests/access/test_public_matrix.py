@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -35,6 +36,8 @@ from archive_collections.citations.exports import EXPORT_FORMATS
 from archive_collections.oral_history.formats import EXPORTS
 from archive_site.web.sitemaps import SECTIONS
 from exhibits.models import ChapterPage
+from media_pipeline.microvideo.models import CardSize, MicroVideo, QuoteCard
+from media_pipeline.storage import derivative_storage
 from media_pipeline.tasks import process_item_file
 from tests.factories import (
     FondsFactory,
@@ -83,6 +86,8 @@ class Record:
     token: str
     file: Any = None
     master: bytes = b""
+    video: Any = None  # a talk's micro-video and quote card, with their files stored
+    card: Any = None
 
     @property
     def secrets(self) -> list[bytes]:
@@ -138,8 +143,45 @@ def _make_records() -> tuple[list[Record], Any, Any, Any]:
                 interview = InterviewFactory(item=item, interviewee=scientist, duration_ms=20_000)
                 TranscriptSegmentFactory(interview=interview, start_ms=0, text=f"{token}说话")
                 IndexSegmentFactory(interview=interview, start_ms=0, title=f"{token}索引")
+                record.video, record.card = _shared_media(interview, token)
             records.append(record)
     return records, scientist, fonds, series
+
+
+def _shared_media(interview: Any, token: str) -> tuple[Any, Any]:
+    """A micro-video and a quote card of the interview, their files stored as a render would
+    leave them (bulk_create: saving one would queue a real render or drawing)."""
+    storage = derivative_storage()
+    stored = {
+        name: storage.save(f"mx-share/{token}/{name}", ContentFile(f"{token}{name}".encode()))
+        for name in ("video.mp4", "captions.vtt", "poster.jpg", *CardSize.values)
+    }
+    video = MicroVideo.objects.bulk_create(
+        [
+            MicroVideo(
+                title=f"{token}微视频",
+                interview=interview,
+                start_ms=0,
+                end_ms=10_000,
+                status="done",
+                video=stored["video.mp4"],
+                captions=stored["captions.vtt"],
+                poster=stored["poster.jpg"],
+                fingerprint="0" * 64,
+            )
+        ]
+    )[0]
+    card = QuoteCard.objects.bulk_create(
+        [
+            QuoteCard(
+                interview=interview,
+                quote=f"{token}金句",
+                images={size: stored[size] for size in CardSize.values},
+                fingerprint="0" * 64,
+            )
+        ]
+    )[0]
+    return video, card
 
 
 def _make_users() -> dict[str, Any]:
@@ -303,6 +345,21 @@ def _fixed(url: str) -> Callable[[World], Urls]:
     return lambda world: [(None, url)]
 
 
+def _shared(name: str, argument: str | None, values: list[str], attr: str):
+    """A talk's micro-video or quote card routes (`attr` "video" or "card")."""
+
+    def fill(world: World) -> Urls:
+        urls: Urls = []
+        for record in world.of("talk"):
+            pk = getattr(record, attr).pk
+            for value in values if argument else [None]:
+                kwargs = {"pk": pk, **({argument: value} if argument else {})}
+                urls.append((record, reverse(name, kwargs=kwargs)))
+        return urls
+
+    return fill
+
+
 IMAGE_REQUEST = {"region": "full", "size": "max", "rotation": "0", "quality": "default"}
 FILL: dict[str, Callable[[World], Urls]] = {
     "collections:scientist": _record_collection("collections:scientist", "scientist"),
@@ -352,6 +409,18 @@ FILL: dict[str, Callable[[World], Urls]] = {
     "iiif:image": _image("iiif:image"),
     "iiif:info": _image("iiif:info"),
     "iiif:image-request": _image("iiif:image-request", **IMAGE_REQUEST, fmt="jpg"),
+    "collections:interview_search": lambda world: [
+        (record, url + query)
+        for record, url in _for("talk", "collections:interview_search")(world)
+        for query in ("", f"?q={record.token}", f"?q={SHARED}")
+    ],
+    "microvideo:share": _shared("microvideo:share", None, [], "video"),
+    "microvideo:file": _shared(
+        "microvideo:file", "name", ["video.mp4", "captions.vtt", "poster.jpg"], "video"
+    ),
+    "microvideo:quote_card": _shared(
+        "microvideo:quote_card", "size", list(CardSize.values), "card"
+    ),
     "wagtail_serve": _wagtail_pages,
     # Wagtail's own documents, image renditions and password forms show no archive record; they
     # are requested with arguments naming nothing, and must still not show any record.
