@@ -8,7 +8,7 @@ see renders as a neutral notice without its title.
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from exhibits.records import first_image
+from exhibits.records import card_thumbnail, first_scan
 
 from .base import ArchiveStructBlock
 from .choosers import ItemChooserBlock, ScientistChooserBlock
@@ -17,12 +17,12 @@ __all__ = ["ComparisonBlock", "ItemEmbedBlock", "ItemGalleryBlock", "RelatedScie
 
 
 def item_card(records, ref, caption: str = "") -> dict:
-    """What an item template needs: the visible record (or None), its thumbnail, and whether
-    the public sees it as well."""
+    """What an item template needs: the visible record (or None), the thumbnail of the first
+    page of its first image or PDF, and whether the public sees it as well."""
     item = records.item(ref)
     return {
         "item": item,
-        "image": first_image(item),
+        "thumbnail": card_thumbnail(first_scan(item)),
         "caption": caption,
         "restricted_to_staff_view": item is not None and not records.is_public(item),
     }
