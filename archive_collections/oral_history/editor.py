@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from archive_collections.models import TranscriptSegment
 
 from .document import Line
-from .importing import ImportRefused
+from .importing import ImportRefused, replace_transcript
 from .validation import Problem, check_transcript, media_duration_ms
 
 MAX_SPEAKER: int = TranscriptSegment._meta.get_field("speaker").max_length or 100
@@ -83,21 +83,7 @@ def save_transcript(interview, lines: list[Line], user) -> Saved:
     if problems:
         raise ImportRefused(problems)
     with transaction.atomic():
-        TranscriptSegment.objects.filter(interview=interview).delete()
-        TranscriptSegment.objects.bulk_create(
-            [
-                TranscriptSegment(
-                    interview=interview,
-                    start_ms=line.start_ms,
-                    end_ms=line.end_ms,
-                    speaker=line.speaker,
-                    text=line.text,
-                    sort_order=n,
-                )
-                for n, line in enumerate(lines)
-            ],
-            batch_size=500,
-        )
+        replace_transcript(interview, lines)
         # The revision's content carries the transcript (a child relation of the interview).
         revision = interview.save_revision(user=user, log_action=True, clean=False)
     return Saved(len(lines), revision.pk)

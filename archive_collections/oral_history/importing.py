@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from archive_collections.models import IndexSegment, TranscriptSegment
 
-from .document import Document
+from .document import Document, Line
 from .validation import Problem, check_index, check_transcript, media_duration_ms
 
 
@@ -23,6 +23,26 @@ class ImportRefused(ValueError):
 class ImportResult:
     transcript: int | None  # segments written, None when left alone
     index: int | None
+
+
+def replace_transcript(interview, lines: list[Line]) -> None:
+    """Put `lines` in place of the interview's transcript segments, in their order; the caller
+    holds the transaction and has checked the lines."""
+    TranscriptSegment.objects.filter(interview=interview).delete()
+    TranscriptSegment.objects.bulk_create(
+        [
+            TranscriptSegment(
+                interview=interview,
+                start_ms=line.start_ms,
+                end_ms=line.end_ms,
+                speaker=line.speaker,
+                text=line.text,
+                sort_order=n,
+            )
+            for n, line in enumerate(lines)
+        ],
+        batch_size=500,
+    )
 
 
 def import_document(
@@ -55,21 +75,7 @@ def import_document(
         raise ImportRefused(problems)
     with transaction.atomic():
         if write_transcript:
-            TranscriptSegment.objects.filter(interview=interview).delete()
-            TranscriptSegment.objects.bulk_create(
-                [
-                    TranscriptSegment(
-                        interview=interview,
-                        start_ms=line.start_ms,
-                        end_ms=line.end_ms,
-                        speaker=line.speaker,
-                        text=line.text,
-                        sort_order=n,
-                    )
-                    for n, line in enumerate(document.transcript)
-                ],
-                batch_size=500,
-            )
+            replace_transcript(interview, document.transcript)
         if write_index:
             IndexSegment.objects.filter(interview=interview).delete()
             IndexSegment.objects.bulk_create(
