@@ -22,7 +22,7 @@ from wagtail.blocks.list_block import ListValue
 
 from archive_collections.access import AccessPolicy
 from archive_collections.models import Interview, Item, Scientist, TranscriptSegment
-from media_pipeline.iiif.urls import region_image, tiled_pages
+from media_pipeline.iiif.urls import tiled_pages
 from media_pipeline.models import FileStatus, ItemFile
 from media_pipeline.results import TechnicalResult
 
@@ -234,11 +234,6 @@ def _files_prefetch_kwargs() -> dict:
     return {"queryset": prefetch.queryset, "to_attr": prefetch.to_attr}
 
 
-# Width of an item card's thumbnail when it is cut from a page's image service (the size of
-# the pipeline's thumb.jpg derivative, which only images get).
-CARD_THUMBNAIL_WIDTH = 400
-
-
 def first_scan(item: Item | None) -> ItemFile | None:
     """The item's first processed image or PDF file: what stands for the item on a card."""
     for item_file in getattr(item, "ready_files", None) or ():
@@ -248,20 +243,9 @@ def first_scan(item: Item | None) -> ItemFile | None:
 
 
 def card_thumbnail(item_file: ItemFile | None) -> str | None:
-    """The URL of a thumbnail of the file's first page: an image's thumb.jpg derivative, else
-    (a PDF, or an image whose derivatives are not made yet) that page from its IIIF image
-    service; None while the file has neither. Reads only the file's record: no query."""
-    if item_file is None:
-        return None
-    if item_file.thumbnail_url:
-        return item_file.thumbnail_url
-    pages = tiled_pages(item_file)
-    if not pages:
-        return None
-    whole = region_image(
-        item_file, (0, 0, 100, 100), (CARD_THUMBNAIL_WIDTH,), page_number=pages[0]["number"]
-    )
-    return str(whole["src"]) if whole else None
+    """The URL of a thumbnail of the file's first page (`ItemFile.thumbnail_url`: an image's
+    thumb.jpg, a PDF's first page from the IIIF image service); None while it has none."""
+    return item_file.thumbnail_url if item_file is not None else None
 
 
 @dataclass(frozen=True)

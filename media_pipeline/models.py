@@ -6,7 +6,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .results import AvResult, DerivativesResult
+from .iiif import image_api
+from .results import AvResult, DerivativesResult, IiifResult, step_done_for
 
 
 def masters_storage():
@@ -25,6 +26,10 @@ class FixityOutcome(models.TextChoices):
     MISMATCH = "mismatch", _("Checksum mismatch")
     MISSING = "missing", _("Missing")
     ERROR = "error", _("Unreadable")
+
+
+# Width of a file's thumbnail when it comes from the IIIF image service (PDF pages).
+THUMBNAIL_WIDTH = 400
 
 
 class ItemFile(models.Model):
@@ -129,7 +134,28 @@ class ItemFile(models.Model):
 
     @property
     def thumbnail_url(self) -> str | None:
-        return self.url_for("thumb.jpg") or self.url_for("poster.jpg")
+        """A small picture of the file: its thumb.jpg (images) or poster (videos); a PDF, whose
+        pages get tiles rather than derivatives, shows its first page from the IIIF image
+        service. None until the pipeline has made one. Reads this record only: no query."""
+        return self.url_for("thumb.jpg") or self.url_for("poster.jpg") or self.first_page_image()
+
+    def first_page_image(self, width: int = THUMBNAIL_WIDTH) -> str | None:
+        """The IIIF image URL (canonical form) of the file's first tiled page at `width`."""
+        if not step_done_for(self.technical, "iiif", self.sha256):
+            return None
+        pages = IiifResult.of(self.technical).pages()
+        if not pages:
+            return None
+        page = pages[0]
+        limit = image_api.limits()
+        page_w, page_h = page["width"], page["height"]
+        widest = image_api.max_size(page_w, page_h, limit)[0]
+        size = image_api.parse_size(f"{min(width, widest)},", page_w, page_h, limit)[0]
+        request = image_api.ImageRequest((0, 0, page_w, page_h), size)
+        number = page["number"]
+        identifier = str(self.pk) if number == 1 else f"{self.pk}-{number}"
+        base = reverse("iiif:image", kwargs={"identifier": identifier})
+        return f"{base}/{image_api.canonical_path(request, page_w, page_h, limit)}"
 
     @property
     def poster_url(self) -> str | None:

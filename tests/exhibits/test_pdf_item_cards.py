@@ -76,3 +76,18 @@ def test_the_gallery_loads_pdf_thumbnails_in_constant_queries(client):
         assert len(thumbs(html)) == count
         counted.append(len(captured))
     assert counted[0] == counted[1], counted
+
+
+def test_a_pdf_has_its_first_page_as_thumbnail_on_every_surface(client):
+    """The public item page's file list and the JSON API read `ItemFile.thumbnail_url`, so a PDF
+    shows its first page there too, from the image service that serves it."""
+    item = ItemFactory(title="讲义", access_level="public")
+    pdf = pdf_file(item, sequence=1, pages=2)
+    for page in pdf.technical["iiif"]["pages"]:  # the viewer on the item page reads the sizes
+        page["sizes"] = [[850, 1100], [1700, 2200]]
+    pdf.save(update_fields=["technical"])
+    assert pdf.thumbnail_url == f"/iiif/3/{pdf.pk}/full/400,518/0/default.jpg"
+    page = client.get(item.get_absolute_url()).content.decode()
+    assert pdf.thumbnail_url in page
+    api = client.get(f"/api/v1/items/{item.identifier}").json()
+    assert pdf.thumbnail_url in str(api)
