@@ -96,13 +96,21 @@ def _block(draw, x, y, text, face, width, fill, *, spacing=1.35, max_lines=None,
     return y
 
 
-def title_card(size: tuple[int, int], text: CardText) -> Image.Image:
+def _ink_canvas(
+    size: tuple[int, int],
+) -> tuple[Image.Image, ImageDraw.ImageDraw, float, float, float]:
+    """The dark canvas of the title and end cards: the image, its drawing context, the unit
+    (one pixel at 1080), the side margin and the width between the margins."""
     width, height = size
     unit = min(width, height) / 1080
     image = Image.new("RGB", size, INK)
-    draw = ImageDraw.Draw(image)
     margin = 90 * unit
-    inner = width - 2 * margin
+    return image, ImageDraw.Draw(image), unit, margin, width - 2 * margin
+
+
+def title_card(size: tuple[int, int], text: CardText) -> Image.Image:
+    image, draw, unit, margin, inner = _ink_canvas(size)
+    height = size[1]
     y = height * 0.36
     draw.rectangle([margin, y - 40 * unit, margin + 120 * unit, y - 30 * unit], fill=ACCENT)
     y = _block(
@@ -124,12 +132,8 @@ def title_card(size: tuple[int, int], text: CardText) -> Image.Image:
 
 
 def end_card(size: tuple[int, int], text: CardText) -> Image.Image:
-    width, height = size
-    unit = min(width, height) / 1080
-    image = Image.new("RGB", size, INK)
-    draw = ImageDraw.Draw(image)
-    margin = 90 * unit
-    inner = width - 2 * margin
+    image, draw, unit, margin, inner = _ink_canvas(size)
+    height = size[1]
     y = height * 0.3
     y = _block(
         draw,
