@@ -53,7 +53,7 @@ def test_player_page_renders_transcript_index_and_time_links_without_js(client):
     # the segment playing at 42 s is marked for readers without JavaScript too
     assert 'id="seg-2" aria-current="true" class="oh-line is-current"' in html
     assert '<span class="oh-speaker">钱学森</span>' in html
-    assert "童年与求学" in html and ">上海</a>、<a class=\"oh-keyword\"" in html
+    assert "童年与求学" in html and '>上海</a>、<a class="oh-keyword"' in html
     assert reverse("collections:interview_export", args=["OH-1", "ohms.xml"]) in html
 
 
