@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import CharField, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
@@ -74,13 +75,14 @@ class _SQLiteCompilerMixin:
     def search(self, config, start, stop, score_field=None):
         """Wagtail's search, ordered by relevance from one pass over the match set (see the
         module's docstring); other searches (unordered, negated, scores annotated for the
-        caller, keys that are not integers) are Wagtail's own."""
+        caller, keys that are not integers, searches limited to some fields) are Wagtail's own."""
         queryset: QuerySet = self.queryset  # type: ignore[attr-defined]
         query = normalize(self.query)  # type: ignore[attr-defined]
         if (
             not self.order_by_relevance  # type: ignore[attr-defined]
             or score_field is not None
             or isinstance(query, (MatchAll, Not))
+            or self.fields  # type: ignore[attr-defined]  # limited to some fields: Wagtail's
             or not isinstance(queryset.model._meta.pk, IntegerField)  # AutoField is one
         ):
             return super().search(config, start, stop, score_field)  # type: ignore[misc]
@@ -99,7 +101,7 @@ class _SQLiteCompilerMixin:
         if cached is not None:
             return cached
         match = MatchExpression(
-            self.fields or self.FTS_TABLE_FIELDS,  # type: ignore[attr-defined]
+            self.FTS_TABLE_FIELDS,  # type: ignore[attr-defined]
             self.build_search_query(query, config=config),  # type: ignore[attr-defined]
         )
         searched = (
@@ -122,7 +124,11 @@ class _SQLiteCompilerMixin:
         # The full-text table must lead the join: given the choice, SQLite walks the index
         # entries of the content type and runs the match once per entry (minutes for an image
         # chooser over thousands of images). CROSS JOIN fixes SQLite's join order.
-        sql, params = rows.query.sql_with_params()
+        try:
+            sql, params = rows.query.sql_with_params()
+        except EmptyResultSet:  # the listing's own queryset can match nothing (a user's none())
+            self.__dict__["_ranked"] = []
+            return []
         entries = connection.ops.quote_name(IndexEntry._meta.db_table)
         sql = sql.replace(f" INNER JOIN {entries} ", f" CROSS JOIN {entries} ", 1)
         with connection.cursor() as cursor:

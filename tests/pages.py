@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import json
 
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
+
+
+def ensure_root_collection() -> Collection:
+    """The root Collection Wagtail's migrations create, which images and documents default to;
+    a transactional test before may have flushed it."""
+    return Collection.get_first_root_node() or Collection.add_root(name="Root")
 
 
 def ensure_site():
@@ -15,6 +21,7 @@ def ensure_site():
     from exhibits.models import HomePage
 
     Locale.objects.get_or_create(language_code="zh-hans")
+    ensure_root_collection()
     root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
     home = HomePage.objects.first()
     if home is None:

@@ -214,7 +214,11 @@ def file_checksums() -> dict[str, dict[str, str]]:
 
 
 # Per-request values: CSRF tokens and nonces.
-_VOLATILE = re.compile(r'(csrfmiddlewaretoken" value="|nonce="|csrftoken=)[^"; ]+')
+# Per-request values: CSRF tokens, CSP nonces, and the counting beacon's signed time (its
+# page or record key before the first colon stays compared).
+_VOLATILE = re.compile(
+    r'(csrfmiddlewaretoken" value="|nonce="|csrftoken=|data-count="[^":]+:)[^"; ]+'
+)
 
 
 def public_urls() -> list[str]:

@@ -209,6 +209,7 @@ def _view_model(entry: URLPattern) -> Any:
 FUNCTION_VIEWS: dict[str, Any] = {
     "collections_oral_history_import": Interview,
     "collections_oral_history_tools": Interview,
+    "collections_oral_history_editor": Interview,
     "media_pipeline_item_upload": Item,
 }
 # Other arguments naming a record, whatever the view.

@@ -22,6 +22,7 @@ from media_pipeline.microvideo.models import MicroVideo, QuoteCard, RenderStatus
 from media_pipeline.models import FileStatus, ItemFile, Job, JobState
 from media_pipeline.storage import derivative_storage, master_name, master_storage
 from tests.factories import InterviewFactory, TranscriptSegmentFactory
+from tests.pages import ensure_root_collection
 
 from .av_samples import ffmpeg_bytes, needs_ffmpeg
 
@@ -71,6 +72,7 @@ def photograph():
         draw.line([(0, n), (600, n + 200)], fill=(210, 190, 150), width=10)
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG")
+    ensure_root_collection()  # a live-server test before may have flushed it
     return WagtailImage.objects.create(title="肖像", file=ImageFile(buffer, name="portrait.jpg"))
 
 

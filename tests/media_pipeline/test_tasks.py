@@ -98,7 +98,8 @@ def test_pdf_page_count(ingest):
     assert item_file.status == FileStatus.DONE
     assert item_file.technical["pdf"] == {"version": "1.4", "page_count": 3, "encrypted": False}
     assert item_file.derivatives == {}
-    assert item_file.thumbnail_url is None
+    # No thumb.jpg: a PDF's thumbnail is its first page from the IIIF image service.
+    assert item_file.thumbnail_url.startswith(f"/iiif/3/{item_file.pk}/full/400,")
 
 
 @pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe (scripts/system-deps.sh)")

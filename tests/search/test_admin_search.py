@@ -142,10 +142,11 @@ def test_queries_per_listing_page_do_not_grow_with_the_rows(admin_client, indexe
             assert admin_client.get(chooser_url(), {"q": query}).status_code == 200
         return len(queries)
 
+    count("工程控制论")  # warm: a user's first admin page also looks for jobs to announce
     few = count("工程控制论")
     for number in range(30):
         ItemFactory(
             identifier=f"QXS-9{number:03d}", title=f"工程控制论讲义{number}", series=indexed.series
         )
     index_all(engine)
-    assert count("工程控制论") == few
+    assert count("工程控制论") <= few  # the same, or one fewer when the engine needs no fallback
