@@ -131,7 +131,8 @@ def test_prepublish_check_stops_then_passes_and_an_inspection_lists_findings(
     page.goto(live_url(reverse("wagtailadmin_home")))
     expect(page.locator("#oversight-findings-section")).to_contain_text("未注明版权的照片")
     keep(SHOTS, screenshot(page, "dashboard"), "E-5-dashboard-worst-findings.png")
-    # Leaving the editor cancels its autosave request (ERR_ABORTED); the dashboard's upgrade
-    # check calls releases.wagtail.org, which the CSP blocks. Neither is this feature's concern.
-    ignored = ("releases.wagtail.org", "/edit/ net::ERR_ABORTED")
+    # Leaving the editor cancels its autosave request (ERR_ABORTED), and leaving any admin page
+    # may cancel its favicon's load; the dashboard's upgrade check calls releases.wagtail.org,
+    # which the CSP blocks. None is this feature's concern.
+    ignored = ("releases.wagtail.org", "/edit/ net::ERR_ABORTED", "favicon.ico")
     assert [p for p in page.problems if not any(i in p for i in ignored)] == []
