@@ -242,12 +242,6 @@ def first_scan(item: Item | None) -> ItemFile | None:
     return None
 
 
-def card_thumbnail(item_file: ItemFile | None) -> str | None:
-    """The URL of a thumbnail of the file's first page (`ItemFile.thumbnail_url`: an image's
-    thumb.jpg, a PDF's first page from the IIIF image service); None while it has none."""
-    return item_file.thumbnail_url if item_file is not None else None
-
-
 @dataclass(frozen=True)
 class ScanPage:
     """One page of an item's scans: a page of an image file (a multi-page TIFF has several) or

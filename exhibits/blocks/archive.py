@@ -8,7 +8,7 @@ see renders as a neutral notice without its title.
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
-from exhibits.records import card_thumbnail, first_scan
+from exhibits.records import first_scan
 
 from .base import ArchiveStructBlock
 from .choosers import ItemChooserBlock, ScientistChooserBlock
@@ -20,9 +20,10 @@ def item_card(records, ref, caption: str = "") -> dict:
     """What an item template needs: the visible record (or None), the thumbnail of the first
     page of its first image or PDF, and whether the public sees it as well."""
     item = records.item(ref)
+    scan = first_scan(item)
     return {
         "item": item,
-        "thumbnail": card_thumbnail(first_scan(item)),
+        "thumbnail": scan.thumbnail_url if scan is not None else None,
         "caption": caption,
         "restricted_to_staff_view": item is not None and not records.is_public(item),
     }
