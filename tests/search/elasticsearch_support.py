@@ -70,6 +70,10 @@ def elasticsearch_settings(elasticsearch_url, settings):
 
     settings.ELASTICSEARCH_URL = elasticsearch_url
     settings.ELASTICSEARCH_INDEX = new_alias()
+    # One shard: relevance statistics are kept per shard, so a test's few documents spread over
+    # two would rank by which shard each id is routed to (the ids differ between databases and
+    # runs). Tests of shards and replicas set their own (test_es_cluster.py).
+    settings.ELASTICSEARCH_SHARDS = 1
     reset_engines()
     yield settings
     reset_engines()
