@@ -13,7 +13,8 @@
 #             gettext (compiles the zh-Hans translations)
 #   postgres: the PostgreSQL 15 server used by the test suite's second database run
 #   browser:  Debian's Chromium, driven by Playwright in tests/browser (Playwright never downloads
-#             a browser of its own here)
+#             a browser of its own here), and poppler-utils, whose pdftoppm rasterises the pages
+#             Chromium prints to PDF (tests/browser/test_worksheet_print.py)
 #   redis:    Debian's redis-server, started on loopback by scripts/services/redis.sh for the tests
 #             of the Redis-backed task queue (and usable for REDIS_URL in a local setup)
 #   elasticsearch: Java 17 to run the Elasticsearch integ-test zip, Maven to fetch it from Maven
@@ -31,7 +32,7 @@ declare -A GROUPS_PKGS=(
   [base]="fonts-noto-cjk fonts-arphic-ukai espeak-ng ffmpeg gettext"
   [postgres]="postgresql"
   [redis]="redis-server"
-  [browser]="chromium"
+  [browser]="chromium poppler-utils"
   [ocr-bench]="tesseract-ocr tesseract-ocr-chi-sim"
   [elasticsearch]="openjdk-17-jre-headless maven unzip curl"
   [imaging]="libvips42"
