@@ -147,11 +147,9 @@ def _single(text: str, end: bool) -> tuple[date, str, bool]:
     return when, precision, False
 
 
-def parse_date(text: str | None) -> ParsedDate:
-    """Parse a written date. Raises DateParseError with a reason a cataloguer can act on."""
-    raw = (text or "").strip()
-    if raw.lower() in _UNKNOWN:
-        return UNKNOWN
+def _split(raw: str) -> tuple[bool, list[str]]:
+    """A written date (not an unknown one) → (approximate, its one or two points as written,
+    the second completed from the first: "1956年3月—5月" → ["1956年3月", "1956年5月"])."""
     value = raw.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     approximate = False
     if (m := _APPROX.match(value)) is not None:
@@ -160,22 +158,33 @@ def parse_date(text: str | None) -> ParsedDate:
         approximate, value = True, value[: m.start()]
     value = value.strip()
     parts = _DASH.split(value) if not _ISO.match(value) else [value]
+    if len(parts) == 2 and all(parts):
+        first, second = parts
+        # "1956年3月—5月" / "1956—58": the second half inherits what it leaves out.
+        if re.fullmatch(rf"{_NUM}\s*月(?:\s*{_NUM}\s*[日号])?", second):
+            year_part = re.match(rf"^(民国|民國)?\s*{_NUM}\s*年", first)
+            if year_part:
+                second = year_part.group(0) + second
+        elif re.fullmatch(r"\d{2}", second) and re.match(r"^\d{4}", first):
+            second = first[:2] + second
+        parts = [first, second]
+    return approximate, parts
+
+
+def parse_date(text: str | None) -> ParsedDate:
+    """Parse a written date. Raises DateParseError with a reason a cataloguer can act on."""
+    raw = (text or "").strip()
+    if raw.lower() in _UNKNOWN:
+        return UNKNOWN
+    approximate, parts = _split(raw)
     try:
         if len(parts) == 1:
             start, precision, _dec = _single(parts[0], end=False)
             end, _p, _d = _single(parts[0], end=True)
             return ParsedDate(start, end, precision, approximate)
         if len(parts) == 2 and all(parts):
-            first, second = parts
-            # "1956年3月—5月" / "1956—58": the second half inherits what it leaves out.
-            if re.fullmatch(rf"{_NUM}\s*月(?:\s*{_NUM}\s*[日号])?", second):
-                year_part = re.match(rf"^(民国|民國)?\s*{_NUM}\s*年", first)
-                if year_part:
-                    second = year_part.group(0) + second
-            elif re.fullmatch(r"\d{2}", second) and re.match(r"^\d{4}", first):
-                second = first[:2] + second
-            start, _p1, _d1 = _single(first, end=False)
-            end, _p2, _d2 = _single(second, end=True)
+            start, _p1, _d1 = _single(parts[0], end=False)
+            end, _p2, _d2 = _single(parts[1], end=True)
             if end < start:
                 raise DateParseError(_("the range ends before it starts"))
             return ParsedDate(start, end, "range", approximate)
@@ -186,3 +195,58 @@ def parse_date(text: str | None) -> ParsedDate:
     raise DateParseError(
         _("cannot read “%(text)s” as a date: not a recognised date form") % {"text": raw}
     )
+
+
+# English month names written out here rather than read from the C library's locale.
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _english_point(text: str) -> tuple[str, int, str]:
+    """One point as English ("March 1956", "1950s", "11 December 1911"), its year and
+    precision."""
+    when, precision, decade = _single(text, end=False)
+    if decade:
+        return f"{when.year}s", when.year, "decade"
+    if precision == "month":
+        return f"{_MONTHS[when.month - 1]} {when.year}", when.year, precision
+    if precision == "day":
+        return f"{when.day} {_MONTHS[when.month - 1]} {when.year}", when.year, precision
+    return str(when.year), when.year, precision
+
+
+def english_date(text: str | None) -> str:
+    """A written date in English, at the precision it was written: 1956年3月 → "March 1956",
+    约1950年代 → "c. 1950s", 民国三十八年 → "1949", 1956年3月—5月 → "March–May 1956".
+    "" for an unknown date and for one that cannot be read (the caller shows the Chinese)."""
+    raw = (text or "").strip()
+    if raw.lower() in _UNKNOWN:
+        return ""
+    approximate, parts = _split(raw)
+    try:
+        if len(parts) == 1:
+            english = _english_point(parts[0])[0]
+        elif len(parts) == 2 and all(parts):
+            first, first_year, first_precision = _english_point(parts[0])
+            second, second_year, second_precision = _english_point(parts[1])
+            same_year_months = first_year == second_year and first_precision == "month"
+            if same_year_months and second_precision == "month":
+                first = first.rsplit(" ", 1)[0]  # "March–May 1956", not "March 1956–May 1956"
+            english = f"{first}–{second}"
+        else:
+            return ""
+    except DateParseError:
+        return ""
+    return f"c. {english}" if approximate else english

@@ -33,6 +33,15 @@ scientist_edit_handler = TabbedInterface(
                 FieldPanel("disciplines", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("summary"),
                 FieldPanel("portrait"),
+                MultiFieldPanel(
+                    [FieldPanel("summary_en")],
+                    heading=_("English"),
+                    classname="collapsed",
+                    help_text=_(
+                        "The English name is the name variant of the kind “English name”, "
+                        "else the pinyin."
+                    ),
+                ),
             ],
             heading=_("Identity"),
         ),
@@ -118,6 +127,11 @@ item_edit_handler = TabbedInterface(
                 FieldRowPanel([FieldPanel("places"), FieldPanel("language")]),
                 FieldPanel("extent"),
                 FieldPanel("provenance"),
+                MultiFieldPanel(
+                    [FieldPanel("title_en"), FieldPanel("description_en")],
+                    heading=_("English"),
+                    classname="collapsed",
+                ),
             ],
             heading=_("Description"),
         ),

@@ -170,6 +170,12 @@ class Item(RevisionMixin, WrittenDateMixin, ClusterableModel):  # type: ignore[d
         _("identifier (档号)"), max_length=64, unique=True, help_text=IDENTIFIER_HELP
     )
     title = models.CharField(_("title"), max_length=500)
+    title_en = models.CharField(
+        _("title in English"),
+        max_length=500,
+        blank=True,
+        help_text=_("Shown on the English site; left blank, the Chinese title is shown, marked."),
+    )
     item_type = models.CharField(_("type"), max_length=20, choices=ItemType.choices, db_index=True)
     level = models.CharField(
         _("level of description"),
@@ -191,6 +197,7 @@ class Item(RevisionMixin, WrittenDateMixin, ClusterableModel):  # type: ignore[d
         Scientist, blank=True, related_name="items", verbose_name=_("scientists")
     )
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
     subjects = ClusterTaggableManager(through=ItemSubject, blank=True, verbose_name=_("subjects"))
     places = models.CharField(_("places"), max_length=500, blank=True)
     language = models.CharField(

@@ -64,6 +64,12 @@ class Scientist(RevisionMixin, ClusterableModel):
         blank=True,
         help_text=_("Shown in lists and search results."),
     )
+    summary_en = models.CharField(
+        _("one-line summary in English"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on the English site; left blank, the Chinese summary is shown, marked."),
+    )
     biography = RichTextField(_("biography"), blank=True)
     portrait = models.ForeignKey(
         "wagtailimages.Image",
@@ -95,6 +101,22 @@ class Scientist(RevisionMixin, ClusterableModel):
         born = self.birth_date_text or (str(self.birth_year) if self.birth_year else "?")
         died = self.death_date_text or (str(self.death_year) if self.death_year else "")
         return f"{born}—{died}"
+
+    @property
+    def english_name(self) -> str:
+        """The name the English site shows: a variant of the kind "English name" when one was
+        recorded, else the pinyin. Asked only on the English site (one small query per record
+        unless the variants were prefetched)."""
+        cached = getattr(self, "_prefetched_objects_cache", {}).get("names")
+        if cached is not None:
+            english = [v.name for v in cached if v.kind == NameKind.ENGLISH and v.name]
+        elif self.pk:
+            english = list(
+                self.names.filter(kind=NameKind.ENGLISH).values_list("name", flat=True)[:1]
+            )
+        else:
+            english = []
+        return english[0] if english else (self.name_pinyin or pinyin_of(self.name))
 
     def save(self, *args, **kwargs):
         if not self.name_pinyin and self.name:

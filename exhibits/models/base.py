@@ -73,6 +73,13 @@ class BasePage(Page):
         blank=True,
         help_text=_("One or two sentences for listings, search results and link previews."),
     )
+    title_en = models.CharField(
+        _("title in English"),
+        max_length=255,
+        blank=True,
+        help_text=_("Shown on the English site; left blank, the Chinese title is shown, marked."),
+    )
+    listing_summary_en = models.CharField(_("summary in English"), max_length=300, blank=True)
     listing_image = models.ForeignKey(
         "wagtailimages.Image",
         null=True,

@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
 
+from exhibits.bilingual import english_panel
 from exhibits.blocks import RICH_TEXT_FEATURES, ExhibitStreamBlock
 
 from .base import BasePage, first_text, plain_text
@@ -18,8 +19,14 @@ from .stories import ScientistStoryPage, TeacherResourcePage
 
 class ExhibitionIndexPage(BasePage):
     introduction = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+    introduction_en = RichTextField(
+        _("introduction in English"), blank=True, features=RICH_TEXT_FEATURES
+    )
 
-    content_panels = BasePage.content_panels + [FieldPanel("introduction")]
+    content_panels = BasePage.content_panels + [
+        FieldPanel("introduction"),
+        english_panel("introduction_en"),
+    ]
     parent_page_types = ["exhibits.HomePage"]
     subpage_types = ["exhibits.ExhibitionPage"]
 
@@ -42,6 +49,7 @@ class ExhibitionIndexPage(BasePage):
 
 class ExhibitionPage(BasePage):
     subtitle = models.CharField(_("subtitle"), max_length=200, blank=True)
+    subtitle_en = models.CharField(_("subtitle in English"), max_length=200, blank=True)
     hero_image = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
@@ -60,6 +68,9 @@ class ExhibitionPage(BasePage):
     curators_statement = RichTextField(
         _("curators' statement"), blank=True, features=RICH_TEXT_FEATURES
     )
+    curators_statement_en = RichTextField(
+        _("curators' statement in English"), blank=True, features=RICH_TEXT_FEATURES
+    )
     opening_date = models.DateField(_("opening date"), null=True, blank=True)
     closing_date = models.DateField(
         _("closing date"),
@@ -68,9 +79,12 @@ class ExhibitionPage(BasePage):
         help_text=_("Leave blank for a permanent exhibition."),
     )
     body = StreamField(ExhibitStreamBlock(), blank=True, verbose_name=_("introduction"))
+    body_en = StreamField(
+        ExhibitStreamBlock(), blank=True, verbose_name=_("introduction in English")
+    )
 
     image_alt_fields = BasePage.image_alt_fields + (("hero_image", "hero_image_alt"),)
-    archive_stream_fields = ("body",)
+    archive_stream_fields = ("body", "body_en")
 
     content_panels = BasePage.content_panels + [
         FieldPanel("subtitle"),
@@ -82,6 +96,7 @@ class ExhibitionPage(BasePage):
         FieldRowPanel([FieldPanel("opening_date"), FieldPanel("closing_date")], heading=_("Dates")),
         FieldPanel("body"),
         InlinePanel("credit_links", label=_("Credits"), heading=_("Credits")),
+        english_panel("subtitle_en", "curators_statement_en", "body_en"),
     ]
     parent_page_types = ["exhibits.ExhibitionIndexPage"]
     subpage_types = [
@@ -151,9 +166,11 @@ class ChapterPage(BasePage):
     start_year = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("to year"), null=True, blank=True)
     introduction = models.TextField(_("introduction"), blank=True, max_length=1000)
+    introduction_en = models.TextField(_("introduction in English"), blank=True, max_length=1500)
     body = StreamField(ExhibitStreamBlock(), blank=True, verbose_name=_("body"))
+    body_en = StreamField(ExhibitStreamBlock(), blank=True, verbose_name=_("body in English"))
 
-    archive_stream_fields = ("body",)
+    archive_stream_fields = ("body", "body_en")
 
     content_panels = BasePage.content_panels + [
         FieldRowPanel(
@@ -162,6 +179,7 @@ class ChapterPage(BasePage):
         ),
         FieldPanel("introduction"),
         FieldPanel("body"),
+        english_panel("introduction_en", "body_en"),
     ]
     parent_page_types = ["exhibits.ExhibitionPage"]
     subpage_types: list[str] = []
@@ -203,7 +221,7 @@ class ChapterPage(BasePage):
             ChapterPage.objects.sibling_of(self)
             .live()
             .public()
-            .only("id", "title", "path", "url_path", "depth")
+            .only("id", "title", "title_en", "path", "url_path", "depth")
         )
         position = next((i for i, c in enumerate(chapters) if c.pk == self.pk), None)
         context["exhibition"] = exhibition

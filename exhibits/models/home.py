@@ -6,6 +6,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 
 from archive_collections.models import Scientist
+from exhibits.bilingual import english_panel
 
 from .base import BasePage, plain_text
 from .exhibitions import ExhibitionPage
@@ -17,6 +18,7 @@ HOME_RESOURCES = 4
 
 class HomePage(BasePage):
     introduction = RichTextField(_("introduction"), blank=True)
+    introduction_en = RichTextField(_("introduction in English"), blank=True)
     featured_scientists = models.CharField(
         _("featured scientists"),
         max_length=500,
@@ -27,6 +29,7 @@ class HomePage(BasePage):
     content_panels = BasePage.content_panels + [
         FieldPanel("introduction"),
         FieldPanel("featured_scientists"),
+        english_panel("introduction_en"),
     ]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]

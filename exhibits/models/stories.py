@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 
 from archive_collections.models import Scientist
+from exhibits.bilingual import english_panel
 from exhibits.blocks import ActivityBlock, ExhibitStreamBlock, LinkedItemsBlock, WorksheetBlock
 
 from .base import BasePage, first_text, plain_text
@@ -27,14 +28,17 @@ class ScientistStoryPage(BasePage):
         help_text=_("The authority record this story is about."),
     )
     standfirst = models.TextField(_("standfirst"), blank=True, max_length=600)
+    standfirst_en = models.TextField(_("standfirst in English"), blank=True, max_length=900)
     body = StreamField(ExhibitStreamBlock(), blank=True, verbose_name=_("story"))
+    body_en = StreamField(ExhibitStreamBlock(), blank=True, verbose_name=_("story in English"))
 
-    archive_stream_fields = ("body",)
+    archive_stream_fields = ("body", "body_en")
 
     content_panels = BasePage.content_panels + [
         FieldPanel("scientist"),
         FieldPanel("standfirst"),
         FieldPanel("body"),
+        english_panel("standfirst_en", "body_en"),
     ]
     parent_page_types = ["exhibits.ExhibitionPage", "exhibits.HomePage"]
     subpage_types: list[str] = []
@@ -107,6 +111,7 @@ class TeacherResourcePage(BasePage):
             [FieldPanel("worksheet_title"), FieldPanel("worksheet")],
             heading=_("Printable worksheet"),
         ),
+        english_panel(),
     ]
     parent_page_types = ["exhibits.ExhibitionPage", "exhibits.HomePage"]
     subpage_types: list[str] = []
@@ -122,7 +127,7 @@ class StandardPage(BasePage):
     body = StreamField(ExhibitStreamBlock(), blank=True, verbose_name=_("body"))
 
     archive_stream_fields = ("body",)
-    content_panels = BasePage.content_panels + [FieldPanel("body")]
+    content_panels = BasePage.content_panels + [FieldPanel("body"), english_panel()]
     parent_page_types = ["exhibits.HomePage", "exhibits.StandardPage"]
     subpage_types = ["exhibits.StandardPage"]
 

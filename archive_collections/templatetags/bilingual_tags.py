@@ -1,0 +1,69 @@
+"""The public templates' side of archive_collections/bilingual.py.
+
+{% load bilingual_tags %}
+{% bi item "title" %}                 short text: English, or the Chinese marked "中文"
+{{ item|bi_text:"title" }}            the same as plain text (for <title> and attributes)
+{% pick page "body" as body %}        a Text: body.value, body.fallback, body.lang
+{% lang_fallback_marker %}            the marker alone, after a block shown in Chinese
+{{ item.date_text|written_date }}     a written date, in English on the English site
+{{ subject.name|subject_label }}      a subject heading in the active language
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from archive_collections import bilingual
+from archive_collections.dates import english_date
+
+register = template.Library()
+
+
+@register.simple_tag
+def bi(record: Any, field: str) -> SafeString:
+    return bilingual.inline(bilingual.pick(record, field))
+
+
+@register.filter
+def bi_text(record: Any, field: str) -> str:
+    return str(bilingual.pick(record, field))
+
+
+@register.simple_tag
+def pick(record: Any, field: str) -> bilingual.Text:
+    return bilingual.pick(record, field)
+
+
+@register.simple_tag
+def lang_fallback_marker() -> SafeString:
+    return bilingual.marker()
+
+
+@register.filter
+def subject_label(name: str) -> SafeString:
+    return bilingual.inline(bilingual.label(name))
+
+
+@register.filter
+def written_date(text: str) -> SafeString:
+    """The date as written on the Chinese site; on the English site its English form, or the
+    Chinese (lang="zh-Hans") when it cannot be read as a date."""
+    if not text or not bilingual.english_active():
+        return format_html("{}", text or "")
+    english = english_date(text)
+    if english:
+        return format_html("{}", english)
+    return format_html('<span lang="{}">{}</span>', bilingual.CHINESE, text)
+
+
+@register.filter
+def zh(text: str) -> SafeString:
+    """Text that is Chinese in every language (a creator, a place as catalogued), marked
+    lang="zh-Hans" on the English site."""
+    if not text or not bilingual.english_active():
+        return format_html("{}", text or "")
+    return format_html('<span lang="{}">{}</span>', bilingual.CHINESE, text)
