@@ -488,13 +488,19 @@ def _holds(panel, field_name: str) -> bool:
 
 
 def panel_anchor(model, field_name: str) -> str:
-    """The id of the editor's section holding a field: Wagtail names it after the tab's and
-    the panel's headings (in the language of the moment), so it is read off the edit handler."""
+    """The id of the editor's section holding a field. Wagtail names it after the tab's and the
+    panel's headings, and its edit handler (built once per process) keeps the names of its first
+    render, in whichever language that was: so they are read off that same handler's cached
+    identifiers, never recomputed in the language of the moment."""
     handler = model.get_edit_handler()
-    for tab in getattr(handler, "children", ()):
-        for panel in getattr(tab, "children", ()):
+    if not hasattr(handler, "child_identifiers"):
+        return ""
+    for tab, tab_name in zip(handler.children, handler.child_identifiers, strict=True):
+        if not hasattr(tab, "child_identifiers"):
+            continue
+        for panel, panel_name in zip(tab.children, tab.child_identifiers, strict=True):
             if _holds(panel, field_name):
-                return f"panel-child-{tab.clean_name}-{panel.clean_name}-section"
+                return f"panel-child-{tab_name}-{panel_name}-section"
     return ""
 
 

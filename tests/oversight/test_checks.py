@@ -1,17 +1,27 @@
 """Each content check, on a published chapter: what it finds and where it says it is."""
 
+import inspect
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
 from wagtail.images import get_image_model
 from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page
 from wagtail.rich_text import RichText
 
-from archive_site.oversight.checks import AUDIT_KINDS, INSPECTION_KINDS, PREPUBLISH_KINDS, Checker
+from archive_site.oversight.checks import (
+    AUDIT_KINDS,
+    INSPECTION_KINDS,
+    PREPUBLISH_KINDS,
+    Checker,
+    page_edit_url,
+)
 from archive_site.oversight.models import Term, TermKind
 from archive_site.oversight.terms import TermMatcher
+from exhibits.models import ChapterPage
 from media_pipeline.models import ItemFile
 from tests.factories.catalogue import InterviewFactory, TranscriptSegmentFactory
 from tests.pages import item_block
@@ -143,3 +153,31 @@ def test_term_list_hits_in_title_text_and_captions():
     assert {issue.target for issue in issues} == {"中科院", "錢學森"}
     assert any("用简体" in issue.message for issue in issues)
     assert check(chapter, AUDIT_KINDS) == []  # the daily audit leaves the term list out
+
+
+@pytest.fixture
+def fresh_edit_handler():
+    """Forget the chapter's cached edit handler before and after: Wagtail builds it once per
+    process and keeps the tab identifiers of its first render."""
+    cache = inspect.getattr_static(ChapterPage, "get_edit_handler")
+    cache.pop(ChapterPage, None)
+    yield
+    cache.pop(ChapterPage, None)
+
+
+def test_fix_link_lands_on_the_section_whatever_language_first_rendered_the_editor(
+    admin_client, fresh_edit_handler
+):
+    """Wagtail caches each tab's identifier from its heading in the language of the first
+    render: a worker whose first chapter editor was English named the tab `content` while the
+    check, in Chinese, linked `u5185u5bb9` (the clean-clone run's PostgreSQL pass)."""
+    chapter = chapter_with(text_block("<p>引言</p>"))
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    admin_client.get(reverse("wagtailadmin_pages:edit", args=[chapter.pk]))
+    del admin_client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    with translation.override("zh-hans"):
+        url = page_edit_url(chapter, "body")
+    anchor = url.split("#", 1)[1]
+    editor = admin_client.get(url.split("#", 1)[0]).content.decode()
+    assert 'lang="zh-hans"' in editor.lower()
+    assert f'id="{anchor}"' in editor
