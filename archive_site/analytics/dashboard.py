@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ from .models import (
     DailyVisitors,
     DaySalt,
     Device,
+    FlushMark,
     Hit,
     Kind,
     MonthlyView,
@@ -174,57 +176,174 @@ SECTION_LABELS = {
 
 def build(filters: Filters, user: Any) -> Report:
     report = Report(filters=filters, days=[d.isoformat() for d in filters.days])
-    in_period = Q(day__gte=filters.start, day__lte=filters.end)
-    scope = _exhibition_scope(filters.exhibition) if filters.exhibition else None
-    views = Views(filters, scope)
-    by_kind = dict(views.per_day.values_list("kind").annotate(n=Sum("views")).order_by())
-    searches = DailySearch.objects.filter(in_period).aggregate(
-        n=Sum("searches"), zero=Sum("zero_results")
-    )
+    numbers = period_numbers(filters)
+    by_kind = numbers.by_kind()
     report.totals = {
         "page_views": by_kind.get(Kind.PAGE, 0),
         "record_views": sum(by_kind.get(k, 0) for k in READ_KINDS if k != Kind.PAGE),
         "file_views": by_kind.get(Kind.FILE_VIEW, 0),
         "downloads": by_kind.get(Kind.DOWNLOAD, 0),
-        "searches": searches["n"] or 0,
-        "zero_results": searches["zero"] or 0,
-        "visitors": _visitors(filters),
+        "searches": sum(n for n, _zero in numbers.searches_per_day.values()),
+        "zero_results": sum(zero for _n, zero in numbers.searches_per_day.values()),
+        "visitors": numbers.visitors,
     }
-    report.series = _series(filters, views)
+    report.series = _series(filters, numbers)
     policy = AccessPolicy.for_user(user)
+    queries = numbers.queries.items()
     report.top = {
-        "exhibitions": _top_pages(views, ExhibitionPage),
-        "chapters": _top_pages(views, ChapterPage),
-        "scientists": _top_records(views, Kind.SCIENTIST, policy),
-        "items": _top_records(views, Kind.ITEM, policy),
-        "downloads": _top_files(views, policy),
-        "searches": _top_searches(in_period, zero=False),
-        "zero": _top_searches(in_period, zero=True),
-        "referrers": [
-            Row(domain, n)
-            for domain, n in DailyReferrer.objects.filter(in_period)
-            .values_list("domain")
-            .annotate(n=Sum("views"))
-            .order_by("-n", "domain")[:TOP]
+        "exhibitions": _top_pages(numbers, ExhibitionPage),
+        "chapters": _top_pages(numbers, ChapterPage),
+        "scientists": _top_records(numbers, Kind.SCIENTIST, policy),
+        "items": _top_records(numbers, Kind.ITEM, policy),
+        "downloads": _top_files(numbers, policy),
+        "searches": [
+            Row(query, n, zero)
+            for query, (n, zero) in sorted(queries, key=lambda kv: (-kv[1][0], kv[0]))[: TOP * 2]
         ],
-        "devices": [
-            Row(str(Device(device).label), n)
-            for device, n in DailyDevice.objects.filter(in_period)
-            .values_list("device")
-            .annotate(n=Sum("views"))
-            .order_by("-n")
+        "zero": [
+            Row(query, zero, n)
+            for query, (n, zero) in sorted(
+                ((q, v) for q, v in queries if v[1] > 0), key=lambda kv: (-kv[1][1], kv[0])
+            )[: TOP * 2]
         ],
+        "referrers": [Row(domain, n) for domain, n in _ranked(numbers.referrers)[:TOP]],
+        "devices": [Row(str(Device(device).label), n) for device, n in _ranked(numbers.devices)],
     }
     return report
 
 
+def _ranked(counts: dict[Any, int]) -> list[tuple[Any, int]]:
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+#: The kinds whose views the top lists rank per object.
+TOP_KINDS = (Kind.PAGE, Kind.SCIENTIST, Kind.ITEM, Kind.DOWNLOAD)
+
+
+@dataclass
+class Numbers:
+    """What the daily tables hold for some days (and one exhibition's scope, if chosen), before
+    any name is looked up: the same for every user, so it can be kept and added up."""
+
+    per_day: dict[tuple[datetime.date, int], int] = field(default_factory=dict)
+    searches_per_day: dict[datetime.date, tuple[int, int]] = field(default_factory=dict)
+    objects: dict[int, dict[int, int]] = field(default_factory=dict)
+    queries: dict[str, tuple[int, int]] = field(default_factory=dict)
+    referrers: dict[str, int] = field(default_factory=dict)
+    devices: dict[int, int] = field(default_factory=dict)
+    visitors: int = 0
+
+    def by_kind(self) -> dict[int, int]:
+        totals: dict[int, int] = {}
+        for (_day, kind), n in self.per_day.items():
+            totals[kind] = totals.get(kind, 0) + n
+        return totals
+
+    def __add__(self, other: Numbers) -> Numbers:
+        """Numbers of disjoint days added (a day appears in one side only)."""
+        objects = {k: dict(v) for k, v in self.objects.items()}
+        for kind, counts in other.objects.items():
+            mine = objects.setdefault(kind, {})
+            for key, n in counts.items():
+                mine[key] = mine.get(key, 0) + n
+        queries = dict(self.queries)
+        for query, (n, zero) in other.queries.items():
+            before = queries.get(query, (0, 0))
+            queries[query] = (before[0] + n, before[1] + zero)
+        return Numbers(
+            per_day={**self.per_day, **other.per_day},
+            searches_per_day={**self.searches_per_day, **other.searches_per_day},
+            objects=objects,
+            queries=queries,
+            referrers=_added(self.referrers, other.referrers),
+            devices=_added(self.devices, other.devices),
+            visitors=self.visitors + other.visitors,
+        )
+
+
+def _added(a: dict[Any, int], b: dict[Any, int]) -> dict[Any, int]:
+    total = dict(a)
+    for key, n in b.items():
+        total[key] = total.get(key, 0) + n
+    return total
+
+
+#: How long a period's numbers of past days are kept (a flush that changes a past day makes
+#: them stale sooner: the key holds FlushMark.history).
+KEEP_SECONDS = 24 * 3600
+
+
+def period_numbers(filters: Filters, today: datetime.date | None = None) -> Numbers:
+    """The period's numbers: days before today from the cache when a flush has not changed any
+    of them since they were kept (a year of daily rows is read once a day, not per request),
+    today's read every time."""
+    today = today or timezone.localdate()
+    scope = _exhibition_scope(filters.exhibition) if filters.exhibition else None
+    numbers = Numbers()
+    past_end = min(filters.end, today - datetime.timedelta(days=1))
+    if filters.start <= past_end:
+        numbers = _past_numbers(filters, past_end, scope)
+    if filters.start <= today <= filters.end:
+        numbers = numbers + read_numbers(today, today, scope)
+    return numbers
+
+
+def _past_numbers(filters: Filters, end: datetime.date, scope: Q | None) -> Numbers:
+    mark = FlushMark.objects.filter(pk=1).values_list("epoch", "history").first()
+    if mark is None:  # nothing flushed in this database yet: nothing worth keeping
+        return read_numbers(filters.start, end, scope)
+    exhibition = filters.exhibition.pk if filters.exhibition else 0
+    key = f"analytics:numbers:{mark[0]}:{mark[1]}:{filters.start}:{end}:{exhibition}"
+    numbers = cache.get(key)
+    if numbers is None:
+        numbers = read_numbers(filters.start, end, scope)
+        cache.set(key, numbers, KEEP_SECONDS)
+    return numbers
+
+
+def read_numbers(start: datetime.date, end: datetime.date, scope: Q | None) -> Numbers:
+    """The numbers of the days from `start` to `end`, read from the daily tables."""
+    in_period = Q(day__gte=start, day__lte=end)
+    views = Views(start, end, scope)
+    numbers = Numbers(
+        per_day={
+            (day, kind): n
+            for day, kind, n in views.per_day.values_list("day", "kind")
+            .annotate(n=Sum("views"))
+            .order_by()
+        },
+        objects={kind: views.per_object(kind) for kind in TOP_KINDS},
+        visitors=_visitors(in_period),
+    )
+    searches = DailySearch.objects.filter(in_period)
+    numbers.searches_per_day = {
+        day: (n, zero)
+        for day, n, zero in searches.values_list("day")
+        .annotate(n=Sum("searches"), zero=Sum("zero_results"))
+        .order_by()
+    }
+    numbers.queries = {
+        query: (n, zero)
+        for query, n, zero in searches.values_list("query")
+        .annotate(n=Sum("searches"), zero=Sum("zero_results"))
+        .order_by()
+    }
+    for model, column, target in (
+        (DailyReferrer, "domain", numbers.referrers),
+        (DailyDevice, "device", numbers.devices),
+    ):
+        rows = model.objects.filter(in_period).values_list(column).annotate(n=Sum("views"))
+        target.update(rows.order_by())
+    return numbers
+
+
 class Views:
-    """Where a period's views are read. Without an exhibition: totals per day and kind from
-    `DailyTotal`; per object, whole months inside the period from `MonthlyView` and the days
+    """Where some days' views are read. Without an exhibition: totals per day and kind from
+    `DailyTotal`; per object, whole months inside the days from `MonthlyView` and the days
     around them from `DailyView`. With one: `DailyView` of its pages and records only."""
 
-    def __init__(self, filters: Filters, scope: Q | None) -> None:
-        in_period = Q(day__gte=filters.start, day__lte=filters.end)
+    def __init__(self, start: datetime.date, end: datetime.date, scope: Q | None) -> None:
+        in_period = Q(day__gte=start, day__lte=end)
         self.scope = scope
         if scope is not None:
             self.per_day: Any = DailyView.objects.filter(in_period).filter(scope)
@@ -232,7 +351,7 @@ class Views:
             self.edges: list[Any] = [self.per_day]
             return
         self.per_day = DailyTotal.objects.filter(in_period)
-        self.months = _whole_months(filters.start, filters.end)
+        self.months = _whole_months(start, end)
         if not self.months:
             self.edges = [DailyView.objects.filter(in_period)]
             return
@@ -240,21 +359,19 @@ class Views:
         # one range on the (kind, day) index.
         after = _month_end(self.months[-1]) + datetime.timedelta(days=1)
         self.edges = [
-            DailyView.objects.filter(day__gte=filters.start, day__lt=self.months[0]),
-            DailyView.objects.filter(day__gte=after, day__lte=filters.end),
+            DailyView.objects.filter(day__gte=start, day__lt=self.months[0]),
+            DailyView.objects.filter(day__gte=after, day__lte=end),
         ]
 
-    def top(self, kind: Kind, ids: Any = None, limit: int = TOP) -> list[tuple[int, int]]:
+    def per_object(self, kind: Kind) -> dict[int, int]:
         parts = [edge.filter(kind=kind) for edge in self.edges]
         if self.months:
             parts.append(MonthlyView.objects.filter(kind=kind, month__in=self.months))
         summed: dict[int, int] = {}
         for rows in parts:
-            if ids is not None:
-                rows = rows.filter(object_id__in=ids)
             for key, n in rows.values_list("object_id").annotate(n=Sum("views")).order_by():
                 summed[key] = summed.get(key, 0) + n
-        return sorted(summed.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        return summed
 
 
 def _month_end(month: datetime.date) -> datetime.date:
@@ -271,33 +388,26 @@ def _whole_months(start: datetime.date, end: datetime.date) -> list[datetime.dat
     return months
 
 
-def _series(filters: Filters, views: Views) -> dict[str, list[int]]:
+def _series(filters: Filters, numbers: Numbers) -> dict[str, list[int]]:
     groups: dict[str, list[Kind]] = {
         "pages": [Kind.PAGE],
         "records": [k for k in READ_KINDS if k != Kind.PAGE],
         "downloads": [Kind.DOWNLOAD],
     }
     per_day: dict[tuple[str, datetime.date], int] = {}
-    rows = views.per_day.values_list("day", "kind").annotate(n=Sum("views")).order_by()
-    for day, kind, n in rows:
+    for (day, kind), n in numbers.per_day.items():
         for name, kinds in groups.items():
             if kind in kinds:
                 per_day[(name, day)] = per_day.get((name, day), 0) + n
-    searches = dict(
-        DailySearch.objects.filter(day__gte=filters.start, day__lte=filters.end)
-        .values_list("day")
-        .annotate(n=Sum("searches"))
-        .order_by()
-    )
     series = {name: [per_day.get((name, d), 0) for d in filters.days] for name in groups}
-    series["searches"] = [searches.get(d, 0) for d in filters.days]
+    searches = numbers.searches_per_day
+    series["searches"] = [searches.get(d, (0, 0))[0] for d in filters.days]
     return series
 
 
-def _visitors(filters: Filters) -> int:
+def _visitors(in_period: Q) -> int:
     """Closed days from their counts; days still open (today, or days no flush has closed
     yet) from the hashes in the buffer."""
-    in_period = Q(day__gte=filters.start, day__lte=filters.end)
     closed = DailyVisitors.objects.filter(in_period).aggregate(n=Sum("visitors"))["n"] or 0
     open_days = DaySalt.objects.filter(in_period).values_list("day", flat=True)
     still_open = (
@@ -310,14 +420,25 @@ def _visitors(filters: Filters) -> int:
     return closed + still_open
 
 
-def _top_pages(views: Views, page_type: type[Page]) -> list[Row]:
-    top = views.top(Kind.PAGE, ids=page_type.objects.values("pk"))
-    titles = dict(Page.objects.filter(pk__in=[pk for pk, _ in top]).values_list("pk", "title"))
-    return [Row(titles.get(pk, _("Deleted page")), n) for pk, n in top]
+def _top_pages(numbers: Numbers, page_type: type[Page]) -> list[Row]:
+    """The most viewed pages of one type: the ranking walked in slices until TOP are found."""
+    ranked = _ranked(numbers.objects.get(Kind.PAGE, {}))
+    top: list[tuple[int, int]] = []
+    titles: dict[int, str] = {}
+    for offset in range(0, len(ranked), 200):
+        chunk = ranked[offset : offset + 200]
+        found = dict(
+            page_type.objects.filter(pk__in=[pk for pk, _n in chunk]).values_list("pk", "title")
+        )
+        titles.update(found)
+        top += [(pk, n) for pk, n in chunk if pk in found]
+        if len(top) >= TOP:
+            break
+    return [Row(titles[pk], n) for pk, n in top[:TOP]]
 
 
-def _top_records(views: Views, kind: Kind, policy: AccessPolicy) -> list[Row]:
-    top = views.top(kind)
+def _top_records(numbers: Numbers, kind: Kind, policy: AccessPolicy) -> list[Row]:
+    top = _ranked(numbers.objects.get(kind, {}))[:TOP]
     keys = [pk for pk, _ in top]
     if kind == Kind.ITEM:
         names = {
@@ -329,23 +450,13 @@ def _top_records(views: Views, kind: Kind, policy: AccessPolicy) -> list[Row]:
     return [Row(names.get(pk, _("Restricted or deleted record")), n) for pk, n in top]
 
 
-def _top_files(views: Views, policy: AccessPolicy) -> list[Row]:
-    top = views.top(Kind.DOWNLOAD)
+def _top_files(numbers: Numbers, policy: AccessPolicy) -> list[Row]:
+    top = _ranked(numbers.objects.get(Kind.DOWNLOAD, {}))[:TOP]
     files = ItemFile.objects.filter(pk__in=[pk for pk, _ in top]).filter(policy.item_q("item__"))
     names = {
         f.pk: f"{f.item.identifier} {f.original_filename}" for f in files.select_related("item")
     }
     return [Row(names.get(pk, _("Restricted or deleted file")), n) for pk, n in top]
-
-
-def _top_searches(in_period: Q, *, zero: bool) -> list[Row]:
-    rows = DailySearch.objects.filter(in_period).values_list("query")
-    if zero:
-        rows = rows.filter(zero_results__gt=0)
-        ordered = rows.annotate(n=Sum("zero_results"), m=Sum("searches")).order_by("-n", "query")
-    else:
-        ordered = rows.annotate(n=Sum("searches"), m=Sum("zero_results")).order_by("-n", "query")
-    return [Row(query, n, m) for query, n, m in ordered[: TOP * 2]]
 
 
 def _exhibition_scope(exhibition: ExhibitionPage) -> Q:

@@ -15,6 +15,8 @@ day's rows still in the buffer: nothing is left to recompute or compare with ano
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -68,10 +70,15 @@ class Hit(models.Model):
 
 
 class FlushMark(models.Model):
-    """How far the buffer has been added into the daily tables (one row)."""
+    """How far the buffer has been added into the daily tables (one row), and what the
+    dashboard's kept numbers of past days are valid for: `epoch` names this database's counts
+    (a new row, a new epoch) and `history` goes up whenever a flush changes a day before today
+    (late views added, a day closed)."""
 
     last_id = models.BigIntegerField(default=0)
     flushed_at = models.DateTimeField(null=True, blank=True)
+    epoch = models.UUIDField(default=uuid.uuid4, editable=False)
+    history = models.PositiveBigIntegerField(default=0, editable=False)
 
     def __str__(self) -> str:
         return f"flushed to {self.last_id}"

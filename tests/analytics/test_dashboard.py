@@ -9,6 +9,8 @@ import openpyxl
 import pymupdf
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -221,3 +223,46 @@ def test_the_flush_command_adds_the_buffer_once():
     call_command("flush_counts", stdout=out)
     assert "1 view(s) added" in out.getvalue() and "0 view(s) added" in out.getvalue()
     assert DailyView.objects.get(kind=Kind.ITEM, object_id=3).views == 1
+
+
+def _year(user):
+    return build(
+        Filters(
+            start=timezone.localdate() - datetime.timedelta(days=364),
+            end=timezone.localdate(),
+            period="year",
+        ),
+        user,
+    )
+
+
+def test_past_days_are_read_once_until_a_flush_changes_one(impact_user, traffic):
+    """A year of daily rows is read once; later requests read today's rows and names only.
+    Views of today count at the next flush; a late view of yesterday (or a day closing) makes
+    the kept numbers of past days stale."""
+    item = traffic["item"]
+    first = _year(impact_user)
+    cache_key_reads = CaptureQueriesContext(connection)
+    with cache_key_reads:
+        again = _year(impact_user)
+    assert again.totals == first.totals and again.top == first.top
+    past_tables = [q["sql"] for q in cache_key_reads.captured_queries if "monthlyview" in q["sql"]]
+    assert past_tables == []  # the whole months were not read again
+
+    Hit.objects.create(day=timezone.localdate(), kind=Kind.ITEM, object_id=item.pk)
+    flush()
+    today = _year(impact_user)
+    assert today.totals["record_views"] == first.totals["record_views"] + 1
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    Hit.objects.bulk_create(
+        [Hit(day=yesterday, kind=Kind.ITEM, object_id=item.pk) for _ in range(5)]
+    )
+    flush()
+    late = _year(impact_user)
+    assert late.totals["record_views"] == today.totals["record_views"] + 5
+    assert dict((r.label, r.value) for r in late.top["items"])[
+        f"{item.identifier} {item.title}"
+    ] == (
+        dict((r.label, r.value) for r in first.top["items"])[f"{item.identifier} {item.title}"] + 6
+    )
