@@ -14,6 +14,7 @@ from exhibits.models.stories import ScientistStoryPage
 from search import service
 from search.contract import FACETS, SearchQuery
 from search.query import QueryError
+from search.signals import searched
 
 from . import records, schemas
 from .auth import policy_of
@@ -143,4 +144,6 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> HttpResponse:
     except QueryError as error:
         raise bad_parameter("q", error.message) from error
     results = service.search(query, policy_of(request))
+    if params.q.strip() and params.page == 1:  # counted as the search page counts its searches
+        searched.send(search, request=request, query=params.q.strip(), total=results.total)
     return respond(request, schemas.SearchOut(**results.to_dict()), private=True)

@@ -132,6 +132,16 @@ def test_searches_count_query_results_and_zero_results(client):
     assert DailySearch.objects.get(query="钱学森").zero_results == 3 * (totals["钱学森"] == 0)
 
 
+def test_searches_through_the_json_api_count_like_the_page(client):
+    """The finding: searches made through /api/v1/search were not counted at all."""
+    client.get("/api/v1/search", {"q": "钱学森"}, HTTP_USER_AGENT=DESKTOP)
+    client.get("/api/v1/search", {"q": "钱学森", "page": "2"}, HTTP_USER_AGENT=DESKTOP)
+    client.get("/api/v1/search", {"item_type": "letter"}, HTTP_USER_AGENT=DESKTOP)
+    client.get("/api/v1/search", {"q": "钱学森"}, HTTP_USER_AGENT=BOT)
+    flush()
+    assert {r.query: r.searches for r in DailySearch.objects.all()} == {"钱学森": 1}
+
+
 def test_downloads_and_file_views_count_once_per_reading(client):
     item_file = ItemFileFactory()
     name = derivative_storage().save("tests/web.jpg", ContentFile(b"x" * 2000))
