@@ -15,9 +15,16 @@ Named routes (namespace ``media_pipeline``):
   Derivatives live under their own path segment so that an original file named ``thumb.jpg``
   keeps its own URL.
 
-Both answer 404 when the visitor may not see the item (the access policy in
-archive_collections.access), support HTTP Range (206/416) and conditional GETs (ETag), and send
-``Cache-Control: private`` unless the item is public.
+- ``media_pipeline:page_image`` — ``files/<int:pk>/pages/<int:number>.jpg``: page `number` of
+  an image or PDF file as a JPEG download through the IIIF renderer
+  (media_pipeline/page_downloads.py).
+- ``media_pipeline:pages_pdf`` — ``files/items/<identifier>/pages.pdf?from=N&to=M``: the Item's
+  pages N–M (counted as the viewer counts them) as one PDF with a stamped cover; a range past
+  the last page answers 400 naming it.
+
+All answer 404 when the visitor may not see the item (the access policy in
+archive_collections.access); the files support HTTP Range (206/416) and conditional GETs
+(ETag), and send ``Cache-Control: private`` unless the item is public.
 """
 
 from django.urls import path
@@ -27,6 +34,8 @@ from . import views
 app_name = "media_pipeline"
 
 urlpatterns = [
+    path("items/<str:identifier>/pages.pdf", views.pages_pdf, name="pages_pdf"),
+    path("<int:pk>/pages/<int:number>.jpg", views.page_image, name="page_image"),
     path("<int:pk>/derivatives/<str:name>", views.derivative, name="derivative"),
     path("<int:pk>/<str:filename>", views.master, name="master"),
 ]

@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import os
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+import pyvips
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from archive_collections.access import AccessPolicy
+from archive_collections.http import content_disposition
+from archive_collections.models import Item
 
-from . import signals
+from . import page_downloads, signals
 from .av import AV_DERIVATIVES
 from .derivatives import DERIVATIVE_NAMES, content_type
+from .errors import StepError
+from .iiif.urls import tiled_pages
 from .models import ItemFile
 from .serving import StoredFile, serve_stored
 from .steps import registry
@@ -67,6 +73,100 @@ def derivative(request, pk: int, name: str):
     )
 
 
+@require_safe
+def page_image(request, pk: int, number: int):
+    """One page of an image or PDF file as a JPEG download (page_downloads.py)."""
+    item_file = _visible_file(request, pk)
+    page = next((p for p in tiled_pages(item_file) if p["number"] == number), None)
+    if page is None:
+        raise Http404
+    try:
+        jpeg = page_downloads.page_jpeg(request, item_file, page, page_downloads.PAGE_IMAGE_SIDE)
+    except page_downloads.RenderRefused as refused:
+        return _too_many(refused)
+    except (StepError, OSError, pyvips.Error) as exc:
+        raise Http404 from exc  # a lost or unreadable master: nothing of the file is served
+    _announce(request, item_file, download=True)
+    response = serve_stored(
+        request,
+        StoredFile(
+            storage=jpeg.storage,
+            name=jpeg.name,
+            content_type="image/jpeg",
+            filename=page_downloads.page_file_name(item_file.item, number),
+            etag=f'"{item_file.sha256[:24]}-p{number}-{jpeg.size[0]}x{jpeg.size[1]}-'
+            f'v{registry.version("iiif")}"',
+            public=_is_public(item_file),
+        ),
+    )
+    response["Content-Disposition"] = content_disposition(
+        page_downloads.page_file_name(item_file.item, number), attachment=True
+    )
+    return response
+
+
+@require_safe
+def pages_pdf(request, identifier: str):
+    """A range of the Item's pages (``?from=&to=``, the whole document without them) as one PDF
+    with a stamped cover; a range past the last page is refused naming it (400)."""
+    item = get_object_or_404(Item.objects.select_related("series__fonds"), identifier=identifier)
+    if not AccessPolicy.for_user(request.user).can_view(item):
+        raise Http404
+    pages = page_downloads.item_pages(item.files.all())
+    if not pages:
+        raise Http404  # nothing with pages (yet): no PDF to make
+    try:
+        wanted = page_downloads.parse_range(request.GET, len(pages))
+    except page_downloads.RangeRefused as refused:
+        return _range_refused(request, item, len(pages), str(refused))
+    url = request.build_absolute_uri(item.get_absolute_url())
+    stamp = page_downloads.stamp_for(item, url, wanted, len(pages), timezone.localdate())
+    chosen = pages[wanted.first - 1 : wanted.last]
+    try:
+        data = page_downloads.build_pdf(request, chosen, stamp)
+    except page_downloads.RenderRefused as refused:
+        return _too_many(refused)
+    except (StepError, OSError, pyvips.Error) as exc:
+        raise Http404 from exc
+    if request.method == "GET":
+        for file_id in dict.fromkeys(page.item_file.pk for page in chosen):
+            signals.file_served.send(ItemFile, request=request, item_file_id=file_id, download=True)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(
+        page_downloads.pdf_file_name(item, wanted), attachment=True
+    )
+    # The cover carries the day of the download: kept for a short while only.
+    response["Cache-Control"] = f"{'public' if _item_is_public(item) else 'private'}, max-age=600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _range_refused(request, item: Item, total: int, reason: str) -> HttpResponse:
+    return render(
+        request,
+        "media_pipeline/viewer_download_refused.html",
+        {
+            "reason": reason,
+            "total": total,
+            "title": item.title,
+            "cap": page_downloads.max_range_pages(),
+            "item_url": item.get_absolute_url(),
+        },
+        status=400,
+    )
+
+
+def _too_many(refused: page_downloads.RenderRefused) -> HttpResponse:
+    response = HttpResponse(
+        "Too many images rendered on request from this address; try again in "
+        f"{refused.retry_after} seconds.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(refused.retry_after)
+    return response
+
+
 def _announce(request, item_file: ItemFile, *, download: bool) -> None:
     first = request.headers.get("Range", "bytes=0-").split(",")[0].strip()
     # A later piece of a file, Safari's two-byte probe before it plays, and HEAD are not views.
@@ -87,4 +187,8 @@ def _visible_file(request, pk: int) -> ItemFile:
 
 
 def _is_public(item_file: ItemFile) -> bool:
-    return AccessPolicy.anonymous().can_view(item_file.item)
+    return _item_is_public(item_file.item)
+
+
+def _item_is_public(item: Item) -> bool:
+    return AccessPolicy.anonymous().can_view(item)

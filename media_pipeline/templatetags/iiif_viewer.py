@@ -15,6 +15,12 @@ Pages read by OCR with layout analysis carry their blocks (headings, text column
 their cells; PageText.blocks) scaled to the page's pixels: the viewer's "Show layout" button
 outlines them.
 
+Beside the image: a strip of thumbnails of every page (each a static IIIF size, so no render;
+only the pages near the current one carry their image in the HTML, the others are loaded by
+viewer.js as the strip scrolls to them, so a 500-page PDF does not fetch 500 images), a go-to-page
+box (a page past the last one is named in a message, never silently replaced), the current page
+as a JPEG and a range of pages as a PDF (media_pipeline/page_downloads.py).
+
 Without JavaScript the page's largest IIIF size is shown as a plain image, with the same
 outlines; with it, OpenSeadragon (served from our static files, never a CDN) replaces it.
 """
@@ -29,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from ..iiif.urls import image_identifier, tiled_pages
 from ..models import PageText
+from ..page_downloads import max_range_pages
 
 register = template.Library()
 
@@ -37,6 +44,11 @@ _RECT = re.compile(
     r"\s*(\d+(?:\.\d+)?)\s*$"
 )
 MAX_HIGHLIGHTS = 50
+# Thumbnails in the strip: the smallest static size at least this long, so none is rendered.
+THUMB_SIDE = 150
+# Pages either side of the current one whose thumbnails are in the HTML; viewer.js loads the
+# others when they scroll into the strip.
+THUMBS_NEAR = 8
 
 
 @register.inclusion_tag("media_pipeline/_viewer.html", takes_context=True)
@@ -45,7 +57,7 @@ def iiif_viewer(context, files):
     pages = image_pages(files)
     if not pages:
         return {"pages": []}
-    current = _current_index(request.GET, pages)
+    current, page_error = _current_index(request.GET, pages)
     page = pages[current]
     boxes = highlights(request.GET, page["width"], page["height"])
     item = context.get("item")
@@ -57,6 +69,12 @@ def iiif_viewer(context, files):
         "pages": pages,
         "current": page,
         "current_index": current,
+        "page_error": page_error,
+        "strip": strip(pages, current),
+        "pdf_url": reverse("media_pipeline:pages_pdf", kwargs={"identifier": item.identifier})
+        if item is not None
+        else None,
+        "pdf_cap": max_range_pages(),
         "highlights": boxes,
         # The page's Content-Security-Policy nonce (django-csp), for the viewer's one <style>.
         "csp_nonce": getattr(request, "csp_nonce", ""),
@@ -69,10 +87,16 @@ def iiif_viewer(context, files):
                     "width": p["width"],
                     "height": p["height"],
                     "blocks": layouts.get((p["file_id"], p["number"]), []),
+                    "download": p["download"],
                 }
                 for p in pages
             ],
             "start": current,
+            "messages": {
+                "out_of_range": _("There is no page {number}: this document has {total} pages."),
+                "not_a_number": _("Type a page number from 1 to {total}."),
+                "range_order": _("The first page must not come after the last page."),
+            },
             "layout_labels": {
                 "text": _("Text block"),
                 "heading": _("Heading"),
@@ -130,6 +154,7 @@ def image_pages(files) -> list[dict]:
             identifier = image_identifier(item_file.pk, page["number"])
             width, height = page["sizes"][-1]
             label = item_file.label or item_file.original_filename
+            thumb_width, thumb_height = _thumb_size(page["sizes"])
             pages.append(
                 {
                     "file_id": item_file.pk,
@@ -138,31 +163,75 @@ def image_pages(files) -> list[dict]:
                     "width": page["width"],
                     "height": page["height"],
                     "info": reverse("iiif:info", kwargs={"identifier": identifier}),
-                    "fallback": reverse(
-                        "iiif:image-request",
-                        kwargs={
-                            "identifier": identifier,
-                            "region": "full",
-                            "size": f"{width},{height}",
-                            "rotation": "0",
-                            "quality": "default",
-                            "fmt": "jpg",
-                        },
-                    ),
+                    "fallback": _size_url(identifier, width, height),
                     "fallback_width": width,
                     "fallback_height": height,
+                    "thumb": _size_url(identifier, thumb_width, thumb_height),
+                    "thumb_width": thumb_width,
+                    "thumb_height": thumb_height,
+                    "download": reverse(
+                        "media_pipeline:page_image",
+                        kwargs={"pk": item_file.pk, "number": page["number"]},
+                    ),
                 }
             )
     return pages
 
 
-def _current_index(params, pages: list[dict]) -> int:
-    number = _positive_int(params.get("page")) or 1
+def _size_url(identifier: str, width: int, height: int) -> str:
+    return reverse(
+        "iiif:image-request",
+        kwargs={
+            "identifier": identifier,
+            "region": "full",
+            "size": f"{width},{height}",
+            "rotation": "0",
+            "quality": "default",
+            "fmt": "jpg",
+        },
+    )
+
+
+def _thumb_size(sizes: list[list[int]]) -> tuple[int, int]:
+    """The smallest static size whose longer side reaches THUMB_SIDE (else the largest)."""
+    for width, height in sorted(sizes, key=lambda size: max(size)):
+        if max(width, height) >= THUMB_SIDE:
+            return width, height
+    width, height = max(sizes, key=lambda size: max(size))
+    return width, height
+
+
+def strip(pages: list[dict], current: int) -> list[dict]:
+    """The thumbnail strip: each page's link, with its image in the HTML only near `current`."""
+    return [
+        {
+            "number": index + 1,
+            "label": page["label"],
+            "thumb": page["thumb"],
+            "width": page["thumb_width"],
+            "height": page["thumb_height"],
+            "eager": abs(index - current) <= THUMBS_NEAR,
+        }
+        for index, page in enumerate(pages)
+    ]
+
+
+def _current_index(params, pages: list[dict]) -> tuple[int, str]:
+    """The page to open and, when the page asked for does not exist, a message naming it."""
+    asked = params.get("page")
+    number = _positive_int(asked) or 1
     file_id = _positive_int(params.get("file"))
     candidates = list(range(len(pages)))
     if file_id:
         candidates = [i for i in candidates if pages[i]["file_id"] == file_id] or candidates
-    return candidates[min(number, len(candidates)) - 1]
+    error = ""
+    if asked is not None and (not _positive_int(asked) or number > len(candidates)):
+        error = _("There is no page %(page)s: this document has %(total)s pages.") % {
+            "page": asked[:20],
+            "total": len(candidates),
+        }
+        number = 1
+    return candidates[number - 1], error
 
 
 def _positive_int(value) -> int | None:

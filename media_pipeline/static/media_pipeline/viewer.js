@@ -1,7 +1,9 @@
 /* Deep-zoom viewer: replaces the plain page image with OpenSeadragon on IIIF level-0 tiles.
  *
- * Data comes from the json_script "viewer-data" ({pages: [{info, label, width, height}], start,
- * highlights}); page links keep working without JavaScript (they reload with ?page=N).
+ * Data comes from the json_script "viewer-data" ({pages: [{info, label, width, height, download}],
+ * start, highlights, messages}); page links, the thumbnail strip and the go-to-page box keep
+ * working without JavaScript (they reload with ?page=N). The strip, the download link and the
+ * go-to-page box follow the page shown; a page number that does not exist is named in a message.
  * Keyboard: the stage is focusable; OpenSeadragon maps arrows/WASD to pan, +/- to zoom, 0 to fit.
  */
 (function () {
@@ -19,6 +21,15 @@
     var prev = root.querySelector("[data-viewer-prev]");
     var next = root.querySelector("[data-viewer-next]");
     var current = data.start;
+    var strip = root.querySelector("[data-viewer-strip]");
+    var download = root.querySelector("[data-viewer-download]");
+    var gotoForm = root.querySelector("[data-viewer-goto]");
+    var gotoInput = root.querySelector("[data-viewer-goto-input]");
+    var error = root.querySelector("[data-viewer-error]");
+    var pdfForm = root.querySelector("[data-viewer-pdf]");
+    var pdfError = root.querySelector("[data-viewer-pdf-error]");
+    var pdfEdited = false;
+    var messages = data.messages || {};
 
     stage.classList.add("viewer__stage--live");
     var fallback = root.querySelector("[data-viewer-fallback]");
@@ -155,6 +166,135 @@
       }
       setDisabled(prev, index === 0);
       setDisabled(next, index === data.pages.length - 1);
+      showError(error, "");
+      if (strip) {
+        strip.querySelectorAll("[data-viewer-thumb]").forEach(function (link) {
+          if (Number(link.getAttribute("data-viewer-thumb")) === index) {
+            link.setAttribute("aria-current", "page");
+          } else {
+            link.removeAttribute("aria-current");
+          }
+        });
+        centreThumb(index);
+      }
+      if (download) {
+        download.href = data.pages[index].download;
+        download.textContent = download.getAttribute("data-label-template")
+          .replace("{number}", String(index + 1));
+      }
+      if (gotoInput) {
+        gotoInput.value = String(index + 1);
+      }
+      if (pdfForm && !pdfEdited) {
+        pdfForm.elements.from.value = String(index + 1);
+        pdfForm.elements.to.value = String(index + 1);
+      }
+    }
+
+    function showError(element, text) {
+      if (!element) {
+        return;
+      }
+      element.textContent = text;
+      element.hidden = !text;
+    }
+
+    function format(template, values) {
+      return Object.keys(values).reduce(function (text, key) {
+        return text.split("{" + key + "}").join(String(values[key]));
+      }, template || "");
+    }
+
+    // A page number typed by a reader: the index, or null with the reason shown.
+    function pageIndex(value, errorElement) {
+      var total = data.pages.length;
+      var text = String(value).trim();
+      if (!/^[0-9]+$/.test(text)) {
+        showError(errorElement, format(messages.not_a_number, { total: total }));
+        return null;
+      }
+      var number = Number(text);
+      if (number < 1 || number > total) {
+        showError(errorElement, format(messages.out_of_range, { number: number, total: total }));
+        return null;
+      }
+      return number - 1;
+    }
+
+    if (gotoForm && gotoInput) {
+      gotoForm.addEventListener("submit", function (event) {
+        event.preventDefault();
+        var index = pageIndex(gotoInput.value, error);
+        if (index === null) {
+          gotoInput.setAttribute("aria-invalid", "true");
+          gotoInput.focus();
+          return;
+        }
+        gotoInput.removeAttribute("aria-invalid");
+        show(index);
+        showError(error, "");
+      });
+    }
+
+    if (pdfForm) {
+      pdfForm.addEventListener("input", function () {
+        pdfEdited = true;
+      });
+      pdfForm.addEventListener("submit", function (event) {
+        var first = pageIndex(pdfForm.elements.from.value, pdfError);
+        var last = first === null ? null : pageIndex(pdfForm.elements.to.value, pdfError);
+        if (first !== null && last !== null && first > last) {
+          showError(pdfError, messages.range_order);
+          last = null;
+        }
+        if (first === null || last === null) {
+          event.preventDefault();
+          return;
+        }
+        showError(pdfError, "");
+      });
+    }
+
+    // Thumbnails away from the current page have no src in the HTML: they are given theirs when
+    // they come near the strip's visible part, so a long document loads only what is seen.
+    if (strip) {
+      var pending = strip.querySelectorAll("img[data-src]");
+      if ("IntersectionObserver" in window) {
+        var observer = new IntersectionObserver(function (entries) {
+          entries.forEach(function (entry) {
+            if (entry.isIntersecting) {
+              entry.target.src = entry.target.getAttribute("data-src");
+              entry.target.removeAttribute("data-src");
+              observer.unobserve(entry.target);
+            }
+          });
+        }, { root: strip, rootMargin: "0px 300px" });
+        pending.forEach(function (image) {
+          observer.observe(image);
+        });
+      } else {
+        pending.forEach(function (image) {
+          image.src = image.getAttribute("data-src");
+        });
+      }
+      strip.addEventListener("click", function (event) {
+        var link = event.target.closest("[data-viewer-thumb]");
+        if (!link) {
+          return;
+        }
+        event.preventDefault();
+        show(Number(link.getAttribute("data-viewer-thumb")));
+      });
+      centreThumb(current);
+    }
+
+    function centreThumb(index) {
+      var link = strip && strip.querySelector('[data-viewer-thumb="' + index + '"]');
+      if (!link) {
+        return;
+      }
+      var item = link.parentNode;
+      strip.scrollLeft = item.offsetLeft - (strip.clientWidth - item.offsetWidth) / 2;
     }
 
     function setDisabled(link, disabled) {
