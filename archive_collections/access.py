@@ -5,6 +5,10 @@ Rules:
 - anyone: public records whose embargo has passed;
 - researchers (permission collections.view_researcher_items): also researcher-level records;
 - staff (permission collections.view_staff_items, superusers): everything, embargoed included.
+- a signed-in user without either permission, holding a fonds access grant (an archivist's
+  approval of an access request, archive_collections/models/access_requests.py): also the
+  researcher-level records of that fonds, through the grant's end date. The grants are read in
+  one query and kept on the user object, so a request asks once however often it builds a policy.
 An embargo hides a record from everyone but staff, whatever its access level — titles included.
 
 The curators' admin follows the same rule (archive_collections/admin/access.py applies it): a
@@ -20,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
@@ -33,6 +38,8 @@ class AccessPolicy:
     levels: frozenset[str]
     sees_embargoed: bool
     today: date
+    # Fonds (by key) whose researcher-level records a grant opens to this user.
+    granted_fonds: frozenset[int] = frozenset()
 
     @classmethod
     def for_user(cls, user, today: date | None = None) -> AccessPolicy:
@@ -42,6 +49,7 @@ class AccessPolicy:
                 return cls(frozenset({PUBLIC, RESEARCHERS, STAFF}), True, today)
             if user.has_perm(RESEARCHER_PERMISSION):
                 return cls(frozenset({PUBLIC, RESEARCHERS}), False, today)
+            return cls(frozenset({PUBLIC}), False, today, _granted_fonds(user, today))
         return cls(frozenset({PUBLIC}), False, today)
 
     @classmethod
@@ -57,7 +65,15 @@ class AccessPolicy:
         a relation, e.g. "item__" from an Interview."""
         if self.sees_embargoed:
             return models.Q()
-        return models.Q(**{f"{prefix}access_level__in": sorted(self.levels)}) & (
+        levels = models.Q(**{f"{prefix}access_level__in": sorted(self.levels)})
+        if self.granted_fonds and RESEARCHERS not in self.levels:
+            levels |= models.Q(
+                **{
+                    f"{prefix}access_level": RESEARCHERS,
+                    f"{prefix}series__fonds_id__in": sorted(self.granted_fonds),
+                }
+            )
+        return levels & (
             models.Q(**{f"{prefix}embargo_until__isnull": True})
             | models.Q(**{f"{prefix}embargo_until__lte": self.today})
         )
@@ -65,10 +81,38 @@ class AccessPolicy:
     def can_view(self, item) -> bool:
         if self.sees_embargoed:
             return True
-        return item.access_level in self.levels and not self.is_embargoed(item)
+        if self.is_embargoed(item):
+            return False
+        if item.access_level in self.levels:
+            return True
+        return (
+            item.access_level == RESEARCHERS
+            and bool(self.granted_fonds)
+            and item.series.fonds_id in self.granted_fonds
+        )
 
     def is_embargoed(self, item) -> bool:
         return item.embargo_until is not None and item.embargo_until > self.today
+
+
+GRANTS_CACHE = "_archive_fonds_grants"
+
+
+def _granted_fonds(user, today: date) -> frozenset[int]:
+    """The fonds `user`'s unexpired grants open, cached on the user object for `today` (a
+    request's user is one object, so one query a request)."""
+    cached = getattr(user, GRANTS_CACHE, None)
+    if cached is not None and cached[0] == today:
+        return cached[1]
+    # Looked up by name: the models import this module (ItemQuerySet).
+    grants = apps.get_model("collections", "FondsAccessGrant")
+    found = frozenset(
+        grants.objects.filter(user_id=user.pk, valid_until__gte=today).values_list(
+            "fonds_id", flat=True
+        )
+    )
+    setattr(user, GRANTS_CACHE, (today, found))
+    return found
 
 
 class ItemQuerySet(models.QuerySet):

@@ -1,5 +1,12 @@
 """The archive's models, split by role: choices, scientists, hierarchy, interviews."""
 
+from .access_requests import (
+    AccessRequest,
+    AccessRequestStatus,
+    FondsAccessGrant,
+    GrantKind,
+    ResearcherProfile,
+)
 from .choices import (
     AccessLevel,
     ConsentStatus,
@@ -24,10 +31,14 @@ from .scientists import (
 
 __all__ = [
     "AccessLevel",
+    "AccessRequest",
+    "AccessRequestStatus",
     "ConsentStatus",
     "DatePrecision",
     "Discipline",
     "Fonds",
+    "FondsAccessGrant",
+    "GrantKind",
     "IndexSegment",
     "Interview",
     "Item",
@@ -37,6 +48,7 @@ __all__ = [
     "NameKind",
     "OaiRecord",
     "RelationKind",
+    "ResearcherProfile",
     "RightsStatement",
     "Scientist",
     "ScientistAffiliation",
