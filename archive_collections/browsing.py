@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .access import RESEARCHERS, AccessPolicy
+from .access_requests import restricted_context
 from .models import Item, ItemType, Series
 
 
@@ -59,7 +60,9 @@ def series_ancestors(series: Series) -> list[Series]:
 def refuse_hidden(request, item: Item, policy: AccessPolicy):
     """A record the visitor may not see. Only a non-embargoed researchers-level record admits
     that it exists (so researchers know to log in); everything else is indistinguishable from
-    an unknown identifier. Neither response carries any of the record's metadata."""
+    an unknown identifier. Neither response carries any of the record's metadata; the 403 offers
+    to sign in, to register as a researcher or to request access (access_requests.py)."""
     if item.access_level == RESEARCHERS and not policy.is_embargoed(item):
-        return render(request, "collections/item_restricted.html", status=403)
+        context = restricted_context(request, item)
+        return render(request, "collections/item_restricted.html", context, status=403)
     raise Http404(_("No record with this identifier."))

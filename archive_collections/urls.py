@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import access_requests, views
 from .citations import views as citations
 from .oral_history import views as oral_history
 
@@ -37,6 +37,24 @@ urlpatterns = [
         "items/<identifier:identifier>/cite.<str:fmt>",
         citations.item_citation,
         name="item_citation",
+    ),
+    path(
+        "items/<identifier:identifier>/request-access/",
+        access_requests.request_access,
+        name="request_access",
+    ),
+    path("researchers/register/", access_requests.register, name="register"),
+    path("researchers/register/sent/", access_requests.register_sent, name="register_sent"),
+    path(
+        "researchers/verify/<str:uidb64>/<str:token>/",
+        access_requests.verify_email,
+        name="verify_email",
+    ),
+    path("access-requests/", access_requests.my_access_requests, name="my_access_requests"),
+    path(
+        "access-requests/<int:pk>/withdraw/",
+        access_requests.withdraw_access_request,
+        name="withdraw_access_request",
     ),
     path("items/<identifier:identifier>/interview/", oral_history.interview_page, name="interview"),
     path(
