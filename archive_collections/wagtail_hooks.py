@@ -6,6 +6,7 @@ The catalogue also declares two hooks for the apps above it, and works when none
 - `FILE_HAND_OVER_HOOK` (importer/admin_views.py): where the import page sends the listed files.
 """
 
+from .admin import access_requests as access_request_queue  # noqa: F401  访问申请
 from .admin import batch_views as batch_edit  # noqa: F401  batch edit of items and scientists
 from .admin import registration  # noqa: F401  registers the archive admin: snippets, tree
 from .admin.reports import CATALOGUE_REPORTS, register_reports
