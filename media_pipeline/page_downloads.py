@@ -258,7 +258,7 @@ def _cover(doc: pymupdf.Document, stamp: Stamp) -> None:
     cover = _Cover(doc)
     cover.block(stamp.title, size=18, gap=4)
     cover.block(stamp.identifier, size=11, colour=(0.35, 0.35, 0.35), gap=16)
-    cover.field(_("Pages"), stamp.pages_line)
+    cover.field(_("Pages in this PDF"), stamp.pages_line)
     if stamp.cap_line:
         cover.block(stamp.cap_line, colour=(0.6, 0.1, 0.1))
     cover.field(_("Rights"), f"{stamp.rights_label}\n{stamp.rights_uri}")

@@ -40,7 +40,9 @@ def item(live_site):
 
 
 @pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
-def test_strip_go_to_page_and_download_follow_the_page(page, live_url, item, axe, screenshot):
+def test_strip_go_to_page_and_download_follow_the_page(
+    page, live_url, item, axe, screenshot, tmp_path
+):
     total = PDF_PAGES + 1
     pdf_file = item.files.get(sequence=2)
     page.goto(live_url(item.get_absolute_url()), wait_until="domcontentloaded")
@@ -81,6 +83,23 @@ def test_strip_go_to_page_and_download_follow_the_page(page, live_url, item, axe
     assert axe(page, include="[data-viewer]") == []
     keep(SHOTS, screenshot(page, "strip", full_page=False), "D-viewer-1366x900.png")
 
+    # The PDF form checks the range before asking; the PDF it asks for has the stamped cover.
+    page.locator("#viewer-pdf-to").fill(str(total + 1))
+    page.get_by_role("button", name="下载 PDF").click()
+    pdf_error = page.locator("[data-viewer-pdf-error]")
+    assert f"没有第 {total + 1} 页" in pdf_error.inner_text()
+    action = page.locator("[data-viewer-pdf]").get_attribute("action")
+    answer = page.request.get(live_url(f"{action}?from=1&to=3"))
+    assert answer.status == 200 and answer.headers["content-type"] == "application/pdf"
+    document = pymupdf.open(stream=answer.body(), filetype="pdf")
+    # The cover, the scan as a picture, then the PDF's own first two pages with their text.
+    assert document.page_count == 4 and len(document[1].get_images()) == 1
+    assert "Page 2" in document[3].get_text()
+    assert "QXS-STRIP-1" in document[0].get_text()
+    cover = tmp_path / "cover.png"
+    document[0].get_pixmap(dpi=110).save(str(cover))
+    keep(SHOTS, cover, "D-pdf-cover.png")
+
     # On a phone the strip scrolls sideways inside itself; the page does not.
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_url(item.get_absolute_url() + "?page=10"), wait_until="domcontentloaded")
@@ -93,3 +112,9 @@ def test_strip_go_to_page_and_download_follow_the_page(page, live_url, item, axe
     assert box_of is not None and 0 <= box_of["x"] and box_of["x"] + box_of["width"] <= 390
     strip.scroll_into_view_if_needed()
     keep(SHOTS, screenshot(page, "strip-phone", full_page=False), "D-viewer-390x844.png")
+
+    # A range past the last page is refused naming it, on a page of its own (not a 500).
+    refused = page.goto(live_url(f"{action}?from={total + 1}&to=20"))
+    assert refused is not None and refused.status == 400
+    assert f"该文件共 {total} 页，无法下载第 {total + 1}–20 页" in page.locator("main").inner_text()
+    keep(SHOTS, screenshot(page, "refused", full_page=False), "D-range-refused-390x844.png")
