@@ -22,6 +22,8 @@ substring matches.
 from __future__ import annotations
 
 import re
+import string
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -41,6 +43,7 @@ __all__ = [
     "QueryError",
     "QueryTooNested",
     "Term",
+    "operator_reading",
     "parse_query",
 ]
 
@@ -476,3 +479,51 @@ def warning_message(code: str) -> str:
     if code == "terms":
         return _("Only the first %(n)s terms of the query were used.") % {"n": MAX_TERMS}
     return str(_("A query made only of exclusions matches nothing; add a word to find."))
+
+
+@dataclass(frozen=True)
+class OperatorReading:
+    """How a query made only of operators and punctuation was read (``-v``, ``--help``, ``()``):
+    `searched` the text that was searched ("" for nothing), `excluded` what was left out, and
+    `phrase` the query as one quoted phrase to offer instead ("" when even that holds nothing
+    the index keeps: punctuation alone is not indexed)."""
+
+    text: str
+    searched: str
+    excluded: str
+    phrase: str
+
+
+def operator_reading(text: str | None) -> OperatorReading | None:
+    """The reading of `text` when every part of it is an operator, a bracket, punctuation or a
+    word with a leading ``-``; None when some part is plain text (then it searched what was
+    typed). Raises QueryTooNested like parse_query."""
+    cleaned = _CONTROL.sub(" ", (text or "")[:MAX_QUERY_CHARS]).strip()
+    if not cleaned:
+        return None
+    operators = _OR_WORDS | _AND_WORDS | _NOT_WORDS
+    for kind, value in _lex(cleaned):
+        if kind == "quote" and analysis.phrase_tokens(value):
+            return None
+        if kind == "word" and not (
+            value.casefold() in operators or value[0] in "-－" or _punctuation(value)
+        ):
+            return None
+    parsed = parse_query(cleaned)
+    searched = " ".join(term.text for term in parsed.positive_terms())
+    excluded = " ".join(
+        value.lstrip("-－")
+        for kind, value in _lex(cleaned)
+        if kind == "word"
+        and (len(value) - len(value.lstrip("-－"))) % 2  # "--x" is x again: NOT NOT x
+        and analysis.phrase_tokens(value)
+    )
+    inner = "".join(ch for ch in cleaned if ch not in _OPEN_QUOTES and ch not in "」』")
+    phrase = f'"{inner}"' if analysis.phrase_tokens(inner) else ""
+    return OperatorReading(text=cleaned, searched=searched, excluded=excluded, phrase=phrase)
+
+
+def _punctuation(word: str) -> bool:
+    """Only ASCII punctuation (+ | * …) or Unicode punctuation (，「」…): not an emoji or a
+    letter the index does not keep, which are not operators the person meant."""
+    return all(ch in string.punctuation or unicodedata.category(ch).startswith("P") for ch in word)

@@ -8,13 +8,14 @@ from __future__ import annotations
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from archive_collections.access import AccessPolicy
 
-from . import service, signals
+from . import presentation, service, signals
 from .contract import FACETS, SORTS, SearchQuery, SearchResults
-from .query import QueryError
+from .query import QueryError, operator_reading, warning_message
 
 MAX_RAW_QUERY = 20_000  # characters read from the URL at all; the parser keeps 500
 
@@ -52,6 +53,17 @@ def _link(request, **changes) -> str:
         if value is not None:
             params.setlist(key, value if isinstance(value, list) else [value])
     return "?" + urlencode(sorted(params.lists()), doseq=True)
+
+
+def _generic_empty_messages() -> set[str]:
+    """The service's sentences for a query with nothing to search (translated when asked)."""
+    return {
+        warning_message("only_negative"),
+        _(
+            "The query has nothing to search for: type a word, a "
+            "name or a phrase in Chinese, pinyin or English."
+        ),
+    }
 
 
 def _refusal(query: SearchQuery) -> QueryError | None:
@@ -101,7 +113,23 @@ def search_page(request):
         "next_url": _link(request, page=str(query.page + 1)) if query.page < results.pages else "",
         "suggestion_links": [(s, _link(request, q=s, page=None)) for s in results.suggestions],
         "has_query": bool(request.GET.get("q", "").strip()) or query.has_criteria,
+        "result_views": [presentation.group_view(group) for group in results.groups],
+        "chips": presentation.filter_chips(
+            query, results, service.FACET_TITLES, lambda **c: _link(request, **c)
+        ),
+        "clear_url": _link(request, page=None, **dict.fromkeys((*FACETS, "from", "to"))),
+        "filter_count": sum(len(v) for v in query.filters.values())
+        + bool(query.year_from or query.year_to),
     }
+    reading = operator_reading(query.text)
+    if reading is not None:
+        # Said once, exactly: what the operators did and the literal text as a phrase, in place
+        # of the generic "nothing to search for" / "only exclusions" sentences.
+        results.messages = [m for m in results.messages if m not in _generic_empty_messages()]
+        context["reading"] = reading
+        context["phrase_url"] = (
+            _link(request, q=reading.phrase, page=None) if reading.phrase else ""
+        )
     text = request.GET.get("q", "").strip()
     if text and query.page == 1:
         signals.searched.send(search_page, request=request, query=text, total=results.total)

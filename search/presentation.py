@@ -1,0 +1,100 @@
+"""What the search page shows beside the contract's results: a type label and icon for every
+result and hit, the field each snippet comes from, and the applied filters as removable chips.
+
+Only display: the results themselves come from search.service. The icon names are the symbol ids
+of templates/search/icons.html (inline SVG, so no icon font is fetched from anywhere)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from archive_collections.models import ItemType
+
+from .contract import Hit, ResultGroup, SearchQuery, SearchResults
+
+ITEM_ICONS = {code for code, _label in ItemType.choices}
+
+
+@dataclass
+class HitView:
+    hit: Hit
+    icon: str = ""
+    type_label: str = ""
+    snippets: list[tuple[str, str]] = field(default_factory=list)  # (field named, snippet HTML)
+
+
+@dataclass
+class GroupView:
+    group: ResultGroup
+    icon: str
+    type_label: str
+    hits: list[HitView] = field(default_factory=list)
+
+
+def group_view(group: ResultGroup) -> GroupView:
+    if group.kind == "scientist":
+        icon, label = "scientist", _("Scientist")
+    elif group.kind == "exhibit":
+        icon, label = "exhibit", _("Exhibition page")
+    elif group.item_type in ITEM_ICONS:
+        icon, label = group.item_type, str(ItemType(group.item_type).label)
+    else:
+        icon, label = "document", _("Archive item")
+    return GroupView(group, icon, label, [hit_view(hit) for hit in group.hits])
+
+
+def hit_view(hit: Hit) -> HitView:
+    """A hit with its kind (a page of a scan, an interview moment) and a snippet per field that
+    matched, each under the field's name (Hit.fields, named by the engines' shared hits.py);
+    a hit without them shows its one snippet unnamed."""
+    view = HitView(hit)
+    if hit.kind == "page":
+        view.icon, view.type_label = "page", _("Page of a scan")
+    elif hit.kind in ("segment", "index"):
+        view.icon, view.type_label = "moment", _("Interview moment")
+    view.snippets = [(f.label, f.snippet) for f in hit.fields if f.snippet]
+    if not view.snippets and hit.snippet:
+        view.snippets = [("", hit.snippet)]
+    return view
+
+
+@dataclass
+class Chip:
+    label: str  # what is shown: the value ("手稿"); the link's name adds "移除筛选："
+    facet: str  # the facet's heading ("类型"), shown as the chip's title
+    url: str
+
+
+def filter_chips(
+    query: SearchQuery,
+    results: SearchResults,
+    titles: dict,
+    link: Callable[..., str],
+) -> list[Chip]:
+    """One chip per applied filter value and one for the year range; each links to this search
+    without that one filter (`link(**changes)` builds the URL, None removing a parameter)."""
+    labels = {
+        (name, value.value): value.label
+        for name, values in results.facets.items()
+        for value in values
+    }
+    types = {code: str(label) for code, label in ItemType.choices}
+    chips = []
+    for name, values in query.filters.items():
+        for value in values:
+            label = labels.get((name, value)) or (
+                types.get(value, value) if name == "type" else value
+            )
+            remaining = [v for v in values if v != value]
+            chips.append(
+                Chip(
+                    label, str(titles.get(name, name)), link(page=None, **{name: remaining or None})
+                )
+            )
+    if query.year_from or query.year_to:
+        years = f"{query.year_from or '…'}–{query.year_to or '…'}"
+        chips.append(Chip(years, _("Years"), link(page=None, **{"from": None, "to": None})))
+    return chips
