@@ -12,8 +12,10 @@ from wagtail.models import Orderable
 
 from exhibits.bilingual import english_panel
 from exhibits.blocks import RICH_TEXT_FEATURES, ExhibitStreamBlock
+from exhibits.classroom import Slide, build_slides, chapter_covers
 
 from .base import BasePage, first_text, plain_text
+from .classroom import ClassroomMixin
 from .stories import ScientistStoryPage, TeacherResourcePage
 
 
@@ -47,7 +49,7 @@ class ExhibitionIndexPage(BasePage):
         return context
 
 
-class ExhibitionPage(BasePage):
+class ExhibitionPage(ClassroomMixin, BasePage):
     subtitle = models.CharField(_("subtitle"), max_length=200, blank=True)
     subtitle_en = models.CharField(_("subtitle in English"), max_length=200, blank=True)
     hero_image = models.ForeignKey(
@@ -134,9 +136,18 @@ class ExhibitionPage(BasePage):
     def chapters(self):
         return ChapterPage.objects.child_of(self).live().public().specific(defer=True)
 
+    def classroom_slides(self) -> list:
+        # The deck ends on the chapters, each opening in classroom mode (exhibits/classroom.py).
+        slides = build_slides(self, intro_html=self.curators_statement, closing=False)
+        return [*slides, Slide("chapters", label=str(_("Chapters"))), Slide("end")]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["chapters"] = list(self.chapters())
+        # Each chapter's picture on the landing page: its listing image or first picture.
+        covers = chapter_covers(context["chapters"], request)
+        for chapter in context["chapters"]:
+            chapter.cover = covers.get(chapter.pk)
         context["stories"] = ScientistStoryPage.objects.child_of(self).live().public()
         context["resources"] = TeacherResourcePage.objects.child_of(self).live().public()
         context["credits"] = self.credit_links.select_related("credit")
@@ -157,7 +168,7 @@ class ExhibitionCredit(Orderable):
         verbose_name_plural = _("credits")
 
 
-class ChapterPage(BasePage):
+class ChapterPage(ClassroomMixin, BasePage):
     """One chapter of an exhibition: a historical period or a theme."""
 
     period_label = models.CharField(

@@ -10,11 +10,13 @@ from wagtail.fields import StreamField
 from archive_collections.models import Scientist
 from exhibits.bilingual import english_panel
 from exhibits.blocks import ActivityBlock, ExhibitStreamBlock, LinkedItemsBlock, WorksheetBlock
+from exhibits.classroom import Slide, build_slides
 
 from .base import BasePage, first_text, plain_text
+from .classroom import ClassroomMixin
 
 
-class ScientistStoryPage(BasePage):
+class ScientistStoryPage(ClassroomMixin, BasePage):
     """A narrative about one scientist, built on the Scientist authority record: name, life
     dates, portrait and summary are read live from the record."""
 
@@ -48,6 +50,12 @@ class ScientistStoryPage(BasePage):
 
     def description_fallback(self) -> str:
         return plain_text(self.standfirst) or first_text(self.body)
+
+    def classroom_slides(self) -> list:
+        slides = build_slides(self)
+        if self.scientist_id:  # the authority record's portrait and dates, after the title
+            slides.insert(1, Slide("scientist", label=str(_("The scientist"))))
+        return slides
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
