@@ -55,7 +55,8 @@ def hit_view(hit: Hit) -> HitView:
         view.icon, view.type_label = "page", _("Page of a scan")
     elif hit.kind in ("segment", "index"):
         view.icon, view.type_label = "moment", _("Interview moment")
-    view.snippets = [(f.label, f.snippet) for f in hit.fields if f.snippet]
+    # Hit.fields arrives with the engines' per-field snippets (search/engines/hits.py).
+    view.snippets = [(f.label, f.snippet) for f in getattr(hit, "fields", ()) if f.snippet]
     if not view.snippets and hit.snippet:
         view.snippets = [("", hit.snippet)]
     return view
