@@ -38,7 +38,15 @@ from django.utils.translation.trans_real import DjangoTranslation
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.models import Page, RevisionMixin
 
-from archive_collections.models import Discipline, Fonds, Interview, Item, Scientist, Series
+from archive_collections.models import (
+    AccessRequest,
+    Discipline,
+    Fonds,
+    Interview,
+    Item,
+    Scientist,
+    Series,
+)
 from archive_site.oversight.models import Term
 from exhibits.models import (
     ChapterPage,
@@ -159,6 +167,9 @@ def samples(superuser) -> Samples:
         QuoteCard: QuoteCard.objects.bulk_create(
             [QuoteCard(interview=interview, quote="科学没有国界，科学家有祖国。")]
         )[0],
+        AccessRequest: AccessRequest.objects.create(
+            user=superuser, item=interview.item, purpose="研究口述历史的整理方法。"
+        ),
     }
     for obj in objects.values():
         if isinstance(obj, RevisionMixin):  # history and compare views need two revisions

@@ -39,7 +39,15 @@ from wagtail.models import ModelLogEntry, Revision
 
 from archive_collections.access import AccessPolicy
 from archive_collections.admin.access import item_path
-from archive_collections.models import Discipline, Fonds, Interview, Item, Scientist, Series
+from archive_collections.models import (
+    AccessRequest,
+    Discipline,
+    Fonds,
+    Interview,
+    Item,
+    Scientist,
+    Series,
+)
 from media_pipeline.models import ItemFile
 from tests.access.test_public_matrix import Pattern, _body, _walk
 from tests.factories import (
@@ -109,6 +117,8 @@ class World:
     def record_of(self, obj: Any) -> Record:
         for record in self.records:
             if obj in (record.item, record.interview, record.file):
+                return record
+            if getattr(obj, "item_id", None) == record.item.pk:  # e.g. an access request
                 return record
         raise LookupError(obj)
 
@@ -184,6 +194,12 @@ def world(django_db_setup: TestDatabase, django_db_blocker: Any) -> Iterator[Wor
             discipline = DisciplineFactory(name="后台矩阵学科")
             scientist.disciplines.add(discipline)
             world = World(records, scientist, fonds, series, chapters[0], discipline, users)
+            # An access request per record, so the archivists' decision URL is walked too.
+            requester = get_user_model().objects.create_user("admx-requester", password="pw")
+            AccessRequest.objects.bulk_create(
+                AccessRequest(user=requester, item=r.item, purpose=f"{r.token} 研究用途")
+                for r in records
+            )
             for role, user in users.items():
                 world.clients[role] = Client(raise_request_exception=False)
                 world.clients[role].force_login(user)
