@@ -4,6 +4,7 @@ exports in the import format (docs/IMPORT.md, "Export, edit, re-import")."""
 import tempfile
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -22,7 +23,7 @@ from archive_collections import exporting
 from archive_collections.importer.schema import guard_formula
 
 from .access import AccessFilteredIndexMixin
-from .searching import search_records
+from .searching import RankedPaginator, records_found, searched_pks
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -97,18 +98,28 @@ class ArchiveIndexView(AccessFilteredIndexMixin, IndexView):
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
 
+    #: (the queryset searched, the searcher's keys best first) when a search lists by relevance
+    ranking: tuple[QuerySet, list[int]] | None = None
+
     def search_queryset(self, queryset):
         # Through the registered admin searcher (the search app's engines), else a substring
         # of search_fields; best match first unless the curator chose a column's order.
         if not self.is_searching:
             return queryset
-        return search_records(
-            queryset,
-            self.search_query,
-            self.request.user,
-            self.search_fields or (),
-            by_relevance=not self.is_explicitly_ordered,
+        pks = searched_pks(queryset, self.search_query, self.request.user)
+        by_relevance = not self.is_explicitly_ordered
+        if pks and by_relevance:
+            self.ranking = (queryset, pks)
+        return records_found(
+            queryset, self.search_query, self.search_fields or (), pks, by_relevance=by_relevance
         )
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # A page of a ranked search reads the rows of its own ranks (RankedPaginator).
+        if self.ranking is not None:
+            base, pks = self.ranking
+            return RankedPaginator(queryset, per_page, base=base, pks=pks, **kwargs)
+        return super().get_paginator(queryset, per_page, **kwargs)
 
     def to_row_dict(self, item):
         return {field: export_value(item, field) for field in self.list_export}
