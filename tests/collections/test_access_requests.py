@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
+from archive_collections import access_request_demo
 from archive_collections.access import AccessPolicy
 from archive_collections.models import AccessRequest, FondsAccessGrant, Item
 from tests.factories import ItemFactory
@@ -403,3 +404,14 @@ def test_registration_is_throttled_per_address(client, django_user_model):
     assert third.status_code == 429 and third["Retry-After"]
     assert "注册尝试次数过多" in third.content.decode()
     assert django_user_model.objects.count() == 2
+
+
+def test_the_demo_adds_one_pending_request_once(records):
+    lines: list[str] = []
+    access_request_demo.load(lines.append)
+    access_request_demo.load(lines.append)
+    request = AccessRequest.objects.get()
+    assert request.is_pending and request.item.identifier == "AR-R-1"  # first open record
+    assert not request.user.has_usable_password() and not request.user.groups.exists()
+    assert request.user.researcher_profile.verified_at is not None
+    assert len(lines) == 2
