@@ -77,6 +77,8 @@ def chapter_pages(live_site, media_root):  # noqa: F811
             "type": "pull_quote",
             "value": {"quote": "我的事业在中国。", "speaker": "钱学森", "item": letter.pk},
         },
+        # One paragraph longer than a screen: its slide scrolls before the deck moves on.
+        {"type": "text", "value": "<p>" + "力学研究所的第一批研究生来自全国各地。" * 70 + "</p>"},
     )
     _index, exhibition, chapters = exhibition_tree(
         [first, stream(item_block(notes))], title="党领导下的中国科学家"
@@ -141,8 +143,8 @@ def test_classroom_journey_and_wide_layouts(
     page.wait_for_selector("[data-classroom][data-ready=true]")
     assert page.url.endswith(chapter.url + "classroom/")
     total = int(_counter(page).split("/")[1])
-    # title, the text in two parts, five blocks, the end
-    assert total == 9
+    # title, the text in two parts, five blocks, the long paragraph, the end
+    assert total == 10
     assert _visible_slides(page) == ["slide-1"] and _counter(page) == f"1/{total}"
     assert page.evaluate("() => document.activeElement.id") == "slide-1"
     assert page.locator("#slide-1 h1").inner_text() == chapter.title
@@ -192,6 +194,19 @@ def test_classroom_journey_and_wide_layouts(
     assert _counter(page) == f"3/{total}"
     assert page.evaluate("() => document.activeElement.dataset.action") == "next"
     page.keyboard.press("End")
+    assert _counter(page) == f"{total}/{total}"
+
+    # The long paragraph's slide: PageDown scrolls it to its end before leaving it.
+    page.keyboard.press("ArrowLeft")
+    long_body = page.locator(f"#slide-{total - 1} [data-slide-body]")
+    assert long_body.evaluate("e => e.scrollHeight > e.clientHeight + 10")
+    page.keyboard.press("PageDown")
+    assert _counter(page) == f"{total - 1}/{total}"
+    assert long_body.evaluate("e => e.scrollTop") > 0
+    for _ in range(20):
+        if _counter(page) == f"{total}/{total}":
+            break
+        page.keyboard.press("PageDown")
     assert _counter(page) == f"{total}/{total}"
     assert page.locator(f"#slide-{total} .classroom-qr svg").is_visible()
 
