@@ -22,7 +22,7 @@ PURPOSE = "撰写钱学森早年科研经历的博士论文，需要核对这份
 
 
 def test_a_visitor_asks_and_the_archivist_approves(
-    browser, page, live_site, live_url, login, screenshot, django_user_model
+    browser, page, live_site, live_url, login, screenshot, axe, django_user_model
 ):
     item = ItemFactory(identifier="QXS-AR-1", title="钱学森计算草稿", access_level="researchers")
     visitor = django_user_model.objects.create_user("visitor", password="pw", email="v@x.org")
@@ -40,11 +40,16 @@ def test_a_visitor_asks_and_the_archivist_approves(
     expect(page.get_by_role("link", name="注册成为研究人员")).to_be_visible()
     assert "钱学森计算草稿" not in page.content()
     keep(SHOTS, screenshot(page, "anonymous"), "E-visitor-403-anonymous-1366.png")
+    page.get_by_role("link", name="注册成为研究人员").click()
+    expect(page.get_by_label("研究目的")).to_be_visible()
+    assert axe(page) == []
+    keep(SHOTS, screenshot(page, "register"), "E-visitor-register-1366.png")
 
     login(page, visitor)
     page.goto(record_url)
     purpose = page.get_by_label("申请用途")
     expect(purpose).to_be_visible()
+    assert axe(page) == []
     keep(SHOTS, screenshot(page, "form"), "E-visitor-403-form-1366.png")
 
     phone = browser.new_context(locale="zh-CN", **VIEWPORTS["phone"])
