@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from archive_collections.bilingual import english_active, site_name
 from archive_collections.models import Interview, Item, Scientist
 from archive_collections.oral_history.player import parse_t
 from archive_collections.oral_history.timecodes import short_timecode
@@ -47,15 +48,18 @@ def moment_ms(request: HttpRequest, interview: Interview | None) -> int | None:
     return None if seconds is None else int(seconds * 1000)
 
 
-def item_record(request: HttpRequest, item: Item, interview: Interview | None) -> Citable:
-    """The item's record; with a cited moment its URL is the interview page at that moment."""
+def item_record(
+    request: HttpRequest, item: Item, interview: Interview | None, english: bool = False
+) -> Citable:
+    """The item's record; with a cited moment its URL is the interview page at that moment.
+    `english`: names in pinyin and the English title beside the title (the English site's)."""
     moment = moment_ms(request, interview)
     path = item.get_absolute_url()
     if moment is not None:
         interview_path = reverse("collections:interview", kwargs={"identifier": item.identifier})
         path = f"{interview_path}?t={moment // 1000}"
     url = request.build_absolute_uri(path)
-    return item_citable(item, url, timezone.localdate(), interview, moment)
+    return item_citable(item, url, timezone.localdate(), interview, moment, english=english)
 
 
 def _downloads(route: str, identifier: str, query: str) -> list[tuple[str, str]]:
@@ -82,11 +86,14 @@ def item_block(
     request: HttpRequest, item: Item, interview: Interview | None, files: Iterable[Any] = ()
 ) -> CitationBlock:
     citable = item_record(request, item, interview)
+    # The three styles follow the interface language; the Chinese archival form, the COinS and
+    # the Highwire tags read the record as catalogued.
+    styled = item_record(request, item, interview, english=True) if english_active() else citable
     moment = moment_ms(request, interview)
     query = f"t={moment // 1000}" if moment is not None else ""
     return CitationBlock(
         citable=citable,
-        styles=render_all(citable),
+        styles=render_all(styled),
         downloads=_downloads("collections:item_citation", item.identifier, query),
         archival=archival_citation(citable),
         moment=short_timecode(moment) if moment is not None else "",
@@ -95,20 +102,21 @@ def item_block(
     )
 
 
-def scientist_record(request: HttpRequest, scientist: Scientist) -> Citable:
+def scientist_record(request: HttpRequest, scientist: Scientist, english: bool = False) -> Citable:
     holders = sorted(
         {f.collecting_institution for f in scientist.fonds.all() if f.collecting_institution}
     )
     url = request.build_absolute_uri(scientist.get_absolute_url())
-    site = settings.WAGTAIL_SITE_NAME
-    return scientist_citable(scientist, url, timezone.localdate(), site, holders)
+    site = site_name() if english else settings.WAGTAIL_SITE_NAME
+    return scientist_citable(scientist, url, timezone.localdate(), site, holders, english=english)
 
 
 def scientist_block(request: HttpRequest, scientist: Scientist) -> CitationBlock:
     citable = scientist_record(request, scientist)
+    styled = scientist_record(request, scientist, english=True) if english_active() else citable
     return CitationBlock(
         citable=citable,
-        styles=render_all(citable),
+        styles=render_all(styled),
         downloads=_downloads("collections:scientist_citation", scientist.identifier, ""),
         coins=coins_title(citable),
     )

@@ -7,13 +7,14 @@ field is read from the catalogue shows up everywhere at once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from archive_collections.models import Interview, Item, ItemType, Scientist
 from archive_collections.models.choices import DatePrecision
-from archive_collections.names import split_names
+from archive_collections.names import pinyin_of, split_names
 from archive_collections.oral_history.timecodes import short_timecode
 
 CslRecord = dict[str, Any]
@@ -58,6 +59,25 @@ def literal_names(text: str) -> list[dict[str, str]]:
     """Names as literals: Chinese names have no given/family split the styles could invert or
     initialise (钱学森 must never become "Qian, X.")."""
     return [{"literal": name} for name in split_names(text)]
+
+
+# A personal name as catalogued: two to four Han characters (钱学森, 欧阳予倩); longer strings are
+# institutions or descriptions, which pinyin would only garble.
+_PERSONAL_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+
+
+def romanised(name: str, known: dict[str, str] | None = None) -> str:
+    """A name for an English citation: the pinyin recorded for a known scientist ("Qian
+    Xuesen"), else the pinyin of a Chinese personal name, else the name as written."""
+    if known and name in known:
+        return known[name]
+    return pinyin_of(name) if _PERSONAL_NAME.match(name) else name
+
+
+def english_title(title: str, title_en: str) -> str:
+    """The title as the record has it, with its English translation in brackets when there is
+    one (how Chicago and APA cite a work in another language)."""
+    return f"{title} [{title_en}]" if title_en else title
 
 
 def date_parts(day: date) -> dict[str, list[list[int]]]:
@@ -114,9 +134,13 @@ def item_citable(
     accessed: date,
     interview: Interview | None = None,
     moment_ms: int | None = None,
+    english: bool = False,
 ) -> Citable:
     """An item's record; an interview's moment (`moment_ms`) is cited as a locator on the title
-    and a deep link, since CSL has no field of its own for a time within a recording."""
+    and a deep link, since CSL has no field of its own for a time within a recording.
+
+    `english` makes the record the English site cites: names romanised in pinyin (a scientist's
+    recorded pinyin first) and the English title in brackets after the title."""
     record: CslRecord = {
         "id": item.identifier,
         "type": CSL_TYPES.get(item.item_type, "document"),
@@ -136,14 +160,34 @@ def item_citable(
         record["abstract"] = item.description
     if interview is not None:
         record.update(_interview_fields(interview))
+    if english:
+        _romanise(record, item, interview)
     if moment_ms is not None:
-        record["title"] = f"{item.title}, {short_timecode(moment_ms)}"
+        record["title"] = f"{record['title']}, {short_timecode(moment_ms)}"
         record["id"] = f"{item.identifier}-t{moment_ms // 1000}"
     return Citable(record, written_date=item.date_text)
 
 
+def _romanise(record: CslRecord, item: Item, interview: Interview | None) -> None:
+    people = list(item.scientists.all())
+    if interview is not None:
+        people.append(interview.interviewee)
+    known = {p.name: p.name_pinyin or pinyin_of(p.name) for p in people}
+    for role in ("author", "interviewer"):
+        if role in record:
+            record[role] = [{"literal": romanised(n["literal"], known)} for n in record[role]]
+    record["title"] = english_title(item.title, item.title_en)
+    if item.description_en:
+        record["abstract"] = item.description_en
+
+
 def scientist_citable(
-    scientist: Scientist, url: str, accessed: date, site: str, holders: list[str]
+    scientist: Scientist,
+    url: str,
+    accessed: date,
+    site: str,
+    holders: list[str],
+    english: bool = False,
 ) -> Citable:
     """A scientist is cited as the archive's authority record about them: a web page whose
     authors are the institutions holding the scientist's fonds (or, failing any, the site), so a
@@ -162,4 +206,13 @@ def scientist_citable(
     }
     if scientist.summary:
         record["abstract"] = scientist.summary
+    if english:
+        # "Qian Xuesen (钱学森, 1911–2009)": the romanised name leads, the characters stay.
+        years = "–".join(
+            str(year) if year else "" for year in (scientist.birth_year, scientist.death_year)
+        )
+        extra = f"{scientist.name}, {years}" if known_life else scientist.name
+        record["title"] = f"{scientist.name_pinyin or pinyin_of(scientist.name)} ({extra})"
+        if scientist.summary_en:
+            record["abstract"] = scientist.summary_en
     return Citable(record)
