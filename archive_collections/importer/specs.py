@@ -151,6 +151,7 @@ class ScientistSpec(KindSpec):
         "birth_place": "birth_place",
         "death_place": "death_place",
         "summary": "summary",
+        "summary_en": "summary_en",
         "biography": "biography",
     }
     children = ("disciplines", "names", "honours", "affiliations", "relations", "portrait")
@@ -288,10 +289,12 @@ class ItemSpec(KindSpec):
     kind, model = "items", Item
     column_fields = {
         "title": "title",
+        "title_en": "title_en",
         "type": "item_type",
         "date": "date_text",
         "creators": "creators",
         "description": "description",
+        "description_en": "description_en",
         "places": "places",
         "language": "language",
         "extent": "extent",

@@ -292,7 +292,9 @@ def test_xlsx_export_drops_characters_a_workbook_cannot_hold(admin_client, formu
     Item.objects.filter(identifier="F-0").update(description="页码\x0b缺失")
     data = body(admin_client.get(list_url("items"), {"export": "xlsx"}))
     sheet = load_workbook(io.BytesIO(data))["items"]
-    described = {row[0]: row[7] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[0].index("描述")
+    described = {row[0]: row[column] for row in rows[1:]}
     assert described["F-0"] == "页码缺失"
 
 
