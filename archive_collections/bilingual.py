@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
@@ -75,6 +76,13 @@ SUBJECT_LABELS: dict[str, str] = {
 
 def english_active() -> bool:
     return (get_language() or "").lower().startswith("en")
+
+
+def site_name() -> str:
+    """The site's name in the active language (settings.SITE_NAME_EN on the English site)."""
+    if english_active():
+        return getattr(settings, "SITE_NAME_EN", "") or settings.WAGTAIL_SITE_NAME
+    return settings.WAGTAIL_SITE_NAME
 
 
 @dataclass(frozen=True)

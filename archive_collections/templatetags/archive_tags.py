@@ -1,11 +1,11 @@
 """Template helpers for the public site: site name, language tags, dates, counts, query strings."""
 
 from django import template
-from django.conf import settings
 from django.http import QueryDict
 from django.utils.formats import date_format
 from django.utils.translation import pgettext
 
+from archive_collections import bilingual
 from archive_collections.access import AccessPolicy
 from archive_collections.browsing import counts_by_type
 from archive_collections.models import Item
@@ -17,7 +17,7 @@ _SCRIPT_SUBTAGS = {"hans": "Hans", "hant": "Hant"}
 
 @register.simple_tag
 def site_name() -> str:
-    return settings.WAGTAIL_SITE_NAME
+    return bilingual.site_name()
 
 
 @register.filter

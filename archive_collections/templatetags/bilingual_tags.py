@@ -16,9 +16,10 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from archive_collections import bilingual
-from archive_collections.dates import english_date
+from archive_collections.dates import UNKNOWN, DateParseError, english_date, parse_date
 
 register = template.Library()
 
@@ -57,7 +58,26 @@ def written_date(text: str) -> SafeString:
     english = english_date(text)
     if english:
         return format_html("{}", english)
+    if parse_date_or_none(text) is UNKNOWN:
+        return format_html("{}", gettext("Undated"))
     return format_html('<span lang="{}">{}</span>', bilingual.CHINESE, text)
+
+
+def parse_date_or_none(text: str):
+    try:
+        return parse_date(text)
+    except DateParseError:
+        return None
+
+
+@register.filter
+def life_dates(scientist: Any) -> str:
+    """Born–died: as written on the Chinese site, in English on the English site."""
+    if not bilingual.english_active():
+        return scientist.life_dates
+    born = english_date(scientist.birth_date_text) or str(scientist.birth_year or "?")
+    died = english_date(scientist.death_date_text) or str(scientist.death_year or "")
+    return f"{born} – {died}" if died else f"{born} –"
 
 
 @register.filter

@@ -254,6 +254,8 @@ ELASTICSEARCH_SHARDS = int(os.environ.get("ELASTICSEARCH_SHARDS", "2"))
 ELASTICSEARCH_REPLICAS = int(os.environ.get("ELASTICSEARCH_REPLICAS", "0"))
 
 WAGTAIL_SITE_NAME = "老科学家学术成长资料采集工程 · 档案与展览"
+# The public site's name when a visitor switches it to English (archive_collections/bilingual.py).
+SITE_NAME_EN = "Old Scientists' Academic Growth Collection · Archive and Exhibitions"
 # No Gravatar: the admin would send a hash of each user's e-mail to gravatar.com, and the CSP
 # (images from this site only) refuses it anyway; Wagtail shows its default avatar.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

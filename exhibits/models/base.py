@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 from wagtail.search import index
 
+from archive_collections.bilingual import english_active
 from exhibits.blocks.images import ALT_TEXT_REQUIRED
 from exhibits.forms import ExhibitPageForm
 from exhibits.records import CONTEXT_KEY, ArchiveRecords
@@ -159,7 +160,10 @@ class BasePage(Page):
     def meta_description(self) -> str:
         """For <meta name="description"> and og:description: what the curator wrote for search
         engines, else the listing summary, else the page's own opening words, so a page whose
-        promote tab was left empty still gets a useful preview instead of none."""
+        promote tab was left empty still gets a useful preview instead of none. On the English
+        site the English summary or introduction comes first."""
+        if english_active() and (english := self.english_description()):
+            return english
         return (
             plain_text(self.search_description)
             or plain_text(self.listing_summary)
@@ -169,6 +173,15 @@ class BasePage(Page):
     def description_fallback(self) -> str:
         """The page's introductory text, as plain text; each page type says where that is."""
         return ""
+
+    def english_description(self) -> str:
+        """The English summary, else the first English introductory text the page has."""
+        for name in ("listing_summary_en", "introduction_en", "standfirst_en"):
+            if text := plain_text(getattr(self, name, "")):
+                return text
+        return plain_text(getattr(self, "curators_statement_en", "")) or first_text(
+            getattr(self, "body_en", None)
+        )
 
     @property
     def share_image(self):

@@ -672,7 +672,7 @@ def test_demo_exhibition_keeps_its_credit_when_a_curator_republishes(admin_clien
     html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[exhibition.pk]))
     data = querydict_from_html(html.content.decode(), form_id="page-edit-form")
     data = {key: values[-1] for key, values in data.lists()}
-    data.update(nested_form_data({"body": stream_form([])}))
+    data.update(nested_form_data({name: stream_form([]) for name in streams_of(ExhibitionPage)}))
     data["action-publish"] = "publish"
     assert data["credit_links-TOTAL_FORMS"] == "1"
     response = admin_client.post(reverse("wagtailadmin_pages:edit", args=[exhibition.pk]), data)
