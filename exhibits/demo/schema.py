@@ -110,13 +110,15 @@ CREDIT = Struct({"name": TEXT, "organisation": OPTIONAL_TEXT, "role": TEXT})
 
 @dataclass(frozen=True)
 class PageType:
-    """A page model and the fields a file of its type gives (`title` and `slug` besides)."""
+    """A page model and the fields a file of its type gives (`title` and `slug` besides, and
+    the English `title_en` and `listing_summary_en` every page may carry)."""
 
     model: type[Page]
     fields: dict[str, Shape]
 
     def shape(self) -> Struct:
-        return Struct({"type": TEXT, "slug": Slug(), "title": TEXT, **self.fields})
+        english = {"title_en": optional(TEXT), "listing_summary_en": optional(TEXT)}
+        return Struct({"type": TEXT, "slug": Slug(), "title": TEXT, **english, **self.fields})
 
 
 def optional(shape: Shape) -> Maybe:
@@ -125,15 +127,21 @@ def optional(shape: Shape) -> Maybe:
 
 
 PAGE_TYPES: dict[str, PageType] = {
-    "exhibition_index": PageType(ExhibitionIndexPage, {"introduction": optional(TEXT)}),
+    "exhibition_index": PageType(
+        ExhibitionIndexPage,
+        {"introduction": optional(TEXT), "introduction_en": optional(TEXT)},
+    ),
     "exhibition": PageType(
         ExhibitionPage,
         {
             "subtitle": optional(TEXT),
+            "subtitle_en": optional(TEXT),
             "listing_summary": optional(TEXT),
             "curators_statement": optional(TEXT),
+            "curators_statement_en": optional(TEXT),
             "opening_date": optional(Day()),
             "body": optional(Stream(EXHIBIT_BLOCKS)),
+            "body_en": optional(Stream(EXHIBIT_BLOCKS)),
             # Kept as data here: the loader turns them into Credit snippets only when it creates
             # the page, so a credit a curator has since renamed is not made again.
             "credits": optional(ListOf(CREDIT)),
@@ -146,7 +154,9 @@ PAGE_TYPES: dict[str, PageType] = {
             "start_year": optional(Whole()),
             "end_year": optional(Whole()),
             "introduction": optional(TEXT),
+            "introduction_en": optional(TEXT),
             "body": optional(Stream(EXHIBIT_BLOCKS)),
+            "body_en": optional(Stream(EXHIBIT_BLOCKS)),
         },
     ),
     "story": PageType(
@@ -155,7 +165,9 @@ PAGE_TYPES: dict[str, PageType] = {
             "scientist": Maybe(Ref("scientist"), None),
             "listing_summary": optional(TEXT),
             "standfirst": optional(TEXT),
+            "standfirst_en": optional(TEXT),
             "body": optional(Stream(EXHIBIT_BLOCKS)),
+            "body_en": optional(Stream(EXHIBIT_BLOCKS)),
         },
     ),
     "resource": PageType(
