@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from archive_collections.access import AccessPolicy
 
-from . import presentation, service, signals
+from . import presentation, service, signals, suggestions
 from .contract import FACETS, SORTS, SearchQuery, SearchResults
 from .query import QueryError, operator_reading, warning_message
 
@@ -150,11 +150,26 @@ def search_api(request):
     return JsonResponse(results.to_dict(), json_dumps_params={"ensure_ascii": False})
 
 
+def _with_places_and_subjects(named: list, terms: list, limit: int) -> list:
+    """People first, then subjects and places (at most half the list), then titles."""
+    people = [c for c in named if c.kind == "scientist"]
+    titles = [c for c in named if c.kind != "scientist"]
+    merged: dict[str, object] = {}
+    for completion in (*people, *terms, *titles):
+        merged.setdefault(completion.text, completion)
+    return list(merged.values())[:limit]
+
+
 @require_GET
 def autocomplete_api(request):
     prefix = request.GET.get("q", "")[:200]
     limit = _int(request.GET.get("limit"), 8, 1, 20)
-    completions = service.autocomplete(prefix, AccessPolicy.for_user(request.user), limit)
+    policy = AccessPolicy.for_user(request.user)
+    completions = _with_places_and_subjects(
+        service.autocomplete(prefix, policy, limit),
+        suggestions.places_and_subjects(prefix, policy, (limit + 1) // 2),
+        limit,
+    )
     return JsonResponse(
         {"q": prefix, "results": [c.__dict__ for c in completions]},
         json_dumps_params={"ensure_ascii": False},

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from search.engines import get_database_engine, reset_engines
+from tests.factories import ItemFactory
 from tests.search.conftest import index_all
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +154,31 @@ def test_a_query_with_words_is_not_explained_as_operators(client, db_archive):
     for text in ("钱学森 -书信", "手稿 OR 书信", "title:手稿"):
         html = client.get("/search/", {"q": text}).content.decode()
         assert "search-reading" not in html, text
+
+
+def test_autocomplete_suggests_places_and_subjects_the_caller_may_see(client, db_archive):
+    public = ItemFactory(
+        identifier="QXS-9100", series=db_archive.series, places="加州帕萨迪纳；北京"
+    )
+    public.subjects.add("空气动力学")
+    public.save()
+    hidden = ItemFactory(
+        identifier="QXS-9101",
+        series=db_archive.series,
+        access_level="researchers",
+        places="酒泉",
+    )
+    hidden.subjects.add("空气动力试验")
+    hidden.save()
+
+    def suggested(text):
+        data = client.get("/api/search/autocomplete/", {"q": text}).json()
+        return [(r["text"], r["kind"]) for r in data["results"]]
+
+    assert suggested("空气") == [("空气动力学", "subject")]
+    assert ("加州帕萨迪纳", "place") in suggested("帕萨")
+    assert suggested("酒泉") == []
+    # People come before subjects and places, titles after them.
+    kinds = [kind for _text, kind in suggested("钱学森")]
+    order = ["scientist", "subject", "place", "item"]
+    assert kinds[0] == "scientist" and kinds == sorted(kinds, key=order.index)
