@@ -161,6 +161,8 @@ def test_the_whole_journey_with_a_fonds_grant(client, records, archivist_client)
 
     listing = archivist_client.get(reverse("collections_access_requests"))
     assert listing.status_code == 200 and "AR-R-1" in listing.content.decode()
+    menu = archivist_client.get(reverse("wagtailadmin_home")).content.decode()
+    assert reverse("collections_access_requests") in menu  # the 访问申请 menu item
     until = timezone.localdate() + datetime.timedelta(days=30)
     response = _decide(
         archivist_client, access_request, decision="approve_fonds", until=until.isoformat()
@@ -179,6 +181,8 @@ def test_the_whole_journey_with_a_fonds_grant(client, records, archivist_client)
     assert "访问申请已批准" in decision.subject and "AR-R-1" in decision.subject
     assert "http://testserver/archive/items/AR-R-1/" in decision.body
     assert until.isoformat() in decision.body
+    approved = archivist_client.get(reverse("collections_access_requests") + "?status=approved")
+    assert f"访问截止 {until.isoformat()}" in approved.content.decode()
 
     page = client.get(restricted.get_absolute_url())
     assert page.status_code == 200 and "研究者手稿甲" in page.content.decode()
@@ -342,6 +346,8 @@ def test_a_non_archivist_cannot_see_or_decide_requests(client, records, django_u
     for user in (curator, researcher):  # in the admin, without archivists' rights
         forger = Client()
         forger.force_login(user)
+        menu = forger.get(reverse("wagtailadmin_home")).content.decode()
+        assert reverse("collections_access_requests") not in menu
         assert forger.get(reverse("collections_access_requests")).status_code == 403
         assert _decide(forger, access_request, decision="approve_group").status_code == 403
     # The requester has no admin access at all: Wagtail sends them to its login.
