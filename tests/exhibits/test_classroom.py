@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from wagtail_factories import ImageFactory
 
@@ -202,3 +203,19 @@ def test_chapter_covers_listing_image_else_first_visible_picture(client):
     html = client.get(exhibition.url).content.decode()
     assert html.count('class="chapter-cover"') == 3
     assert "限制信件" not in html
+
+
+def test_deck_shows_records_through_the_viewers_access_policy(client, django_user_model):
+    staff_only = ItemFactory(title="档案员才能看的信", access_level="staff")
+    for_researchers = ItemFactory(title="研究人员可见的手稿", access_level="researchers")
+    _index, _exhibition, (chapter,) = exhibition_tree(
+        [stream(item_block(staff_only), item_block(for_researchers))]
+    )
+    html = _classroom(client, chapter)
+    assert html.count('class="restricted-notice"') == 2
+    assert "档案员才能看的信" not in html and "研究人员可见的手稿" not in html
+    researcher = django_user_model.objects.create_user("researcher", password="x")
+    researcher.user_permissions.add(Permission.objects.get(codename="view_researcher_items"))
+    client.force_login(researcher)
+    html = _classroom(client, chapter)
+    assert "研究人员可见的手稿" in html and "档案员才能看的信" not in html
