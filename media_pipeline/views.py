@@ -12,6 +12,7 @@ import pyvips
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from archive_collections.access import AccessPolicy
@@ -83,7 +84,7 @@ def page_image(request, pk: int, number: int):
     try:
         jpeg = page_downloads.page_jpeg(request, item_file, page, page_downloads.PAGE_IMAGE_SIDE)
     except page_downloads.RenderRefused as refused:
-        return _too_many(refused)
+        return _too_many(request, item_file.item, refused)
     except (StepError, OSError, pyvips.Error) as exc:
         raise Http404 from exc  # a lost or unreadable master: nothing of the file is served
     _announce(request, item_file, download=True)
@@ -125,7 +126,7 @@ def pages_pdf(request, identifier: str):
     try:
         data = page_downloads.build_pdf(request, chosen, stamp)
     except page_downloads.RenderRefused as refused:
-        return _too_many(refused)
+        return _too_many(request, item, refused)
     except (StepError, OSError, pyvips.Error) as exc:
         raise Http404 from exc
     if request.method == "GET":
@@ -156,12 +157,21 @@ def _range_refused(request, item: Item, total: int, reason: str) -> HttpResponse
     )
 
 
-def _too_many(refused: page_downloads.RenderRefused) -> HttpResponse:
-    response = HttpResponse(
-        "Too many images rendered on request from this address; try again in "
-        f"{refused.retry_after} seconds.",
+def _too_many(request, item: Item, refused: page_downloads.RenderRefused) -> HttpResponse:
+    """Past the client's render limit (the IIIF renderer's): what was rendered so far is kept
+    in the render cache, so the same download asked again later goes faster."""
+    response = render(
+        request,
+        "media_pipeline/viewer_download_refused.html",
+        {
+            "reason": _(
+                "Many page images were made for downloads from your address just now; please "
+                "try again in %(seconds)s seconds."
+            )
+            % {"seconds": refused.retry_after},
+            "item_url": item.get_absolute_url(),
+        },
         status=429,
-        content_type="text/plain; charset=utf-8",
     )
     response["Retry-After"] = str(refused.retry_after)
     return response

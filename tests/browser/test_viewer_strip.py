@@ -112,6 +112,14 @@ def test_strip_go_to_page_and_download_follow_the_page(
     assert box_of is not None and 0 <= box_of["x"] and box_of["x"] + box_of["width"] <= 390
     strip.scroll_into_view_if_needed()
     keep(SHOTS, screenshot(page, "strip-phone", full_page=False), "D-viewer-390x844.png")
+    # Thumbnails far from page 10 are not fetched until the strip is scrolled to them.
+    first_thumb = strip.locator('[data-viewer-thumb="0"] img')
+    assert first_thumb.get_attribute("src") is None
+    strip.evaluate("s => { s.scrollLeft = 0; }")
+    page.wait_for_function(
+        "() => document.querySelector('[data-viewer-thumb=\"0\"] img').complete "
+        "&& document.querySelector('[data-viewer-thumb=\"0\"] img').naturalWidth > 0"
+    )
 
     # A range past the last page is refused naming it, on a page of its own (not a 500).
     refused = page.goto(live_url(f"{action}?from={total + 1}&to=20"))

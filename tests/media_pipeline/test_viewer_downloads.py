@@ -258,3 +258,16 @@ def test_a_long_document_puts_only_the_thumbnails_near_the_current_page_in_the_h
     assert len(found) == 500
     eager = [entry["number"] for entry in found if entry["eager"]]
     assert eager == list(range(251 - THUMBS_NEAR, 252 + THUMBS_NEAR))
+
+
+def test_past_the_render_limit_the_pdf_waits_and_says_so(client, ingest, settings):
+    item = ItemFactory(item_type="photograph", access_level="public", identifier="QXS-DL-BIG")
+    for number in (1, 2):  # larger than every static size: each page is rendered
+        ingest(item, make.encoded("JPEG", (1500 + number, 1100)), f"{number}.jpg", sequence=number)
+    settings.IIIF_RENDER_RATE_LIMIT = 1
+    refused = _get_pdf(client, item)
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "data-download-refused" in refused.content.decode()
+    settings.IIIF_RENDER_RATE_LIMIT = 0
+    assert _open(_get_pdf(client, item)).page_count == 3
