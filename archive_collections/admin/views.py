@@ -23,6 +23,7 @@ from archive_collections import exporting
 from archive_collections.importer.schema import guard_formula
 
 from .access import AccessFilteredIndexMixin
+from .buttons import RowMenu
 from .searching import RankedPaginator, records_found, searched_pks
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -120,6 +121,10 @@ class ArchiveIndexView(AccessFilteredIndexMixin, IndexView):
             base, pks = self.ranking
             return RankedPaginator(queryset, per_page, base=base, pks=pks, **kwargs)
         return super().get_paginator(queryset, per_page, **kwargs)
+
+    def get_list_buttons(self, instance):
+        # Each row's "more" menu written in Python when it holds plain buttons (buttons.py).
+        return [RowMenu.of(button) for button in super().get_list_buttons(instance)]
 
     def to_row_dict(self, item):
         return {field: export_value(item, field) for field in self.list_export}
