@@ -29,6 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from wagtail.images import get_image_model
 from wagtail.rich_text import RichText, expand_db_html
 
+from archive_collections import bilingual
 from archive_collections.access import AccessPolicy
 from exhibits.records import ArchiveRecords, first_scan, image_file
 from media_pipeline.iiif.urls import region_image
@@ -65,6 +66,7 @@ class Slide:
     block: Any = None
     html: SafeString | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    lang: str = ""  # set when the slide shows Chinese in place of missing English
 
     @property
     def template(self) -> str:
@@ -113,28 +115,33 @@ def _text_html(value) -> str:
     return expand_db_html(source)
 
 
-def block_slides(stream: Iterable) -> list[Slide]:
+def block_slides(stream: Iterable, lang: str = "") -> list[Slide]:
     """A slide per top-level block; rich-text blocks cut into screen-sized parts."""
     slides: list[Slide] = []
     for child in stream or ():
         if child.block_type in _RICH_TEXT_BLOCKS:
             parts = split_rich_text(_text_html(child.value))
             for number, part in enumerate(parts, start=1):
-                slides.append(Slide("text", html=part, extra={"part": number, "parts": len(parts)}))
+                extra = {"part": number, "parts": len(parts)}
+                slides.append(Slide("text", html=part, extra=extra, lang=lang))
             continue
-        slides.append(Slide("block", label=_block_label(child), block=child))
+        slides.append(Slide("block", label=_block_label(child), block=child, lang=lang))
     return slides
 
 
-def build_slides(page, intro_html: str = "", closing: bool = True) -> list[Slide]:
-    """The deck of a page: its title slide, `intro_html` (rich text, e.g. a curator's
-    statement) cut like a text block, the slides of its body, and a closing slide."""
-    slides = [Slide("title", label=page.title)]
-    for number, part in enumerate(split_rich_text(intro_html), start=1):
-        slides.append(Slide("text", html=part, extra={"part": number}))
-    slides.extend(block_slides(getattr(page, "body", None) or ()))
+def build_slides(page, intro_field: str = "", closing: bool = True) -> list[Slide]:
+    """The deck of a page: its title slide, the rich text of `intro_field` (e.g. a curator's
+    statement) cut like a text block, the slides of its body, and a closing slide. Text and body
+    are the active language's (bilingual.pick: English on the English site when there is some)."""
+    slides = [Slide("title", label=str(bilingual.pick(page, "title")))]
+    if intro_field:
+        intro = bilingual.pick(page, intro_field)
+        for number, part in enumerate(split_rich_text(_text_html(intro.value)), start=1):
+            slides.append(Slide("text", html=part, extra={"part": number}, lang=intro.lang))
+    body = bilingual.pick(page, "body")
+    slides.extend(block_slides(body.value or (), lang=body.lang))
     if closing:
-        slides.append(Slide("end", label=page.title))
+        slides.append(Slide("end", label=str(bilingual.pick(page, "title"))))
     return slides
 
 

@@ -138,7 +138,7 @@ class ExhibitionPage(ClassroomMixin, BasePage):
 
     def classroom_slides(self) -> list:
         # The deck ends on the chapters, each opening in classroom mode (exhibits/classroom.py).
-        slides = build_slides(self, intro_html=self.curators_statement, closing=False)
+        slides = build_slides(self, intro_field="curators_statement", closing=False)
         return [*slides, Slide("chapters", label=str(_("Chapters"))), Slide("end")]
 
     def get_context(self, request, *args, **kwargs):

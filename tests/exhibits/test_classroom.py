@@ -219,3 +219,17 @@ def test_deck_shows_records_through_the_viewers_access_policy(client, django_use
     client.force_login(researcher)
     html = _classroom(client, chapter)
     assert "研究人员可见的手稿" in html and "档案员才能看的信" not in html
+
+
+def test_english_site_shows_english_titles_and_marks_chinese_slides(client, settings):
+    _index, _exhibition, (chapter,) = exhibition_tree(
+        [stream({"type": "text", "value": "<p>只有中文的正文</p>"})]
+    )
+    ChapterPage.objects.filter(pk=chapter.pk).update(title_en="Chapter One")
+    chapter.refresh_from_db()
+    chapter.save_revision().publish()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = _classroom(client, chapter)
+    assert '<h1 class="slide-title__heading">Chapter One</h1>' in html
+    # The body has no English: its slide says it is Chinese, for screen readers and fonts.
+    assert re.search(r'id="slide-2"[^>]+lang="zh-Hans"', html)
