@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import (
     url_has_allowed_host_and_scheme,
+    urlencode,
     urlsafe_base64_decode,
     urlsafe_base64_encode,
 )
@@ -144,7 +145,9 @@ def restricted_context(request, item: Item) -> dict:
     user = request.user
     context: dict = {
         "item_path": item.get_absolute_url(),
-        "register_url": reverse("collections:register") + f"?next={item.get_absolute_url()}",
+        "register_url": reverse("collections:register")
+        + "?"
+        + urlencode({"next": item.get_absolute_url()}),
     }
     if user.is_authenticated:
         context["pending"] = (
@@ -192,7 +195,8 @@ def request_access(request, identifier: str):
     if item.access_level != RESEARCHERS or policy.is_embargoed(item):
         return _refused(request, unknown, 404)  # staff-only or embargoed: as if unknown
     if not request.user.is_authenticated:
-        return redirect(f"{reverse(settings.LOGIN_URL)}?next={item.get_absolute_url()}")
+        login = reverse(settings.LOGIN_URL)
+        return redirect(f"{login}?{urlencode({'next': item.get_absolute_url()})}")
     if policy.can_view(item):
         return _refused(
             request, _("You can already read this record."), 400, item.get_absolute_url()
@@ -318,7 +322,7 @@ def _register(request, data: dict, next_path: str) -> None:
         )
     )
     if next_path:
-        link += f"?next={next_path}"
+        link += "?" + urlencode({"next": next_path})
     _mail(user, "collections/email/verify", language, {"link": link})
 
 
@@ -346,7 +350,7 @@ def verify_email(request, uidb64: str, token: str):
     user.save(update_fields=["is_active"])
     ResearcherProfile.objects.filter(user=user).update(verified_at=timezone.now())
     next_path = _next_path(request, request.GET.get("next")) or reverse("collections:index")
-    login_url = f"{reverse(settings.LOGIN_URL)}?next={next_path}"
+    login_url = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': next_path})}"
     return render(request, "collections/verify_done.html", {"login_url": login_url})
 
 

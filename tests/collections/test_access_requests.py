@@ -16,6 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from wagtail.models import ModelLogEntry
 
 from archive_collections import access_request_demo
@@ -147,7 +148,7 @@ def test_the_whole_journey_with_a_fonds_grant(client, records, archivist_client)
     user.refresh_from_db()
     assert user.is_active and user.researcher_profile.verified_at is not None
     assert client.get(link).status_code == 400  # single use
-    assert f"next={restricted.get_absolute_url()}" in verified.content.decode()
+    assert urlencode({"next": restricted.get_absolute_url()}) in verified.content.decode()
 
     assert _sign_in(client, "li.hua@example.edu")
     page = client.get(restricted.get_absolute_url())
