@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from taggit.models import Tag
 
 from archive_collections.access import AccessPolicy
 from archive_collections.models import Item, ItemSubject, Scientist
@@ -28,11 +30,14 @@ def places_and_subjects(prefix: str, policy: AccessPolicy, limit: int = 8) -> li
     text = (prefix or "").strip()[:100]
     if not text:
         return []
+    # Tags holding the text (a short table), each kept if one visible item carries it: the
+    # EXISTS stops at the first such item instead of joining every tagged item.
+    visible = ItemSubject.objects.filter(policy.item_q("content_object__"), tag=OuterRef("pk"))
     subjects = (
-        ItemSubject.objects.filter(policy.item_q("content_object__"), tag__name__icontains=text)
-        .values_list("tag__name", flat=True)
-        .distinct()
-        .order_by("tag__name")[:limit]
+        Tag.objects.filter(name__icontains=text)
+        .filter(Exists(visible))
+        .order_by("name")
+        .values_list("name", flat=True)[:limit]
     )
     found = [Completion(text=name, kind="subject", url=_search_url(name)) for name in subjects]
     places: dict[str, None] = {}
