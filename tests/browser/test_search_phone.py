@@ -153,6 +153,15 @@ def test_search_journey(page, live_url, archive, axe, screenshot, viewport):
         page.wait_for_url(lambda url: "q=%E9%92%B1%E5%AD%A6" in url)
         assert page.locator("#search-q").input_value() == chosen
 
+    # A query of operators alone says how it was read and offers the literal text as a phrase.
+    page.goto(live_url("/search/?q=-v"))
+    reading = page.locator(".search-reading")
+    assert "“-v”" in reading.inner_text()
+    keep("SHOTS23", screenshot(page, "operators", full_page=False), f"{shot}-bad-input.png")
+    reading.get_by_role("link").click()
+    page.wait_for_url("**q=%22-v%22**")
+    assert page.locator("#search-q").input_value() == '"-v"'
+
     violations = _axe_every_impact(page, axe)
     assert violations == [], violations
     assert page.problems == []
