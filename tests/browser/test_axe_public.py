@@ -272,7 +272,7 @@ def build_site(home, folder: Path) -> tuple[list[tuple[str, str, str, int]], obj
         ),
     )
     scientist = Scientist.objects.get(identifier="qian-xuesen")
-    fonds = Fonds.objects.filter(scientist=scientist).first()
+    fonds = Fonds.objects.get(scientist=scientist)
     series = items[AUDIO].series
     restricted = next(item for item in items.values() if item.access_level == "researchers")
     public = [item for item in items.values() if item.access_level == "public"]

@@ -100,7 +100,9 @@ def rasterise(pdf: bytes, folder: Path, name: str, dpi: int) -> list[Path]:
 
 @pytest.fixture
 def resource(live_site):
-    worksheet = [{"type": "instructions", "value": "阅读本章后回答下面的问题。"}]
+    worksheet: list[dict[str, object]] = [
+        {"type": "instructions", "value": "阅读本章后回答下面的问题。"}
+    ]
     worksheet += [
         {"type": "question", "value": {"question": question, "answer_lines": lines}}
         for question, lines in QUESTIONS
