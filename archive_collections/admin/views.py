@@ -24,6 +24,7 @@ from archive_collections.importer.schema import guard_formula
 
 from .access import AccessFilteredIndexMixin
 from .buttons import RowMenu
+from .columns import PlainColumn
 from .searching import RankedPaginator, records_found, searched_pks
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -121,6 +122,11 @@ class ArchiveIndexView(AccessFilteredIndexMixin, IndexView):
             base, pks = self.ranking
             return RankedPaginator(queryset, per_page, base=base, pks=pks, **kwargs)
         return super().get_paginator(queryset, per_page, **kwargs)
+
+    @cached_property
+    def columns(self):
+        # Plain columns' cells written in Python (columns.PlainColumn).
+        return [PlainColumn.of(column) for column in super().columns]
 
     def get_list_buttons(self, instance):
         # Each row's "more" menu written in Python when it holds plain buttons (buttons.py).

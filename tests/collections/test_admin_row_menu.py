@@ -1,13 +1,16 @@
-"""Each listing row's "more" menu is written in Python (archive_collections/admin/buttons.py):
-the markup must be what Wagtail's templates write for the same buttons."""
+"""Each listing row's "more" menu (archive_collections/admin/buttons.py) and its plain cells
+(columns.PlainColumn) are written in Python: the markup must be what Wagtail's templates write
+for the same buttons and values."""
 
 import re
 
 import pytest
 from django.urls import reverse
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import Button, ButtonWithDropdown, HeaderButton
 
 from archive_collections.admin.buttons import RowMenu
+from archive_collections.admin.columns import PlainColumn
 from archive_collections.models import Item, Scientist
 from tests.factories import ItemFactory, ScientistFactory
 
@@ -34,6 +37,7 @@ def test_listing_rows_are_what_wagtails_templates_write(admin_client, monkeypatc
     ours = admin_client.get(url).content.decode()
     assert 'data-controller="w-dropdown"' in ours
     monkeypatch.setattr(RowMenu, "render_html", ButtonWithDropdown.render_html)
+    monkeypatch.setattr(PlainColumn, "render_cell_html", Column.render_cell_html)
     wagtails = admin_client.get(url).content.decode()
     assert rows(ours) == rows(wagtails)
 
