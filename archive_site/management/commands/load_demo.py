@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from archive_collections import access_request_demo
 from archive_collections.importer import no_progress
 from archive_collections.importer.progress import tqdm_progress
 from archive_collections.models import Scientist
@@ -35,6 +36,14 @@ DEFAULT_PASSWORD = "archive-demo"  # noqa: S105 — a demo login, refused when D
 ADMIN = ("admin", "DEMO_ADMIN_PASSWORD")
 RESEARCHER = ("researcher", "DEMO_RESEARCHER_PASSWORD")
 RESEARCHERS_GROUP = "研究人员"  # created by collections migration 0002_access_groups
+# The home page in English (the Chinese is the page migration 0002 of exhibits creates).
+HOME_TITLE_EN = "Old Scientists' Academic Growth Collection Project"
+HOME_INTRODUCTION_EN = (
+    "<p>This is the archive of the Old Scientists' Academic Growth Collection Project: "
+    "oral-history interviews, manuscripts, letters, photographs, certificates, publications and "
+    "objects, with exhibitions that tell how the scientists grew up and what drove their work.</p>"
+)
+
 FEATURED_SCIENTISTS = [
     "qian-xuesen",
     "hua-luogeng",
@@ -76,10 +85,13 @@ class Command(BaseCommand):
         self.create_accounts(accounts)
         self.heading(_("Home page"))
         self.feature_scientists()
+        self.english_home()
         self.heading(_("Micro-videos"))
         make_demo_media(log=self.log)
         self.heading(_("Theme exhibition"))
         load_theme_exhibition(log=self.log)
+        self.heading(_("Access requests"))
+        access_request_demo.load(log=self.log)
         self.heading(_("Publishing oversight"))
         load_oversight_demo(log=self.log)
         self.heading(_("Demo traffic"))
@@ -171,6 +183,15 @@ class Command(BaseCommand):
             )
         if not accounts:
             self.stdout.write(_("  the demo accounts already exist; left unchanged"))
+
+    def english_home(self) -> None:
+        """Give the home page its English title and introduction when it has none yet."""
+        for page in HomePage.objects.all():
+            if page.title_en or page.introduction_en or page.has_unpublished_changes:
+                continue
+            page.title_en, page.introduction_en = HOME_TITLE_EN, HOME_INTRODUCTION_EN
+            page.save_revision(log_action=True).publish()
+            self.log(_("  %(page)s: English title and introduction added") % {"page": page.title})
 
     def feature_scientists(self) -> None:
         """Fill an empty featured list; a list a curator has set is theirs and is kept."""
