@@ -13,8 +13,9 @@ file_processed = Signal()
 #: step, never per page. kwargs: item_file_id, item_id.
 page_texts_replaced = Signal()
 
-#: Sent when a file is served to a visitor who may see it: the master (a download) or a web copy
-#: for reading or playing (``web.jpg``, ``web.mp4``…; not thumbnails or posters). A ranged request
-#: is announced only when it starts at the first byte, so a video played in pieces is one view.
-#: kwargs: request, item_file_id, download (True for the master).
+#: Sent when a file is served to a visitor who may see it: a download (the master, a page image
+#: or a PDF of pages from the viewer) or a web copy for reading or playing (``web.jpg``,
+#: ``web.mp4``…; not thumbnails or posters). A ranged request is announced only when it starts at
+#: the first byte, so a video played in pieces is one view.
+#: kwargs: request, item_file_id, download (True for the downloads).
 file_served = Signal()
