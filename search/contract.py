@@ -37,6 +37,7 @@ __all__ = [
     "SORTS",
     "Completion",
     "FacetValue",
+    "FieldSnippet",
     "Hit",
     "IndexStatus",
     "ResultGroup",
@@ -94,6 +95,9 @@ class SearchQuery:
     page: int = 1
     per_page: int = 20
     kinds: tuple[str, ...] = ()  # restrict to group kinds (GROUP_KINDS); empty = all
+    # Groups listed first, in this order, when they match and the sort is by relevance: the
+    # record of the person whose name the query is (search.service.pinned_groups sets it).
+    pinned: tuple[str, ...] = ()
 
     def __post_init__(self):
         self.text = self.text or ""
@@ -110,6 +114,12 @@ class SearchQuery:
         if self.year_from and self.year_to and self.year_from > self.year_to:
             self.year_from, self.year_to = self.year_to, self.year_from
         self.kinds = tuple(k for k in self.kinds if k in GROUP_KINDS)
+        self.pinned = tuple(dict.fromkeys(str(key) for key in self.pinned or ()))
+
+    @property
+    def pins(self) -> tuple[str, ...]:
+        """The pinned groups that take effect: only a ranking by relevance moves them."""
+        return self.pinned if self.sort == "relevance" else ()
 
     @property
     def parsed(self) -> ParsedQuery:
@@ -207,9 +217,47 @@ class SearchDocument:
         return data
 
 
+#: The field codes a FieldSnippet names, by document kind and SearchDocument field. A field
+#: code says what the text is to a reader (an item's body is its description, a scientist's
+#: their biography, a page's its text), whatever the engine indexed it as.
+SNIPPET_FIELDS: dict[str, dict[str, str]] = {
+    "item": {
+        "title": "title",
+        "body": "description",
+        "subjects": "subjects",
+        "creators": "creators",
+        "places": "places",
+        "names": "scientists",
+    },
+    "scientist": {
+        "title": "name",
+        "names": "other_names",
+        "body": "biography",
+        "places": "places",
+    },
+    "page": {"body": "page_text"},
+    "segment": {"body": "transcript", "title": "speaker"},
+    "index": {"title": "index_title", "body": "index_synopsis", "subjects": "index_keywords"},
+    "exhibit": {"title": "title", "body": "page_text"},
+}
+
+
+@dataclass
+class FieldSnippet:
+    """Where in a document the query matched: `field` a code of SNIPPET_FIELDS, `label` what the
+    page shows for it in the active language ("Description", "Page 3", "Transcript 12:34"),
+    `snippet` HTML (escaped text with <mark>)."""
+
+    field: str
+    label: str
+    snippet: str
+
+
 @dataclass
 class Hit:
-    """One matching document inside a group. `snippet` is HTML: escaped text with <mark>."""
+    """One matching document inside a group. `snippet` is HTML: escaped text with <mark> (the
+    most telling field's); `fields` holds a snippet for EACH field that matched, named, in
+    SNIPPET_FIELDS order."""
 
     doc_id: str
     kind: str
@@ -220,6 +268,7 @@ class Hit:
     page_number: int | None = None
     start_ms: int | None = None
     line_boxes: list[list[float]] = field(default_factory=list)  # [x, y, w, h] of matched lines
+    fields: list[FieldSnippet] = field(default_factory=list)
 
     @property
     def timecode(self) -> str:
@@ -249,6 +298,9 @@ class ResultGroup:
     date_text: str = ""
     hits: list[Hit] = field(default_factory=list)
     hit_count: int = 0  # matching documents in the group (hits holds the best HITS_PER_GROUP)
+    # The record's page keeping the query, where every match in it is listed (set by
+    # search.service for a text query; "" otherwise).
+    matches_url: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -349,6 +401,12 @@ class SearchEngine(Protocol):
         """The keys of the best `limit` groups `search(query, policy)` would list, in its
         order (``query.sort``), with its filters; nothing else is read. For callers that page
         through records themselves (the admin's listings and choosers)."""
+
+    def record_hits(
+        self, query: SearchQuery, policy: AccessPolicy, group: str, limit: int = 200
+    ) -> list[Hit]:
+        """Every document of one group `query` matches (its best `limit`) as hits with their
+        snippets and deep links, in reading order, under `policy`: the record page's list."""
 
     def autocomplete(self, prefix: str, policy: AccessPolicy, limit: int = 8) -> list[Completion]:
         """Scientist names (incl. pinyin/variants) and item titles starting with or containing

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -19,7 +20,8 @@ from archive_collections.models import Fonds, ItemType, Scientist, ScientistName
 from archive_collections.models.choices import LANGUAGE_CHOICES
 
 from . import analysis
-from .contract import Completion, SearchQuery, SearchResults
+from .contract import Completion, Hit, SearchQuery, SearchResults
+from .documents import scientist_group
 from .engines import EngineUnavailable, configured_name, get_database_engine, get_engine
 from .query import MAX_QUERY_CHARS, warning_message
 
@@ -27,7 +29,10 @@ log = logging.getLogger(__name__)
 
 
 def search(query: SearchQuery, policy: AccessPolicy) -> SearchResults:
-    """Run `query` for `policy` on the configured engine, falling back to the database."""
+    """Run `query` for `policy` on the configured engine, falling back to the database. A
+    query that is a person's name in one of its forms lists that person's record first."""
+    if not query.pinned:
+        query.pinned = pinned_groups(query)
     results = _run(lambda engine: engine.search(query, policy), query)
     parsed = query.parsed
     if parsed.truncated:
@@ -47,7 +52,45 @@ def search(query: SearchQuery, policy: AccessPolicy) -> SearchResults:
             )
     _label_facets(results)
     results.suggestions = suggestions(query.text)
+    if not query.parsed.is_empty:
+        for group in results.groups:
+            group.matches_url = record_url(group.url, query.text)
     return results
+
+
+#: Where the record page lists the matches (the element search/record_matches.js fills).
+MATCHES_FRAGMENT = "search-matches"
+
+
+def record_url(url: str, text: str) -> str:
+    """A record's page that keeps the query `text` and opens on its list of matches."""
+    if not url:
+        return ""
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}{urlencode({'q': text})}#{MATCHES_FRAGMENT}"
+
+
+def record_matches(text: str, record: str, policy: AccessPolicy) -> list[Hit]:
+    """Every match of `text` inside one record (a group key: ``item:12``) that `policy` may
+    see, in reading order; [] when the engines cannot answer."""
+    query = SearchQuery(text=text)
+    if query.parsed.is_empty:
+        return []
+    try:
+        return _run_raw(lambda engine: engine.record_hits(query, policy, record))[0]
+    except EngineUnavailable:
+        return []
+
+
+def ranked_groups(query: SearchQuery, policy: AccessPolicy, limit: int) -> list[str]:
+    """The keys of the best `limit` groups search() lists for `query`, in its order (the name
+    of a person first, as there); [] when the engines cannot answer."""
+    if not query.pinned:
+        query.pinned = pinned_groups(query)
+    try:
+        return _run_raw(lambda engine: engine.ranked_groups(query, policy, limit))[0]
+    except EngineUnavailable:
+        return []
 
 
 def autocomplete(prefix: str, policy: AccessPolicy, limit: int = 8) -> list[Completion]:
@@ -161,6 +204,38 @@ def _name_keys_cached(version: tuple) -> dict[str, str]:
         if scientist_id in names:
             keys.setdefault(analysis.name_key(variant), names[scientist_id])
     return keys
+
+
+@lru_cache(maxsize=1)
+def _name_groups_cached(version: tuple) -> dict[str, tuple[str, ...]]:
+    groups: dict[str, list[str]] = {}
+
+    def add(form: str, pk: int) -> None:
+        key = analysis.name_key(form)
+        if key and scientist_group(pk) not in groups.setdefault(key, []):
+            groups[key].append(scientist_group(pk))
+
+    for pk, name, pinyin in Scientist.objects.values_list("pk", "name", "name_pinyin"):
+        for form in (pinyin, *analysis.name_forms(name)):
+            if form:
+                add(form, pk)
+    for pk, variant in ScientistName.objects.values_list("scientist_id", "name"):
+        add(variant, pk)
+    return {key: tuple(values) for key, values in groups.items()}
+
+
+def pinned_groups(query: SearchQuery) -> tuple[str, ...]:
+    """The scientists' groups the query names exactly, in any recorded form of the name (汉字,
+    simplified or traditional, pinyin with or without spaces or tones, Wade–Giles, English,
+    former names): listed first by relevance. A query with more than a name pins nobody."""
+    text = (query.text or "").strip()
+    if not text or len(text) > 100 or query.sort != "relevance":
+        return ()
+    key = analysis.name_key(text)
+    if not key:
+        return ()
+    version = (_name_version[0], Scientist.objects.count(), ScientistName.objects.count())
+    return _name_groups_cached(version).get(key, ())
 
 
 _name_version = [0]

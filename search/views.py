@@ -5,16 +5,18 @@ still holds it, in the API as {"detail", "parameter": "q"} like /api/v1/."""
 
 from __future__ import annotations
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from archive_collections.access import AccessPolicy
+from archive_collections.http import content_disposition
 
-from . import presentation, service, signals, suggestions
-from .contract import FACETS, SORTS, SearchQuery, SearchResults
+from . import exporting, presentation, service, signals, suggestions
+from .contract import FACETS, GROUP_KINDS, SORTS, SearchQuery, SearchResults
 from .query import QueryError, operator_reading, warning_message
 
 MAX_RAW_QUERY = 20_000  # characters read from the URL at all; the parser keeps 500
@@ -113,6 +115,12 @@ def search_page(request):
         "next_url": _link(request, page=str(query.page + 1)) if query.page < results.pages else "",
         "suggestion_links": [(s, _link(request, q=s, page=None)) for s in results.suggestions],
         "has_query": bool(request.GET.get("q", "").strip()) or query.has_criteria,
+        # The canonical URL of this search (every filter and the sort, stable order) and its
+        # downloads, all pages up to export_limit records.
+        "permalink": exporting.permalink(request, query),
+        "export_csv_url": exporting.export_url(query, "csv"),
+        "export_ris_url": exporting.export_url(query, "ris"),
+        "export_limit": exporting.EXPORT_LIMIT,
         "result_views": [presentation.group_view(group) for group in results.groups],
         "chips": presentation.filter_chips(
             query, results, service.FACET_TITLES, lambda **c: _link(request, **c)
@@ -174,3 +182,78 @@ def autocomplete_api(request):
         {"q": prefix, "results": [c.__dict__ for c in completions]},
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def _json(data: dict, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def record_matches_api(request):
+    """Every match of `q` inside one record (`record=item:12`): what the record page lists when
+    it is opened from a result's "N matches in this record"."""
+    record = request.GET.get("record", "")
+    kind, _sep, pk = record.partition(":")
+    if kind not in GROUP_KINDS or not pk.isdigit() or len(pk) > 18:
+        return _json(
+            {
+                "detail": _("record: expected a record key such as item:12, not %(value)r.")
+                % {"value": record[:50]},
+                "parameter": "record",
+            },
+            status=400,
+        )
+    query = SearchQuery(text=request.GET.get("q", "")[:MAX_RAW_QUERY])
+    refused = _refusal(query)
+    if refused is not None:
+        return _json(
+            {"detail": f"q: {refused.message}", "parameter": "q", "code": refused.code}, 400
+        )
+    matches = service.record_matches(query.text, record, AccessPolicy.for_user(request.user))
+    return _json(
+        {
+            "q": query.text,
+            "record": record,
+            "total": len(matches),
+            "matches": [hit.to_dict() for hit in matches],
+        }
+    )
+
+
+@require_GET
+def export_results(request, fmt: str):
+    """The search's results (all pages, at most EXPORT_LIMIT records) as CSV or RIS."""
+    if fmt not in exporting.EXPORT_FORMATS:
+        return HttpResponse(
+            _("No such export format: %(fmt)s. Choose csv or ris.") % {"fmt": fmt[:20]},
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
+    query = query_from_request(request)
+    refused = _refusal(query)
+    if refused is None and not query.has_criteria:
+        message = _("Nothing to export: search for something or choose a filter first.")
+    elif refused is not None:
+        message = f"q: {refused.message}"
+    else:
+        message = ""
+    if message:
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+    policy = AccessPolicy.for_user(request.user)
+    keys = service.ranked_groups(query, policy, exporting.EXPORT_LIMIT)
+    records = exporting.export_records(request, keys)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response: HttpResponse | StreamingHttpResponse = StreamingHttpResponse(
+            exporting.csv_file(records), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            exporting.ris_file(records),
+            content_type="application/x-research-info-systems; charset=utf-8",
+        )
+    response["Content-Disposition"] = content_disposition(f"search-{stamp}.{fmt}", attachment=True)
+    # What a signed-in researcher may see must not sit in a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -29,6 +29,7 @@ from archive_collections.access import AccessPolicy
 from .. import analysis
 from ..contract import (
     Completion,
+    Hit,
     IndexStatus,
     ResultGroup,
     SearchDocument,
@@ -50,7 +51,7 @@ from .db_grouping import (
 )
 from .db_postgres import PostgresDialect
 from .db_sqlite import SqliteDialect
-from .hits import HEAD_KINDS, make_hit
+from .hits import HEAD_KINDS, RECORD_MATCHES, make_hit, record_matches
 from .within import Within
 
 DOC = IndexedDocument._meta.db_table
@@ -195,7 +196,7 @@ class DatabaseEngine:
             return results
         groups, counts = aggregate(self._grouped_rows(query, policy, hits=True), query.filters)
         results.total = len(groups)
-        ordered = sort_groups(groups, query.sort)
+        ordered = sort_groups(groups, query.sort, query.pins)
         page = ordered[query.offset : query.offset + query.per_page]
         results.groups = self._load_groups(page, parsed)
         results.facets = facet_values(counts, query.filters)
@@ -214,13 +215,14 @@ class DatabaseEngine:
         )
         where, params = _conditions(query, policy)
         having, having_params = _facet_having(query.filters, dialect.contains)
+        pins, pin_params = _pin_order(query.pins)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"WITH m AS {dialect.materialized}({match_sql}) "
                 f"SELECT d.group_key FROM m JOIN {DOC} d ON d.id = m.id WHERE {where} "
                 f"GROUP BY d.group_key{having} "
-                f"ORDER BY {_group_order(query.sort, dialect.key_order)} LIMIT %s",
-                [*match_params, *params, *having_params, max(0, int(limit))],
+                f"ORDER BY {pins}{_group_order(query.sort, dialect.key_order)} LIMIT %s",
+                [*match_params, *params, *having_params, *pin_params, max(0, int(limit))],
             )
             return [row[0] for row in cursor.fetchall()]
 
@@ -330,6 +332,29 @@ class DatabaseEngine:
             )
             out.append(result)
         return out
+
+    def record_hits(
+        self, query: SearchQuery, policy: AccessPolicy, group: str, limit: int = RECORD_MATCHES
+    ) -> list[Hit]:
+        """Every document of `group` the query matches (its best `limit`), as hits with their
+        snippets and deep links, in reading order (hits.record_matches)."""
+        parsed = query.parsed
+        if parsed.root is None:
+            return []
+        dialect = self.dialect
+        match_sql, match_params = dialect.match(parsed.root)
+        clauses, params = access_sql(policy)
+        clauses.append("d.group_key = %s")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH m AS {dialect.materialized}({match_sql}) SELECT d.data, m.score "
+                f"FROM m JOIN {DOC} d ON d.id = m.id WHERE {' AND '.join(clauses)} "
+                "ORDER BY m.score, d.id LIMIT %s",
+                [*match_params, *params, group, max(1, int(limit))],
+            )
+            rows = cursor.fetchall()
+        pieces = highlight_pieces(parsed)
+        return record_matches([make_hit(load(data), pieces, -float(score)) for data, score in rows])
 
     # --- autocomplete --------------------------------------------------------------------
 
@@ -462,6 +487,14 @@ def _facet_having(filters: dict[str, list[str]], contains: str) -> tuple[str, li
         for value in values:
             params.extend(["\n", "\n", f"\n{name}={value}\n"])
     return (" HAVING " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _pin_order(pins: Sequence[str]) -> tuple[str, list]:
+    """db_grouping.sort_groups' pinned groups as the first ORDER BY term (or nothing)."""
+    if not pins:
+        return "", []
+    cases = " ".join("WHEN %s THEN " + str(n) for n in range(len(pins)))
+    return f"CASE d.group_key {cases} ELSE {len(pins)} END, ", list(pins)
 
 
 def _group_order(sort: str, key: str) -> str:

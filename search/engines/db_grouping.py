@@ -96,9 +96,13 @@ def aggregate(
     return passing, counts
 
 
-def sort_groups(groups: list[Group], sort: str) -> list[Group]:
+def sort_groups(groups: list[Group], sort: str, pins: Sequence[str] = ()) -> list[Group]:
+    """Best score first (relevance) or by earliest date; `pins` (SearchQuery.pins, relevance
+    only) go before every other group, in their order."""
     if sort == "relevance":
-        return sorted(groups, key=lambda g: (g.score, g.key))
+        rank = {key: n for n, key in enumerate(pins)}
+        last = len(rank)
+        return sorted(groups, key=lambda g: (rank.get(g.key, last), g.score, g.key))
     dated = [g for g in groups if g.day is not None]
     undated = sorted((g for g in groups if g.day is None), key=lambda g: (g.score, g.key))
     dated.sort(key=lambda g: (g.score, g.key))

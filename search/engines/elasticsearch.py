@@ -41,6 +41,7 @@ from .. import analysis, highlight
 from ..contract import (
     DOC_KINDS,
     Completion,
+    Hit,
     IndexStatus,
     SearchDocument,
     SearchQuery,
@@ -50,6 +51,7 @@ from . import EngineUnavailable, es_query
 from .es_index import Generations, index_actions
 from .es_rebuild import ElasticsearchRebuild
 from .es_transport import BULK_CHUNK, Transport
+from .hits import RECORD_MATCHES, make_hit, record_matches
 from .within import TooManyKeys, Within
 
 __all__ = ["ElasticsearchEngine", "ElasticsearchRebuild"]
@@ -340,6 +342,30 @@ class ElasticsearchEngine:
         )
         self._check_complete(response, "ranking groups")
         return [hit["_source"]["raw"]["group"] for hit in response["hits"]["hits"]]
+
+    def record_hits(
+        self, query: SearchQuery, policy: AccessPolicy, group: str, limit: int = RECORD_MATCHES
+    ) -> list[Hit]:
+        """Every document of `group` the query matches (see DatabaseEngine.record_hits)."""
+        if query.parsed.root is None:
+            return []
+        request = es_query.record_hits_search(
+            query, policy, group, limit, using=self.client, index=self.alias, timeout=self.timeout
+        )
+        response = self._call(
+            "reading a record's matches",
+            self.client.search,
+            index=self.alias,
+            body=request.to_dict(),
+        )
+        self._check_complete(response, "reading a record's matches")
+        pieces = highlight.highlight_pieces(query.parsed)
+        return record_matches(
+            [
+                make_hit(hit["_source"]["raw"], pieces, float(hit.get("_score") or 0))
+                for hit in response["hits"]["hits"]
+            ]
+        )
 
     def _check_complete(self, response: Any, what: str) -> None:
         """Partial hits would break the recall promise: a search that timed out, or that some

@@ -48,6 +48,9 @@ FACET_CARDINALITY_PRECISION = 3000
 # in the weightiest field (a page's text holding 拉栖第水 above a title holding 拉栖第 … 水).
 EXACT_TEXT_BOOST = 2.0 * max(FIELD_WEIGHTS.values())
 MAX_RANKING_WORDS = 16
+# A pinned group (SearchQuery.pins: the person whose name the query is) scores above any text
+# match: field weights and phrase boosts sum to a few hundred at most.
+PIN_BOOST = 100_000.0
 
 
 def access_filter(policy: AccessPolicy) -> list[Query]:
@@ -123,6 +126,10 @@ def text_query(query: SearchQuery) -> Query:
             exact = analysis.phrase_tokens(term.text)
             if exact:
                 should.append(phrase(exact, term.field, EXACT_TEXT_BOOST))
+    for rank, key in enumerate(query.pins):
+        # Every document of a pinned group gains the same: its order inside stays the text's.
+        boost = PIN_BOOST * (len(query.pins) - rank)
+        should.append(Q("constant_score", filter=Q("term", group=key), boost=boost))
     return Q("bool", must=[compile_node(parsed.root)], should=should)
 
 
@@ -287,6 +294,25 @@ def best_hits_search(
         _source=["raw"],
     )
     return search.extra(size=0, timeout=f"{int(timeout * 1000)}ms")
+
+
+def record_hits_search(
+    query: SearchQuery,
+    policy: AccessPolicy,
+    group: str,
+    limit: int,
+    *,
+    using: Elasticsearch,
+    index: str,
+    timeout: float,
+) -> Search:
+    """The best `limit` matching documents of one group, under the access policy."""
+    filters = [*access_filter(policy), Q("term", group=group)]
+    search = Search(using=using, index=index).query(
+        Q("bool", must=[text_query(query)], filter=filters)
+    )
+    search = search.sort("_score", {"id": "asc"}).source(["raw"])
+    return search.extra(timeout=f"{int(timeout * 1000)}ms")[0 : max(1, int(limit))]
 
 
 def read_facets(aggs: dict[str, Any], query: SearchQuery) -> dict[str, list[FacetValue]]:

@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.utils.translation import gettext as _
+
 from archive_collections.oral_history.timecodes import seconds_text
 
 from .. import analysis
-from ..contract import Hit
+from ..contract import SNIPPET_FIELDS, FieldSnippet, Hit
 from ..highlight import matched_line_boxes, snippet
 
 #: Kinds that head a result group (the record itself, not a page or segment inside it).
@@ -38,6 +40,7 @@ def make_hit(data: dict[str, Any], pieces: list[str], score: float) -> Hit:
         page_number=page_number,
         start_ms=start_ms,
     )
+    hit.fields = field_snippets(data, pieces, hit.timecode)
     if kind == "page" and page_number:
         hit.line_boxes = matched_line_boxes(data.get("lines") or [], pieces)
         # The page viewer outlines the matched lines (fractions of the page: `hlr`).
@@ -49,6 +52,71 @@ def make_hit(data: dict[str, Any], pieces: list[str], score: float) -> Hit:
         # The segment's own start, so the player lands on this line, not the one before it.
         hit.url = f"{url}?{urlencode({'t': seconds_text(int(start_ms))})}"
     return hit
+
+
+#: The most matches one record lists (an OCR'd book can match on hundreds of pages).
+RECORD_MATCHES = 200
+
+
+def record_matches(hits: list[Hit]) -> list[Hit]:
+    """The matches a record page lists: documents whose own text holds the query (a page that
+    matched only through the item's metadata it carries is not a match ON that page), the
+    record's own fields first, then in reading order (page, then time)."""
+    marked = [h for h in hits if h.fields or "<mark>" in h.snippet]
+    return sorted(
+        marked,
+        key=lambda h: (
+            h.kind not in HEAD_KINDS,
+            h.page_number if h.page_number is not None else -1,
+            h.start_ms if h.start_ms is not None else -1,
+            h.doc_id,
+        ),
+    )
+
+
+#: Fields that only say which people a record is about (every name form joined): named only
+#: when nothing else of the document matched, to explain why it is listed.
+_NAME_FIELDS = ("scientists", "other_names")
+
+
+def field_snippets(data: dict[str, Any], pieces: list[str], timecode: str) -> list[FieldSnippet]:
+    """A snippet for each field of the document that holds a match, with the field named."""
+    kind = data.get("kind", "")
+    out: list[FieldSnippet] = []
+    for name, code in SNIPPET_FIELDS.get(kind, {}).items():
+        text = data.get(name) or ""
+        if _has_piece(text, pieces):
+            label = _field_label(code, kind, data.get("page_number"), timecode)
+            out.append(FieldSnippet(field=code, label=label, snippet=snippet(text, pieces)))
+    if any(f.field not in _NAME_FIELDS for f in out):
+        out = [f for f in out if f.field not in _NAME_FIELDS]
+    return out
+
+
+def _field_label(code: str, kind: str, page_number: int | None, timecode: str) -> str:
+    if code == "page_text":
+        if kind == "page" and page_number:
+            return _("Page %(number)s") % {"number": page_number}
+        return _("Page text")
+    if code == "transcript":
+        return _("Transcript %(time)s") % {"time": timecode}
+    if code == "index_title":
+        return _("Interview index %(time)s") % {"time": timecode}
+    labels = {
+        "title": _("Title"),
+        "description": _("Description"),
+        "subjects": _("Subjects"),
+        "creators": _("Creators"),
+        "places": _("Places"),
+        "scientists": _("Scientists"),
+        "name": _("Name"),
+        "other_names": _("Other names"),
+        "biography": _("Biography"),
+        "speaker": _("Speaker"),
+        "index_synopsis": _("Index synopsis"),
+        "index_keywords": _("Keywords"),
+    }
+    return labels.get(code, code)
 
 
 def _page_location(doc_id: str, page_number: int) -> list[tuple[str, object]]:
