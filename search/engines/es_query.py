@@ -311,7 +311,8 @@ def record_hits_search(
     search = Search(using=using, index=index).query(
         Q("bool", must=[text_query(query)], filter=filters)
     )
-    search = search.sort("_score", {"id": "asc"}).source(["raw"])
+    order: list[Any] = ["_score", {"id": "asc"}]
+    search = search.sort(*order).source(["raw"])
     return search.extra(timeout=f"{int(timeout * 1000)}ms")[0 : max(1, int(limit))]
 
 
