@@ -158,3 +158,13 @@ def test_a_record_key_or_query_that_cannot_be_read_is_refused(client, engine, in
         "/api/search/record/", {"record": f"item:{indexed.letter.pk}", "q": "(" * 40 + "x"}
     )
     assert nested.status_code == 400 and nested.json()["parameter"] == "q"
+
+
+def test_the_record_page_opened_from_a_result_keeps_the_query(client, engine, indexed):
+    item = client.get(indexed.letter.get_absolute_url(), {"q": "规划"})
+    html = item.content.decode()
+    assert item.status_code == 200
+    assert 'id="search-matches"' in html and f'data-record="item:{indexed.letter.pk}"' in html
+    assert 'data-q="规划"' in html and "search/record_matches" in html
+    plain = client.get(indexed.letter.get_absolute_url()).content.decode()
+    assert 'id="search-matches"' not in plain
