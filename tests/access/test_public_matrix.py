@@ -386,6 +386,8 @@ FILL: dict[str, Callable[[World], Urls]] = {
     "media_pipeline:derivative": _files(
         "media_pipeline:derivative", "name", lambda r: ["thumb.jpg", "web.jpg"]
     ),
+    "media_pipeline:page_image": _files("media_pipeline:page_image", "number", lambda r: ["1"]),
+    "media_pipeline:pages_pdf": _for("photo", "media_pipeline:pages_pdf"),
     "api-v1:scientist": _record_collection("api-v1:scientist", "scientist"),
     "api-v1:fonds": _record_collection("api-v1:fonds", "fonds"),
     "api-v1:series": _record_collection("api-v1:series", "series"),
@@ -422,6 +424,26 @@ FILL: dict[str, Callable[[World], Urls]] = {
         "microvideo:quote_card", "size", list(CardSize.values), "card"
     ),
     "wagtail_serve": _wagtail_pages,
+    # Search results as files (issue 16.3): every record's token and the word all records share.
+    "search:export": lambda world: [
+        (record, f"{reverse('search:export', kwargs={'fmt': fmt})}?q={query}")
+        for fmt in ("csv", "ris")
+        for record, query in [(None, SHARED), *((r, r.token) for r in world.records)]
+    ],
+    # A record's matches for a query (the item page's list when opened from a result).
+    "search:record_matches": lambda world: [
+        (record, f"{reverse('search:record_matches')}?record=item:{record.item.pk}&q={query}")
+        for record in world.records
+        for query in (record.token, SHARED)
+    ],
+    # Access requests (issue 16.5): the request route is POST-only (a GET answers 405 and must
+    # show nothing); a verification link with a bad token and a withdrawal of no one's request.
+    "collections:request_access": lambda world: [
+        (None, reverse("collections:request_access", kwargs={"identifier": r.item.identifier}))
+        for r in world.records
+    ],
+    "collections:verify_email": _fixed("/archive/researchers/verify/MQ/0-forged/"),
+    "collections:withdraw_access_request": _fixed("/archive/access-requests/999999/withdraw/"),
     # Wagtail's own documents, image renditions and password forms show no archive record; they
     # are requested with arguments naming nothing, and must still not show any record.
     "wagtaildocs_serve": _fixed("/documents/999999/none.pdf"),
@@ -456,6 +478,7 @@ LISTS: dict[str, set[str]] = {
     "search:page": {"photo", "talk"},
     "search:api": {"photo", "talk"},
     "search-api": {"photo", "talk"},
+    "search:export": {"photo", "talk"},
     "api-v1:search": {"photo", "talk"},
     "api-v1:items": {"photo", "talk"},
     "api-v1:interviews": {"talk"},

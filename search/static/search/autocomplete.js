@@ -118,7 +118,7 @@
             active = -1;
             input.removeAttribute("aria-activedescendant");
             var template = input.getAttribute("data-autocomplete-count") || "";
-            status.textContent = options.length ? template.replace("%s", options.length) : "";
+            status.textContent = options.length ? template.replace("{count}", options.length) : "";
             if (options.length && document.activeElement === input) {
                 open();
             } else {
