@@ -182,3 +182,26 @@ def test_autocomplete_suggests_places_and_subjects_the_caller_may_see(client, db
     kinds = [kind for _text, kind in suggested("钱学森")]
     order = ["scientist", "subject", "place", "item"]
     assert kinds[0] == "scientist" and kinds == sorted(kinds, key=order.index)
+
+
+def test_results_offer_their_export_and_a_permalink_with_every_filter(client, db_archive):
+    """The page gives the CSV and RIS of the same search and a link that reopens it; a search
+    with nothing found offers neither."""
+    html = client.get("/search/", {"q": "钱学森", "type": "letter", "page": "1"}).content.decode()
+    csv = re.search(r'<a href="([^"]+)">CSV</a>', html).group(1)
+    ris = re.search(r'<a href="([^"]+)">RIS</a>', html).group(1)
+    assert urlsplit(unescape(csv)).path.endswith("export.csv")
+    assert urlsplit(unescape(ris)).path.endswith("export.ris")
+    assert _params(csv) == _params(ris) and _params(csv)["type"] == ["letter"]
+    permalink = re.search(r'id="search-permalink" type="url" readonly value="([^"]+)"', html)
+    assert permalink and _params(permalink.group(1)) == {
+        "q": ["钱学森"],
+        "type": ["letter"],
+        "sort": ["relevance"],
+    }
+    assert urlsplit(unescape(permalink.group(1))).scheme in ("http", "https")
+    exported = b"".join(client.get(unescape(csv)).streaming_content)
+    rows = exported.decode("utf-8-sig").splitlines()
+    assert len(rows) >= 2  # the header and the letter
+    nothing = client.get("/search/", {"q": "不存在的词语组合"}).content.decode()
+    assert "search-permalink" not in nothing and ">CSV</a>" not in nothing

@@ -31,3 +31,35 @@
     }
     fit();
 })();
+
+/*
+ * The search's permalink: "Copy link" puts it on the clipboard and says so. Without this script
+ * (or a clipboard) the read-only field can be selected and copied by hand.
+ */
+(function () {
+    "use strict";
+
+    var button = document.querySelector("[data-copy-target]");
+    var field = button && document.getElementById(button.getAttribute("data-copy-target"));
+    var status = document.querySelector("[data-copy-status]");
+    if (!button || !field) {
+        return;
+    }
+    function said() {
+        if (status) {
+            status.textContent = status.getAttribute("data-copied");
+        }
+    }
+    button.addEventListener("click", function () {
+        field.select();
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+            navigator.clipboard.writeText(field.value).then(said, function () {
+                document.execCommand("copy");
+                said();
+            });
+        } else {
+            document.execCommand("copy");
+            said();
+        }
+    });
+})();
