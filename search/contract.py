@@ -24,7 +24,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol, runtime_checkable
 
-from archive_collections.access import AccessPolicy
+from archive_collections.access import RESEARCHERS, AccessPolicy
+from archive_collections.models import Fonds
 
 from .query import FIELDS, ParsedQuery, parse_query
 
@@ -46,6 +47,7 @@ __all__ = [
     "SearchQuery",
     "SearchResults",
     "access_filter_values",
+    "granted_fonds",
     "parse_query",
 ]
 
@@ -374,6 +376,17 @@ class IndexStatus:
     counts: dict[str, int] = field(default_factory=dict)  # per document kind
     last_rebuild: datetime | None = None
     detail: str = ""
+
+
+def granted_fonds(policy: AccessPolicy) -> list[str]:
+    """Identifiers of the fonds whose researcher-level records an access grant opens to this
+    policy's user beyond its levels (archive_collections access requests); empty for everyone
+    else. Engines add: OR (access_level = researchers AND fonds in these), embargo still applies."""
+    if policy.sees_embargoed or not policy.granted_fonds or RESEARCHERS in policy.levels:
+        return []
+    return sorted(
+        Fonds.objects.filter(pk__in=policy.granted_fonds).values_list("identifier", flat=True)
+    )
 
 
 def access_filter_values(policy: AccessPolicy) -> tuple[list[str] | None, date | None]:

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from archive_collections.access import AccessPolicy
+from archive_collections.access import RESEARCHERS, AccessPolicy
 
 from .. import analysis
 from ..contract import (
@@ -36,6 +36,7 @@ from ..contract import (
     SearchQuery,
     SearchResults,
     access_filter_values,
+    granted_fonds,
 )
 from ..highlight import highlight_pieces
 from ..models import IndexedDocument, IndexState
@@ -514,8 +515,17 @@ def access_sql(policy: AccessPolicy) -> tuple[list[str], list]:
     params: list = []
     levels, today = access_filter_values(policy)
     if levels is not None:
-        clauses.append(f"d.access_level IN ({','.join(['%s'] * len(levels))})")
+        level_sql = f"d.access_level IN ({','.join(['%s'] * len(levels))})"
         params.extend(levels)
+        granted = granted_fonds(policy)
+        if granted:  # a line "fonds=<identifier>" of the document's facet keys
+            tests = " OR ".join(["(%s || d.facet_keys || %s) LIKE %s ESCAPE '!'"] * len(granted))
+            level_sql = f"({level_sql} OR (d.access_level = %s AND ({tests})))"
+            params.append(RESEARCHERS)
+            for identifier in granted:
+                escaped = identifier.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+                params.extend(["\n", "\n", f"%\nfonds={escaped}\n%"])
+        clauses.append(level_sql)
     if today is not None:
         clauses.append("(d.embargo_until IS NULL OR d.embargo_until <= %s)")
         params.append(today)

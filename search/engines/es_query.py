@@ -21,7 +21,7 @@ from elasticsearch.dsl import A, Q, Search
 from elasticsearch.dsl.aggs import Agg
 from elasticsearch.dsl.query import Query
 
-from archive_collections.access import AccessPolicy
+from archive_collections.access import RESEARCHERS, AccessPolicy
 
 from .. import analysis
 from ..contract import (
@@ -33,6 +33,7 @@ from ..contract import (
     ResultGroup,
     SearchQuery,
     access_filter_values,
+    granted_fonds,
 )
 from ..query import And, Node, Not, Or, Term
 from .hits import HEAD_KINDS, make_hit
@@ -57,7 +58,26 @@ def access_filter(policy: AccessPolicy) -> list[Query]:
     levels, today = access_filter_values(policy)
     filters = []
     if levels is not None:
-        filters.append(Q("terms", access_level=levels))
+        granted = granted_fonds(policy)
+        if granted:
+            filters.append(
+                Q(
+                    "bool",
+                    should=[
+                        Q("terms", access_level=levels),
+                        Q(
+                            "bool",
+                            filter=[
+                                Q("term", access_level=RESEARCHERS),
+                                Q("terms", **{"facets.fonds": granted}),
+                            ],
+                        ),
+                    ],
+                    minimum_should_match=1,
+                )
+            )
+        else:
+            filters.append(Q("terms", access_level=levels))
     if today is not None:
         filters.append(
             Q(
