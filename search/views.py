@@ -155,6 +155,9 @@ def search_api(request):
             json_dumps_params={"ensure_ascii": False},
         )
     results = service.search(query, AccessPolicy.for_user(request.user))
+    text = request.GET.get("q", "").strip()
+    if text and query.page == 1:  # counted as the search page counts its searches
+        signals.searched.send(search_api, request=request, query=text, total=results.total)
     return JsonResponse(results.to_dict(), json_dumps_params={"ensure_ascii": False})
 
 

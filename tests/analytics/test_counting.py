@@ -133,13 +133,15 @@ def test_searches_count_query_results_and_zero_results(client):
 
 
 def test_searches_through_the_json_api_count_like_the_page(client):
-    """The finding: searches made through /api/v1/search were not counted at all."""
+    """The finding: searches made through /api/v1/search (and /api/search/) were not counted."""
     client.get("/api/v1/search", {"q": "钱学森"}, HTTP_USER_AGENT=DESKTOP)
+    client.get("/api/search/", {"q": "茅以升"}, HTTP_USER_AGENT=DESKTOP)
+    client.get("/api/search/", {"q": "茅以升", "page": "2"}, HTTP_USER_AGENT=DESKTOP)
     client.get("/api/v1/search", {"q": "钱学森", "page": "2"}, HTTP_USER_AGENT=DESKTOP)
     client.get("/api/v1/search", {"item_type": "letter"}, HTTP_USER_AGENT=DESKTOP)
     client.get("/api/v1/search", {"q": "钱学森"}, HTTP_USER_AGENT=BOT)
     flush()
-    assert {r.query: r.searches for r in DailySearch.objects.all()} == {"钱学森": 1}
+    assert {r.query: r.searches for r in DailySearch.objects.all()} == {"钱学森": 1, "茅以升": 1}
 
 
 def test_downloads_and_file_views_count_once_per_reading(client):
