@@ -9,9 +9,6 @@ and record editors build their forms with JavaScript."""
 from __future__ import annotations
 
 import io
-import math
-import struct
-import wave
 
 import pytest
 from django.urls import reverse
@@ -21,6 +18,7 @@ from exhibits.models import ScientistStoryPage
 from media_pipeline.ingest import ingest_fileobj
 from tests.factories import InterviewFactory, ItemFactory, TranscriptSegmentFactory
 from tests.media_pipeline import imaging_samples as make
+from tests.media_pipeline.samples import tone_wav
 from tests.pages import clip_block, deep_zoom_block, exhibition_tree, item_block, publish, stream
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,21 +34,6 @@ OSD_DRAWN = """() => {
   const canvas = document.querySelector('.openseadragon-canvas canvas');
   return Boolean(canvas && canvas.width > 0 && canvas.height > 0);
 }"""
-
-
-def tone_wav(seconds: float = 20.0, rate: int = 8000) -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(
-            b"".join(
-                struct.pack("<h", int(6000 * math.sin(2 * math.pi * 440 * n / rate)))
-                for n in range(int(seconds * rate))
-            )
-        )
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -110,7 +93,7 @@ def interview(live_site):
             speaker="钱学森",
             text=f"第{n + 1}段：回国以后。",
         )
-    ingest_fileobj(interview.item, io.BytesIO(tone_wav()), "interview.wav")
+    ingest_fileobj(interview.item, io.BytesIO(tone_wav(20.0)), "interview.wav")
     return interview
 
 

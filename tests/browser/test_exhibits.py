@@ -1,9 +1,6 @@
 """Exhibit pages in Chromium: navigation, a clip, a deep-zoom detail, printing, accessibility."""
 
 import io
-import math
-import struct
-import wave
 
 import pytest
 
@@ -11,23 +8,10 @@ from exhibits.models import ScientistStoryPage, StandardPage, TeacherResourcePag
 from media_pipeline.ingest import ingest_fileobj
 from tests.exhibits.conftest import scan_file
 from tests.factories import InterviewFactory, ItemFactory, TranscriptSegmentFactory
+from tests.media_pipeline.samples import tone_wav
 from tests.pages import clip_block, deep_zoom_block, exhibition_tree, item_block, publish, stream
 
 pytestmark = pytest.mark.browser
-
-
-def tone_wav(seconds: float = 6.0, rate: int = 8000) -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        frames = b"".join(
-            struct.pack("<h", int(8000 * math.sin(2 * math.pi * 440 * n / rate)))
-            for n in range(int(seconds * rate))
-        )
-        out.writeframes(frames)
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -35,7 +19,7 @@ def exhibition(live_site):
     item = ItemFactory(title="致力学研究所筹建组同事的信")
     scan_file(item)
     interview = InterviewFactory()
-    ingest_fileobj(interview.item, io.BytesIO(tone_wav()), "interview.wav")
+    ingest_fileobj(interview.item, io.BytesIO(tone_wav(6.0, amplitude=8000)), "interview.wav")
     TranscriptSegmentFactory(interview=interview, start_ms=1000, end_ms=3000, text="回国以后")
     clip = clip_block(interview)
     zoom = deep_zoom_block(item)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import random
 import struct
 import wave
@@ -43,6 +44,22 @@ def wav_bytes(seconds: float = 0.5, rate: int = 8000) -> bytes:
         out.setsampwidth(2)
         out.setframerate(rate)
         out.writeframes(b"\x00\x01" * int(seconds * rate))
+    return buffer.getvalue()
+
+
+def tone_wav(seconds: float = 4.0, rate: int = 8000, amplitude: int = 6000) -> bytes:
+    """A recording of a 440 Hz tone: something a player can play and a waveform can show."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(
+            b"".join(
+                struct.pack("<h", int(amplitude * math.sin(2 * math.pi * 440 * n / rate)))
+                for n in range(int(seconds * rate))
+            )
+        )
     return buffer.getvalue()
 
 
