@@ -10,8 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
-from archive_collections.models import ItemType
+from archive_collections.bilingual import Text, english_active
+from archive_collections.models import Item, ItemType, Scientist
 
 from .contract import Hit, ResultGroup, SearchQuery, SearchResults
 
@@ -32,6 +34,36 @@ class GroupView:
     icon: str
     type_label: str
     hits: list[HitView] = field(default_factory=list)
+    # The title in the site's language (a fallback to the catalogued Chinese is marked).
+    title: Text = field(default_factory=lambda: Text(""))
+
+
+def group_views(groups: list[ResultGroup]) -> list[GroupView]:
+    """The page's results, titled in the site's language: on the English site an item's English
+    title, a scientist's English name (else the pinyin) and a page's English title, read for the
+    whole page at once; where none is written, the Chinese the index holds, marked."""
+    views = [group_view(group) for group in groups]
+    if not english_active():
+        for view in views:
+            view.title = Text(view.group.title)
+        return views
+    keys: dict[str, list[int]] = {"item": [], "scientist": [], "exhibit": []}
+    for group in groups:
+        kind, _sep, pk = group.key.partition(":")
+        if kind in keys and pk.isdigit():
+            keys[kind].append(int(pk))
+    english: dict[str, str] = {
+        f"item:{pk}": title
+        for pk, title in Item.objects.filter(pk__in=keys["item"]).values_list("pk", "title_en")
+    }
+    scientists = Scientist.objects.filter(pk__in=keys["scientist"]).prefetch_related("names")
+    english.update({f"scientist:{s.pk}": s.english_name for s in scientists})
+    pages = Page.objects.filter(pk__in=keys["exhibit"]).specific()
+    english.update({f"exhibit:{p.pk}": getattr(p, "title_en", "") for p in pages})
+    for view in views:
+        title = (english.get(view.group.key) or "").strip()
+        view.title = Text(title) if title else Text(view.group.title, fallback=True)
+    return views
 
 
 def group_view(group: ResultGroup) -> GroupView:

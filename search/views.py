@@ -121,7 +121,7 @@ def search_page(request):
         "export_csv_url": exporting.export_url(query, "csv"),
         "export_ris_url": exporting.export_url(query, "ris"),
         "export_limit": exporting.EXPORT_LIMIT,
-        "result_views": [presentation.group_view(group) for group in results.groups],
+        "result_views": presentation.group_views(results.groups),
         "chips": presentation.filter_chips(
             query, results, service.FACET_TITLES, lambda **c: _link(request, **c)
         ),

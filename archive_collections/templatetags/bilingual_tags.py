@@ -39,6 +39,13 @@ def pick(record: Any, field: str) -> bilingual.Text:
     return bilingual.pick(record, field)
 
 
+@register.filter
+def bi_inline(text: bilingual.Text) -> SafeString:
+    """A text already chosen for the site's language (e.g. a search result's title), escaped,
+    and marked as Chinese with the 中文 badge when it is a fallback."""
+    return bilingual.inline(text)
+
+
 @register.simple_tag
 def lang_fallback_marker() -> SafeString:
     return bilingual.marker()

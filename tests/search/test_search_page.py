@@ -31,18 +31,25 @@ def _results(html: str) -> list[str]:
     )
 
 
+def _title(result: str) -> str:
+    """A result's title as text (on the English site a Chinese title carries its 中文 marker)."""
+    link = re.search(r"<h2><a [^>]*>(.*?)</a>", result).group(1)
+    link = re.sub(r'<span class="lang-fallback">.*', "", link)
+    return re.sub(r"<[^>]+>", "", link).strip()
+
+
 def _params(url: str) -> dict[str, list[str]]:
     return parse_qs(urlsplit(unescape(url)).query)
 
 
 def test_each_result_and_hit_names_its_type_beside_an_icon(client, db_archive):
     html = client.get("/search/", {"q": "钱学森"}).content.decode()
-    results = {re.search(r"<h2><a [^>]*>(.*?)</a>", r).group(1): r for r in _results(html)}
+    results = {_title(r): r for r in _results(html)}
     letter = results["钱学森致友人的书信"]
     assert '<use href="#icon-letter">' in letter and "<span>Letter</span>" in letter
     assert '<use href="#icon-manuscript">' in results["工程控制论手稿"]
     assert "<span>Manuscript</span>" in results["工程控制论手稿"]
-    person = results["钱学森"]
+    person = results["Qian Xuesen"]  # the English site names the scientist in pinyin
     assert '<use href="#icon-scientist">' in person and "<span>Scientist</span>" in person
     # The icons are the page's own inline SVG symbols: nothing fetched, no icon font.
     assert '<symbol id="icon-letter"' in html and "font-awesome" not in html
@@ -205,3 +212,23 @@ def test_results_offer_their_export_and_a_permalink_with_every_filter(client, db
     assert len(rows) >= 2  # the header and the letter
     nothing = client.get("/search/", {"q": "不存在的词语组合"}).content.decode()
     assert "search-permalink" not in nothing and ">CSV</a>" not in nothing
+
+
+def test_on_the_english_site_results_are_titled_in_english(client, db_archive, settings):
+    """The finding (F's part of #16): the English search page listed every title in Chinese.
+    An item with an English title shows it; a scientist shows the English name or the pinyin;
+    an item without one keeps its Chinese title, marked as Chinese."""
+    db_archive.letter.title_en = "Qian Xuesen's letter to a friend"
+    db_archive.letter.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/search/", {"q": "钱学森"}).content.decode()
+    titles = [unescape(t) for t in re.findall(r"<h2><a href=\"[^\"]+\">(.*?)</a></h2>", html)]
+    assert "Qian Xuesen's letter to a friend" in titles
+    assert any(
+        t.startswith("Qian Xuesen") and "lang=" not in t for t in titles if "letter" not in t
+    )
+    manuscript = next(t for t in titles if "工程控制论手稿" in t)
+    assert 'lang="zh-Hans"' in manuscript and "中文" in manuscript
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    chinese = client.get("/search/", {"q": "钱学森"}).content.decode()
+    assert "钱学森致友人的书信" in chinese and "Qian Xuesen's letter" not in chinese
