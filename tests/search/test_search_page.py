@@ -227,6 +227,7 @@ def test_on_the_english_site_results_are_titled_in_english(client, db_archive, s
     assert any(
         t.startswith("Qian Xuesen") and "lang=" not in t for t in titles if "letter" not in t
     )
+    assert " · <span>1956</span>" in html and " · <span>1956年</span>" not in html
     manuscript = next(t for t in titles if "工程控制论手稿" in t)
     assert 'lang="zh-Hans"' in manuscript and "中文" in manuscript
     del client.cookies[settings.LANGUAGE_COOKIE_NAME]
