@@ -419,7 +419,8 @@ class SearchEngine(Protocol):
         self, query: SearchQuery, policy: AccessPolicy, group: str, limit: int = 200
     ) -> list[Hit]:
         """Every document of one group `query` matches (its best `limit`) as hits with their
-        snippets and deep links, in reading order, under `policy`: the record page's list."""
+        snippets and deep links, in reading order, under `policy`: the documents the result's
+        "N matches" counted, of which the record page lists those matching in their own text."""
 
     def autocomplete(self, prefix: str, policy: AccessPolicy, limit: int = 8) -> list[Completion]:
         """Scientist names (incl. pinyin/variants) and item titles starting with or containing

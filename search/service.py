@@ -23,6 +23,7 @@ from . import analysis
 from .contract import Completion, Hit, SearchQuery, SearchResults
 from .documents import scientist_group
 from .engines import EngineUnavailable, configured_name, get_database_engine, get_engine
+from .engines.hits import record_matches as record_hits_listed
 from .query import MAX_QUERY_CHARS, warning_message
 
 log = logging.getLogger(__name__)
@@ -70,16 +71,20 @@ def record_url(url: str, text: str) -> str:
     return f"{url}{separator}{urlencode({'q': text})}#{MATCHES_FRAGMENT}"
 
 
-def record_matches(text: str, record: str, policy: AccessPolicy) -> list[Hit]:
-    """Every match of `text` inside one record (a group key: ``item:12``) that `policy` may
-    see, in reading order; [] when the engines cannot answer."""
+def record_matches(text: str, record: str, policy: AccessPolicy) -> tuple[list[Hit], int]:
+    """The matches of `text` inside one record (a group key: ``item:12``) that `policy` may
+    see, in reading order, and how many more documents of it matched only through what they
+    carry of the record (its people's names on every page): together they are the result's
+    "N matches". ([], 0) when the engines cannot answer."""
     query = SearchQuery(text=text)
     if query.parsed.is_empty:
-        return []
+        return [], 0
     try:
-        return _run_raw(lambda engine: engine.record_hits(query, policy, record))[0]
+        hits = _run_raw(lambda engine: engine.record_hits(query, policy, record))[0]
     except EngineUnavailable:
-        return []
+        return [], 0
+    listed = record_hits_listed(hits)
+    return listed, len(hits) - len(listed)
 
 
 def ranked_groups(query: SearchQuery, policy: AccessPolicy, limit: int) -> list[str]:

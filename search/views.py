@@ -212,12 +212,17 @@ def record_matches_api(request):
         return _json(
             {"detail": f"q: {refused.message}", "parameter": "q", "code": refused.code}, 400
         )
-    matches = service.record_matches(query.text, record, AccessPolicy.for_user(request.user))
+    matches, through_record = service.record_matches(
+        query.text, record, AccessPolicy.for_user(request.user)
+    )
     return _json(
         {
             "q": query.text,
             "record": record,
             "total": len(matches),
+            # Documents that matched only through what they carry of the record (its people's
+            # names on each page): counted in the result's "N matches", not listed.
+            "through_record": through_record,
             "matches": [hit.to_dict() for hit in matches],
         }
     )

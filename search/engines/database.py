@@ -52,7 +52,7 @@ from .db_grouping import (
 )
 from .db_postgres import PostgresDialect
 from .db_sqlite import SqliteDialect
-from .hits import HEAD_KINDS, RECORD_MATCHES, make_hit, record_matches
+from .hits import HEAD_KINDS, RECORD_MATCHES, make_hit, reading_order
 from .within import Within
 
 DOC = IndexedDocument._meta.db_table
@@ -338,7 +338,7 @@ class DatabaseEngine:
         self, query: SearchQuery, policy: AccessPolicy, group: str, limit: int = RECORD_MATCHES
     ) -> list[Hit]:
         """Every document of `group` the query matches (its best `limit`), as hits with their
-        snippets and deep links, in reading order (hits.record_matches)."""
+        snippets and deep links, in reading order (hits.reading_order)."""
         parsed = query.parsed
         if parsed.root is None:
             return []
@@ -355,7 +355,7 @@ class DatabaseEngine:
             )
             rows = cursor.fetchall()
         pieces = highlight_pieces(parsed)
-        return record_matches([make_hit(load(data), pieces, -float(score)) for data, score in rows])
+        return reading_order([make_hit(load(data), pieces, -float(score)) for data, score in rows])
 
     # --- autocomplete --------------------------------------------------------------------
 

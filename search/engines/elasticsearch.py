@@ -51,7 +51,7 @@ from . import EngineUnavailable, es_query
 from .es_index import Generations, index_actions
 from .es_rebuild import ElasticsearchRebuild
 from .es_transport import BULK_CHUNK, Transport
-from .hits import RECORD_MATCHES, make_hit, record_matches
+from .hits import RECORD_MATCHES, make_hit, reading_order
 from .within import TooManyKeys, Within
 
 __all__ = ["ElasticsearchEngine", "ElasticsearchRebuild"]
@@ -360,7 +360,7 @@ class ElasticsearchEngine:
         )
         self._check_complete(response, "reading a record's matches")
         pieces = highlight.highlight_pieces(query.parsed)
-        return record_matches(
+        return reading_order(
             [
                 make_hit(hit["_source"]["raw"], pieces, float(hit.get("_score") or 0))
                 for hit in response["hits"]["hits"]

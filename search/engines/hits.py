@@ -58,13 +58,22 @@ def make_hit(data: dict[str, Any], pieces: list[str], score: float) -> Hit:
 RECORD_MATCHES = 200
 
 
+def own_match(hit: Hit) -> bool:
+    """Whether the document's own text holds the query: a page that matched only through the
+    item's metadata it carries (its people's names, its title) is not a match ON that page."""
+    return bool(hit.fields) or "<mark>" in hit.snippet
+
+
 def record_matches(hits: list[Hit]) -> list[Hit]:
-    """The matches a record page lists: documents whose own text holds the query (a page that
-    matched only through the item's metadata it carries is not a match ON that page), the
-    record's own fields first, then in reading order (page, then time)."""
-    marked = [h for h in hits if h.fields or "<mark>" in h.snippet]
+    """The matches a record page lists: documents whose own text holds the query (own_match),
+    the record's own fields first, then in reading order (page, then time)."""
+    return reading_order([h for h in hits if own_match(h)])
+
+
+def reading_order(hits: list[Hit]) -> list[Hit]:
+    """A record's documents: its own fields first, then by page, then by time."""
     return sorted(
-        marked,
+        hits,
         key=lambda h: (
             h.kind not in HEAD_KINDS,
             h.page_number if h.page_number is not None else -1,

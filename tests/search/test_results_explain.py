@@ -168,3 +168,20 @@ def test_the_record_page_opened_from_a_result_keeps_the_query(client, engine, in
     assert 'data-q="规划"' in html and "search/record_matches" in html
     plain = client.get(indexed.letter.get_absolute_url()).content.decode()
     assert 'id="search-matches"' not in plain
+
+
+@pytest.mark.parametrize("text", ["钱学森", "工程控制论"])
+def test_a_results_match_count_adds_up_on_the_record_page(client, engine, indexed, text):
+    """The result's "N matches in this record" counts every document of the record the query
+    matched; the record page lists those matching in their own text and says how many more
+    matched only through what every page carries of the record (its people's names): the
+    two add up. (For 钱学森 the result says 5 and the page lists the record itself: its four
+    OCR pages match only through the name they carry, which the page did not mention.)"""
+    data = client.get("/api/search/", {"q": text}).json()
+    group = next(g for g in data["groups"] if g["key"] == f"item:{indexed.manuscript.pk}")
+    record = f"item:{indexed.manuscript.pk}"
+    listed = client.get("/api/search/record/", {"record": record, "q": text}).json()
+    assert listed["total"] + listed["through_record"] == group["hit_count"]
+    assert listed["total"] >= 1
+    if text == "钱学森":
+        assert (group["hit_count"], listed["total"]) == (5, 1)

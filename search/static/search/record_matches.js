@@ -30,6 +30,14 @@
       return response.json();
     })
     .then(function (data) {
+      var through = section.querySelector(".search-matches__through");
+      if (through && data.through_record) {
+        // The result counted these too: say so, so its "N matches" adds up here.
+        through.textContent = section
+          .getAttribute("data-through")
+          .replace("__N__", String(data.through_record));
+        through.hidden = false;
+      }
       if (!data.matches.length) {
         say(section.getAttribute("data-none"), 0);
         return;
