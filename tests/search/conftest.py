@@ -11,7 +11,7 @@ from django.utils import translation
 
 from archive_collections.models import Discipline, ScientistName
 from media_pipeline.models import ItemFile, PageText
-from search.engines import get_engine_by_name, reset_engines
+from search.engines import get_database_engine, get_engine_by_name, reset_engines
 from search.sources import iter_document_chunks
 from tests.conftest import choose_english
 from tests.factories import (
@@ -285,3 +285,13 @@ def archive(db):
 def indexed(engine, archive):
     index_all(engine)
     return archive
+
+
+@pytest.fixture
+def db_archive(archive, settings):
+    """The test archive on the database engine alone (the search page's own tests)."""
+    settings.SEARCH_ENGINE = "database"
+    reset_engines()
+    index_all(get_database_engine())
+    yield archive
+    reset_engines()

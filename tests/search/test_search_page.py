@@ -9,20 +9,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from search.engines import get_database_engine, reset_engines
 from tests.factories import ItemFactory
-from tests.search.conftest import index_all
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def db_archive(archive, settings):
-    settings.SEARCH_ENGINE = "database"
-    reset_engines()
-    index_all(get_database_engine())
-    yield archive
-    reset_engines()
 
 
 def _results(html: str) -> list[str]:

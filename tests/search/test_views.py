@@ -6,21 +6,11 @@ import pytest
 from django.core.management import call_command
 
 from search.contract import FACETS
-from search.engines import get_database_engine, reset_engines
+from search.engines import reset_engines
 from search.models import IndexedDocument
 from search.service import FACET_TITLES
-from tests.search.conftest import index_all
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def db_archive(archive, settings):
-    settings.SEARCH_ENGINE = "database"
-    reset_engines()
-    index_all(get_database_engine())
-    yield archive
-    reset_engines()
 
 
 def test_page_shows_grouped_hits_with_page_and_time_links(client, db_archive):
