@@ -66,3 +66,20 @@ def test_s3_storage_is_switched_on_by_the_environment():
     result = manage("shell", "-c", code, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-2:] == ["storages.backends.s3.S3Storage", "False"]
+
+
+def test_production_mail_comes_from_the_environment():
+    """Access requests e-mail their verification links and decisions: production reads its
+    relay from the environment and sends from the site's own host by default."""
+    code = (
+        "from django.conf import settings; "
+        "print(settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS, "
+        "settings.DEFAULT_FROM_EMAIL)"
+    )
+    result = manage("shell", "-c", code, env=GOOD_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-4:] == ["localhost", "25", "False", "noreply@archive.example.org"]
+    relay = {**GOOD_ENV, "EMAIL_HOST": "smtp.example.org", "EMAIL_PORT": "587"}
+    relay |= {"EMAIL_USE_TLS": "true", "DEFAULT_FROM_EMAIL": "archive@example.org"}
+    result = manage("shell", "-c", code, env=relay)
+    assert result.stdout.split()[-4:] == ["smtp.example.org", "587", "True", "archive@example.org"]
