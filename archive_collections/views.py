@@ -94,7 +94,7 @@ def archive_index(request):
 
 def scientist_list(request):
     scientists = Scientist.objects.prefetch_related(
-        "disciplines", _portraits(PORTRAIT_CARD)
+        "disciplines", "names", _portraits(PORTRAIT_CARD)
     ).order_by(Lower("name_pinyin"), "name")
     discipline = request.GET.get("discipline", "").strip()
     if discipline:

@@ -49,7 +49,9 @@ class HomePage(BasePage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         wanted = [s.strip() for s in self.featured_scientists.split(",") if s.strip()]
-        scientists = Scientist.objects.select_related("portrait").prefetch_related("disciplines")
+        scientists = Scientist.objects.select_related("portrait").prefetch_related(
+            "disciplines", "names"
+        )
         by_id = scientists.filter(identifier__in=wanted).in_bulk(field_name="identifier")
         context["featured_scientists"] = [by_id[i] for i in wanted if i in by_id] or list(
             scientists[:8]

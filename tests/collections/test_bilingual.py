@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.html import escape
 
@@ -250,3 +252,26 @@ def test_importer_reads_the_english_columns(tmp_path):
         "Additive Theory of Prime Numbers",
         "The manuscript",
     )
+
+
+@pytest.mark.parametrize("url", ["/archive/scientists/", "/"])
+def test_english_scientist_cards_do_not_query_per_card(client, settings, url):
+    """A scientist card on the English site shows the English name variant: it is read with
+    the list, not with one query per card (the scientist list and the home page's featured
+    scientists asked once per card)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    settings.PAGE_CACHE_SECONDS = 0
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context.captured_queries)
+
+    ScientistFactory(name="钱学森")
+    queries()  # the first request of a test sets up what every later one reuses
+    few = queries()
+    for name in ("华罗庚", "屠呦呦", "袁隆平", "邓稼先"):
+        ScientistName.objects.create(
+            scientist=ScientistFactory(name=name), name="X", kind="english"
+        )
+    assert queries() == few
