@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "exhibits",
     # Pre-publish checks, term list, audits (archive_site/oversight).
     "archive_site.oversight",
+    # The partner network 共建共享: organisations, contributions, review, resource library.
+    "archive_site.partners",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PartnersConfig(AppConfig):
+    """Organisations contribute materials, cases and products (共建共享); curators review them."""
+
+    name = "archive_site.partners"
+    label = "partners"
+    verbose_name = _("Partner network")
+    default_auto_field = "django.db.models.BigAutoField"

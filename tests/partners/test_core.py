@@ -1,0 +1,62 @@
+"""The contribution's life through the shared services: submitted staff-only, sent back, changed,
+approved with an access level, every step logged; scope keeps organisations apart."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from archive_collections.models import Scientist
+from archive_collections.models.choices import AccessLevel
+from archive_site.partners import deciding, scope, submitting
+from archive_site.partners.models import MemberRole, Membership, Organisation, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def _submission(scientist, title="案例"):
+    return submitting.Submission(
+        kind="case",
+        title=title,
+        licence="cc-by-4.0",
+        source_statement="自采",
+        scientists=[scientist],
+    )
+
+
+def test_a_case_is_private_until_approved_and_every_step_is_logged(django_user_model):
+    scientist = Scientist.objects.create(name="钱学森")
+    org = Organisation.objects.create(
+        name="陕西省科协", code="sxkx", kind="association", region="61"
+    )
+    other = Organisation.objects.create(
+        name="中国力学学会", code="cstam", kind="society", region="00"
+    )
+    user = django_user_model.objects.create_user("c1", password="x")
+    stranger = django_user_model.objects.create_user("c2", password="x")
+    membership = Membership.objects.create(user=user, organisation=org)
+    Membership.objects.create(user=stranger, organisation=other, role=MemberRole.EDITOR)
+    contribution = submitting.create(membership, _submission(scientist))
+    assert contribution.item.access_level == AccessLevel.STAFF
+    assert contribution.item.identifier == "GJ-SXKX-00001"
+    assert contribution.item.series.identifier.endswith("-GJ")
+    assert list(scope.own_contributions(user)) == [contribution]
+    assert not scope.own_contributions(stranger).exists()
+    assert not scope.can_see_files(stranger, contribution)
+
+    reviewer = django_user_model.objects.create_superuser("r", password="x")
+    deciding.request_changes(contribution, reviewer, "请补充来源")
+    with pytest.raises(ValidationError):
+        deciding.approve(contribution, reviewer, AccessLevel.PUBLIC)
+    submitting.update(contribution, user, _submission(scientist, "案例（修改）"))
+    contribution = deciding.approve(contribution, reviewer, AccessLevel.PUBLIC)
+    contribution.item.refresh_from_db()
+    assert contribution.status == Status.APPROVED
+    assert contribution.item.access_level == AccessLevel.PUBLIC
+    assert contribution.item.title == "案例（修改）"
+    assert [e.action for e in contribution.events.all()] == [
+        "submitted",
+        "changes",
+        "edited",
+        "approved",
+    ]
+    with pytest.raises(ValidationError):
+        deciding.reject(contribution, reviewer, "迟到的拒绝")
