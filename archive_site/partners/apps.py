@@ -9,3 +9,12 @@ class PartnersConfig(AppConfig):
     label = "partners"
     verbose_name = _("Partner network")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Imported here: scope imports the models, which Django allows once apps are loaded.
+        from archive_collections.access import register_opener
+
+        # Imported here too: the models cannot load before the app registry.
+        from .scope import record_opener
+
+        register_opener(record_opener)

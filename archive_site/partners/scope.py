@@ -83,3 +83,22 @@ def can_see_files(user, contribution: Contribution) -> bool:
         and contribution.audience == Audience.PARTNERS
         and membership_of(user) is not None
     )
+
+
+def record_opener(user):
+    """The access policy's opener (archive_collections.access.register_opener): a member opens
+    the records of the contributions they work on and of partner-only resources; a reviewer
+    opens every contribution's record. None for everyone else, without a query for anonymous
+    visitors."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if can_review(user):
+        return lambda item: Contribution.objects.filter(item_id=item.pk).exists()
+    if membership_of(user) is None:
+        return None
+
+    def opens(item) -> bool:
+        contribution = Contribution.objects.filter(item_id=item.pk).first()
+        return contribution is not None and can_see_files(user, contribution)
+
+    return opens

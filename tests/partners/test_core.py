@@ -2,6 +2,7 @@
 approved with an access level, every step logged; scope keeps organisations apart."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from archive_collections.models import Scientist
@@ -22,7 +23,8 @@ def _submission(scientist, title="案例"):
     )
 
 
-def test_a_case_is_private_until_approved_and_every_step_is_logged(django_user_model):
+def _world(users):
+    """A scientist, a contributor of a local association and an editor of a national society."""
     scientist = Scientist.objects.create(name="钱学森")
     org = Organisation.objects.create(
         name="陕西省科协", code="sxkx", kind="association", region="61"
@@ -30,10 +32,15 @@ def test_a_case_is_private_until_approved_and_every_step_is_logged(django_user_m
     other = Organisation.objects.create(
         name="中国力学学会", code="cstam", kind="society", region="00"
     )
-    user = django_user_model.objects.create_user("c1", password="x")
-    stranger = django_user_model.objects.create_user("c2", password="x")
+    user = users.objects.create_user("c1", password="x")
+    stranger = users.objects.create_user("c2", password="x")
     membership = Membership.objects.create(user=user, organisation=org)
     Membership.objects.create(user=stranger, organisation=other, role=MemberRole.EDITOR)
+    return scientist, user, stranger, membership
+
+
+def test_a_case_is_private_until_approved_and_every_step_is_logged(django_user_model):
+    scientist, user, stranger, membership = _world(django_user_model)
     contribution = submitting.create(membership, _submission(scientist))
     assert contribution.item.access_level == AccessLevel.STAFF
     assert contribution.item.identifier == "GJ-SXKX-00001"
@@ -60,3 +67,21 @@ def test_a_case_is_private_until_approved_and_every_step_is_logged(django_user_m
     ]
     with pytest.raises(ValidationError):
         deciding.reject(contribution, reviewer, "迟到的拒绝")
+
+
+def test_the_record_opens_to_its_contributor_and_reviewers_only(client, django_user_model):
+    scientist, user, stranger, membership = _world(django_user_model)
+    contribution = submitting.create(membership, _submission(scientist, "待审案例"))
+    url = contribution.item.get_absolute_url()
+    assert client.get(url).status_code == 404
+    client.force_login(stranger)
+    assert client.get(url).status_code == 404
+    client.force_login(user)
+    assert "待审案例" in client.get(url).content.decode()
+    curator = django_user_model.objects.create_user("cur", password="x")
+    curator.groups.add(Group.objects.get(name="策展人"))
+    client.force_login(curator)
+    assert client.get(url).status_code == 200
+    deciding.reject(contribution, curator, "与主题无关")
+    client.logout()
+    assert client.get(url).status_code == 404
