@@ -91,10 +91,9 @@ def next_identifier(organisation: Organisation) -> str:
 
 
 def provenance_text(organisation: Organisation, source_statement: str) -> str:
-    return _("Contributed by %(organisation)s (partner network). %(source)s") % {
-        "organisation": organisation.name,
-        "source": source_statement.strip(),
-    }
+    """The record's provenance, written in the catalogue's language (Chinese, like its other
+    data) whatever the contributor's interface language."""
+    return f"由{organisation.name}通过共建共享提供。{source_statement.strip()}"
 
 
 def rights_for(licence: str) -> str:
