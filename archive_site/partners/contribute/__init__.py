@@ -1,0 +1,1 @@
+"""The contribution area on the public site: /contribute/ (see views.py)."""
