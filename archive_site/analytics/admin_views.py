@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from archive_site.partners.models import Organisation
 from exhibits.models import ExhibitionPage
 
 from . import exports
@@ -26,6 +27,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict = {
         "periods": PERIODS.items(),
         "exhibitions": ExhibitionPage.objects.order_by("path").values_list("pk", "title"),
+        "organisations": Organisation.objects.order_by("name").values_list("pk", "name"),
         "params": request.GET,
     }
     try:

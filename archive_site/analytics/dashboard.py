@@ -4,6 +4,8 @@ One `Report` per period (and optionally one exhibition): totals, a series per da
 lists. With an exhibition chosen, page views are those of the exhibition and its chapters, and
 record and file views those of the records its pages embed (Wagtail's reference index); searches,
 referrers and devices stay site-wide, as a search or a referrer belongs to no exhibition.
+With a partner organisation chosen, record and file views are those of its contributions' records
+and their files (`partners/reach.py`), alone or within the chosen exhibition's.
 
 Records the user may not see in the admin (staff-only or embargoed, for a curator without staff
 rights) are listed without their title, as the admin's other reports do.
@@ -25,6 +27,8 @@ from wagtail.models import Page, ReferenceIndex
 
 from archive_collections.access import AccessPolicy
 from archive_collections.models import Fonds, Interview, Item, Scientist
+from archive_site.partners.models import Organisation
+from archive_site.partners.reach import organisation_scope
 from exhibits.models import ChapterPage, ExhibitionPage
 from media_pipeline.models import ItemFile
 
@@ -65,6 +69,7 @@ class Filters:
     end: datetime.date
     period: str = "30d"
     exhibition: ExhibitionPage | None = None
+    organisation: Organisation | None = None
 
     @property
     def days(self) -> list[datetime.date]:
@@ -108,7 +113,15 @@ def filters_from(params: Any, today: datetime.date | None = None) -> Filters:
         exhibition = ExhibitionPage.objects.filter(pk=int(key) if key.isdigit() else -1).first()
         if exhibition is None:
             raise FilterError(_("No exhibition with key “%(key)s”.") % {"key": key[:40]})
-    return Filters(start=start, end=end, period=period, exhibition=exhibition)
+    organisation = None
+    if params.get("organisation"):
+        key = params.get("organisation")
+        organisation = Organisation.objects.filter(pk=int(key) if key.isdigit() else -1).first()
+        if organisation is None:
+            raise FilterError(_("No partner organisation with key “%(key)s”.") % {"key": key[:40]})
+    return Filters(
+        start=start, end=end, period=period, exhibition=exhibition, organisation=organisation
+    )
 
 
 def _date(params: Any, name: str) -> datetime.date:
@@ -279,6 +292,9 @@ def period_numbers(filters: Filters, today: datetime.date | None = None) -> Numb
     today's read every time."""
     today = today or timezone.localdate()
     scope = _exhibition_scope(filters.exhibition) if filters.exhibition else None
+    if filters.organisation is not None:
+        own = organisation_scope(filters.organisation)
+        scope = own if scope is None else scope & own
     numbers = Numbers()
     past_end = min(filters.end, today - datetime.timedelta(days=1))
     if filters.start <= past_end:
@@ -293,7 +309,8 @@ def _past_numbers(filters: Filters, end: datetime.date, scope: Q | None) -> Numb
     if mark is None:  # nothing flushed in this database yet: nothing worth keeping
         return read_numbers(filters.start, end, scope)
     exhibition = filters.exhibition.pk if filters.exhibition else 0
-    key = f"analytics:numbers:{mark[0]}:{mark[1]}:{filters.start}:{end}:{exhibition}"
+    organisation = filters.organisation.pk if filters.organisation else 0
+    key = f"analytics:numbers:{mark[0]}:{mark[1]}:{filters.start}:{end}:{exhibition}:{organisation}"
     numbers = cache.get(key)
     if numbers is None:
         numbers = read_numbers(filters.start, end, scope)

@@ -37,6 +37,7 @@ TABLE_SECTIONS = ("searches", "zero", "devices")
 def title(report: Report) -> str:
     f = report.filters
     scope = f" · {f.exhibition.title}" if f.exhibition else ""
+    scope += f" · {f.organisation.name}" if f.organisation else ""
     return _("Impact report %(start)s – %(end)s%(scope)s") % {
         "start": f.start.isoformat(),
         "end": f.end.isoformat(),
@@ -46,7 +47,8 @@ def title(report: Report) -> str:
 
 def filename(report: Report, extension: str) -> str:
     f = report.filters
-    return f"impact-{f.start.isoformat()}-{f.end.isoformat()}.{extension}"
+    scope = f"-{f.organisation.code}" if f.organisation else ""
+    return f"impact-{f.start.isoformat()}-{f.end.isoformat()}{scope}.{extension}"
 
 
 # XLSX ---------------------------------------------------------------------------------------------

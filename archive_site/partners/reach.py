@@ -1,0 +1,45 @@
+"""Which counted views belong to a partner organisation: the rows of the analytics daily tables
+(`DailyView`, `MonthlyView`) that are views of its contributions' records and of their files.
+
+Shared by the per-organisation report (`report.py`) and the impact dashboard's organisation
+filter (`analytics/dashboard.py`). The keys are given as subqueries, never as lists, so an
+organisation with thousands of contributions is still one statement.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from archive_site.analytics.models import Kind
+from media_pipeline.models import ItemFile
+
+from .models import Contribution, Organisation
+
+#: The kinds of counted views the partner reports add up, with the key each is counted under:
+#: a contribution's record (its page) and its files (viewed in the viewer, master downloaded).
+RECORD_KINDS = (Kind.ITEM,)
+FILE_KINDS = (Kind.FILE_VIEW, Kind.DOWNLOAD)
+
+
+def contributed_items(organisation: Organisation | None = None) -> QuerySet:
+    """The primary keys of contributed records (of one organisation, or of all)."""
+    contributions = Contribution.objects.filter(item__isnull=False)
+    if organisation is not None:
+        contributions = contributions.filter(organisation=organisation)
+    return contributions.order_by().values("item_id")
+
+
+def contributed_files(organisation: Organisation | None = None) -> QuerySet:
+    """The primary keys of the files of contributed records (of one organisation, or of all)."""
+    files = ItemFile.objects.filter(item__contribution__isnull=False)
+    if organisation is not None:
+        files = files.filter(item__contribution__organisation=organisation)
+    return files.order_by().values("pk")
+
+
+def organisation_scope(organisation: Organisation) -> Q:
+    """The counted views (a filter on `DailyView` or `MonthlyView`) of one organisation's
+    contributed records and their files, whatever the contributions' status."""
+    return Q(kind__in=RECORD_KINDS, object_id__in=contributed_items(organisation)) | Q(
+        kind__in=FILE_KINDS, object_id__in=contributed_files(organisation)
+    )
