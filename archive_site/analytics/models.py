@@ -30,10 +30,14 @@ class Kind(models.IntegerChoices):
     FILE_VIEW = 6, _("File view")
     DOWNLOAD = 7, _("Download")
     SEARCH = 8, _("Search")
+    # The resource library (archive_site/partners/library): a resource page read, and its
+    # download package served.
+    RESOURCE = 9, _("Resource")
+    RESOURCE_DOWNLOAD = 10, _("Resource package download")
 
 
 #: Views of something a visitor reads (a beacon from the page): these carry referrer and device.
-READ_KINDS = (Kind.PAGE, Kind.ITEM, Kind.SCIENTIST, Kind.INTERVIEW, Kind.FONDS)
+READ_KINDS = (Kind.PAGE, Kind.ITEM, Kind.SCIENTIST, Kind.INTERVIEW, Kind.FONDS, Kind.RESOURCE)
 
 
 class Device(models.IntegerChoices):

@@ -25,6 +25,7 @@ RECORD_VIEWS = {
     "collections:scientist": (Kind.SCIENTIST, "scientist"),
     "collections:fonds": (Kind.FONDS, "fonds"),
     "collections:interview": (Kind.INTERVIEW, "interview"),
+    "resources:resource": (Kind.RESOURCE, "resource"),
 }
 
 
