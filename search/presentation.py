@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from wagtail import hooks
 from wagtail.models import Page
 
 from archive_collections.bilingual import Text, english_active
@@ -18,6 +19,19 @@ from archive_collections.models import Item, ItemType, Scientist
 from .contract import Hit, ResultGroup, SearchQuery, SearchResults
 
 ITEM_ICONS = {code for code, _label in ItemType.choices}
+
+#: An app above adds a line to some item results and may link them elsewhere: each function
+#: registered under this hook returns a callable given the keys of a result page's items (one
+#: call a page, so one query a page, not one a result) and returning {item pk: ResultNote}.
+#: archive_site's resource library fills it (the organisation and licence of a shared case).
+RESULT_NOTES_HOOK = "search_result_notes"
+
+
+@dataclass(frozen=True)
+class ResultNote:
+    lines: tuple[str, ...]  # shown under the result's title, each a plain string
+    url: str = ""  # where the result's title links instead of the record page
+    type_label: str = ""  # shown in place of the item type's name
 
 
 @dataclass
@@ -36,6 +50,28 @@ class GroupView:
     hits: list[HitView] = field(default_factory=list)
     # The title in the site's language (a fallback to the catalogued Chinese is marked).
     title: Text = field(default_factory=lambda: Text(""))
+    note: ResultNote | None = None  # from RESULT_NOTES_HOOK
+
+    @property
+    def url(self) -> str:
+        return (self.note.url if self.note else "") or self.group.url
+
+
+def add_notes(views: list[GroupView]) -> None:
+    """The notes apps above give the page's item results (RESULT_NOTES_HOOK)."""
+    items: dict[int, GroupView] = {}
+    for view in views:
+        kind, _sep, pk = view.group.key.partition(":")
+        if kind == "item" and pk.isdigit():
+            items[int(pk)] = view
+    if not items:
+        return
+    for make in hooks.get_hooks(RESULT_NOTES_HOOK):
+        for pk, note in make()(list(items)).items():
+            noted = items.get(pk)
+            if noted is not None:
+                noted.note = note
+                noted.type_label = note.type_label or noted.type_label
 
 
 def group_views(groups: list[ResultGroup]) -> list[GroupView]:
@@ -43,6 +79,7 @@ def group_views(groups: list[ResultGroup]) -> list[GroupView]:
     title, a scientist's English name (else the pinyin) and a page's English title, read for the
     whole page at once; where none is written, the Chinese the index holds, marked."""
     views = [group_view(group) for group in groups]
+    add_notes(views)
     if not english_active():
         for view in views:
             view.title = Text(view.group.title)
