@@ -23,7 +23,12 @@ LOG_ACTIONS = {
 
 
 def _locked(contribution: Contribution) -> Contribution:
-    locked = Contribution.objects.select_for_update().select_related("item").get(pk=contribution.pk)
+    # OF self: PostgreSQL refuses to lock the nullable side of the outer join to the record.
+    locked = (
+        Contribution.objects.select_for_update(of=("self",))
+        .select_related("item")
+        .get(pk=contribution.pk)
+    )
     if locked.status not in (Status.SUBMITTED, Status.CHANGES):
         raise ValidationError(_("This contribution has already been decided."))
     return locked
