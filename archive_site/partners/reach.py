@@ -1,5 +1,7 @@
 """Which counted views belong to a partner organisation: the rows of the analytics daily tables
-(`DailyView`, `MonthlyView`) that are views of its contributions' records and of their files.
+(`DailyView`, `MonthlyView`) that are views of its contributions' records and of their files, and
+of their resource pages and download packages in the resource library (counted under the
+contribution's key).
 
 Shared by the per-organisation report (`report.py`) and the impact dashboard's organisation
 filter (`analytics/dashboard.py`). The keys are given as subqueries, never as lists, so an
@@ -19,6 +21,15 @@ from .models import Contribution, Organisation
 #: a contribution's record (its page) and its files (viewed in the viewer, master downloaded).
 RECORD_KINDS = (Kind.ITEM,)
 FILE_KINDS = (Kind.FILE_VIEW, Kind.DOWNLOAD)
+RESOURCE_KINDS = (Kind.RESOURCE, Kind.RESOURCE_DOWNLOAD)
+
+
+def contributions(organisation: Organisation | None = None) -> QuerySet:
+    """The primary keys of contributions (of one organisation, or of all)."""
+    found = Contribution.objects.all()
+    if organisation is not None:
+        found = found.filter(organisation=organisation)
+    return found.order_by().values("pk")
 
 
 def contributed_items(organisation: Organisation | None = None) -> QuerySet:
@@ -37,9 +48,12 @@ def contributed_files(organisation: Organisation | None = None) -> QuerySet:
     return files.order_by().values("pk")
 
 
-def organisation_scope(organisation: Organisation) -> Q:
+def organisation_scope(organisation: Organisation | None = None) -> Q:
     """The counted views (a filter on `DailyView` or `MonthlyView`) of one organisation's
-    contributed records and their files, whatever the contributions' status."""
-    return Q(kind__in=RECORD_KINDS, object_id__in=contributed_items(organisation)) | Q(
-        kind__in=FILE_KINDS, object_id__in=contributed_files(organisation)
+    contributed records, their files and resource pages (of every organisation's without one),
+    whatever the contributions' status."""
+    return (
+        Q(kind__in=RECORD_KINDS, object_id__in=contributed_items(organisation))
+        | Q(kind__in=FILE_KINDS, object_id__in=contributed_files(organisation))
+        | Q(kind__in=RESOURCE_KINDS, object_id__in=contributions(organisation))
     )

@@ -35,7 +35,7 @@ from media_pipeline.models import ItemFile
 
 from . import regions
 from .models import Contribution, ContributionKind, Organisation, OrganisationKind, Status
-from .reach import FILE_KINDS, RECORD_KINDS, contributed_files, contributed_items
+from .reach import RECORD_KINDS, RESOURCE_KINDS, organisation_scope
 
 KINDS = tuple(ContributionKind.values)
 #: The contribution columns, in the table's order.
@@ -51,8 +51,10 @@ VIEW_COLUMNS: dict[str, tuple[Any, tuple[int, ...]]] = {
     "record_views": (_("Record views"), RECORD_KINDS),
     "file_views": (_("File views"), (Kind.FILE_VIEW,)),
     "downloads": (_("Downloads"), (Kind.DOWNLOAD,)),
+    "resource_views": (_("Resource page views"), (Kind.RESOURCE,)),
+    "packages": (_("Package downloads"), (Kind.RESOURCE_DOWNLOAD,)),
 }
-VIEW_KINDS = (*RECORD_KINDS, *FILE_KINDS)
+COLUMN_OF = {kind: key for key, (_label, kinds) in VIEW_COLUMNS.items() for kind in kinds}
 TOP = 10
 
 
@@ -164,33 +166,45 @@ def object_views(filters: Filters, scope: Q) -> dict[tuple[int, int], int]:
     return summed
 
 
-def _all_contributed_scope() -> Q:
-    return Q(kind__in=RECORD_KINDS, object_id__in=contributed_items()) | Q(
-        kind__in=FILE_KINDS, object_id__in=contributed_files()
+def per_contribution(counted: dict[tuple[int, int], int], owners: Any) -> dict[int, dict[str, int]]:
+    """contribution pk → view column → views, from counted (kind, key) pairs: a record's views
+    go to the contribution carrying it, a file's to its record's, a resource's to itself.
+    `owners` is a queryset of contributions."""
+    of_item = dict(owners.filter(item__isnull=False).values_list("item_id", "pk"))
+    of_file = dict(
+        ItemFile.objects.filter(item__contribution__in=owners).values_list(
+            "pk", "item__contribution"
+        )
     )
+    views: dict[int, dict[str, int]] = {}
+    for (kind, key), n in counted.items():
+        if kind in RECORD_KINDS:
+            owner = of_item.get(key)
+        elif kind in RESOURCE_KINDS:
+            owner = key
+        else:
+            owner = of_file.get(key)
+        if owner is None or kind not in COLUMN_OF:
+            continue
+        mine = views.setdefault(owner, {})
+        mine[COLUMN_OF[kind]] = mine.get(COLUMN_OF[kind], 0) + n
+    return views
 
 
 def view_counts(filters: Filters) -> dict[int, dict[str, int]]:
     """organisation pk → view column → views in the period, for every organisation at once."""
-    counted = object_views(filters, _all_contributed_scope())
+    counted = object_views(filters, organisation_scope())
     if not counted:
         return {}
-    item_owner = dict(
-        Contribution.objects.filter(item__isnull=False).values_list("item_id", "organisation_id")
-    )
-    file_owner = dict(
-        ItemFile.objects.filter(item__contribution__isnull=False).values_list(
-            "pk", "item__contribution__organisation_id"
-        )
-    )
-    column_of = {kind: key for key, (_label, kinds) in VIEW_COLUMNS.items() for kind in kinds}
+    organisation_of = dict(Contribution.objects.values_list("pk", "organisation_id"))
     views: dict[int, dict[str, int]] = {}
-    for (kind, key), n in counted.items():
-        owner = (item_owner if kind in RECORD_KINDS else file_owner).get(key)
-        if owner is None or kind not in column_of:
+    for contribution, numbers in per_contribution(counted, Contribution.objects.all()).items():
+        owner = organisation_of.get(contribution)
+        if owner is None:
             continue
         mine = views.setdefault(owner, {})
-        mine[column_of[kind]] = mine.get(column_of[kind], 0) + n
+        for column, n in numbers.items():
+            mine[column] = mine.get(column, 0) + n
     return views
 
 
@@ -225,12 +239,20 @@ class ContributionLine:
     record_views: int = 0
     file_views: int = 0
     downloads: int = 0
+    resource_views: int = 0
+    packages: int = 0
     # The title as the reader may see it (set by the admin view: see admin_report._titles).
     title: str = ""
 
     @property
     def total(self) -> int:
-        return self.record_views + self.file_views + self.downloads
+        return (
+            self.record_views
+            + self.file_views
+            + self.downloads
+            + self.resource_views
+            + self.packages
+        )
 
 
 @dataclass
@@ -249,28 +271,9 @@ def detail(organisation: Organisation, filters: Filters) -> OrganisationDetail:
     """One organisation's page: its row, its contributions by status (newest first) with their
     views in the period, and its most viewed contributions."""
     counts = contribution_counts(filters, Organisation.objects.filter(pk=organisation.pk))
-    counted = object_views(
-        filters,
-        Q(kind__in=RECORD_KINDS, object_id__in=contributed_items(organisation))
-        | Q(kind__in=FILE_KINDS, object_id__in=contributed_files(organisation)),
-    )
-    item_of_file = dict(
-        ItemFile.objects.filter(item__contribution__organisation=organisation).values_list(
-            "pk", "item_id"
-        )
-    )
-    per_item: dict[int, dict[str, int]] = {}
-    for (kind, key), n in counted.items():
-        item = key if kind in RECORD_KINDS else item_of_file.get(key)
-        if item is None:
-            continue
-        column = (
-            "record_views"
-            if kind in RECORD_KINDS
-            else ("downloads" if kind == Kind.DOWNLOAD else "file_views")
-        )
-        mine = per_item.setdefault(item, {})
-        mine[column] = mine.get(column, 0) + n
+    counted = object_views(filters, organisation_scope(organisation))
+    contributions = organisation.contributions.select_related("item", "submitter")
+    views = per_contribution(counted, organisation.contributions.all())
     row = OrganisationRow(
         pk=organisation.pk,
         name=organisation.name,
@@ -280,18 +283,17 @@ def detail(organisation: Organisation, filters: Filters) -> OrganisationDetail:
         counts=counts.get(organisation.pk, {}),
     )
     by_status = []
-    contributions = organisation.contributions.select_related("item", "submitter")
     for status in Status:
         found = [
-            ContributionLine(c, **per_item.get(c.item_id or 0, {}))
+            ContributionLine(c, **views.get(c.pk, {}))
             for c in contributions.filter(status=status)[:LIST_LIMIT]
         ]
         by_status.append((status.value, status.label, found))
-    for numbers in per_item.values():
+    for numbers in views.values():
         for column, n in numbers.items():
             row.views[column] = row.views.get(column, 0) + n
-    ranked = sorted(per_item.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:TOP]
-    found = {c.item_id: c for c in contributions.filter(item_id__in=[k for k, _v in ranked])}
+    ranked = sorted(views.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:TOP]
+    found = contributions.in_bulk([k for k, _v in ranked])
     top = [ContributionLine(found[k], **v) for k, v in ranked if k in found]
     return OrganisationDetail(organisation, row, by_status, top)
 

@@ -100,6 +100,10 @@ def world():
     rows += _hits(Kind.DOWNLOAD, scan.pk, EDGE, 2)
     rows += _hits(Kind.ITEM, other.item_id, INSIDE, 6)
     rows += _hits(Kind.DOWNLOAD, other_scan.pk, TODAY, 1)
+    # The resource library counts resource pages and packages under the contribution's key.
+    rows += _hits(Kind.RESOURCE, poster.pk, INSIDE, 9)
+    rows += _hits(Kind.RESOURCE_DOWNLOAD, poster.pk, EDGE, 2)
+    rows += _hits(Kind.RESOURCE, other.pk, BEFORE, 9)  # outside the period
     rows += _hits(Kind.ITEM, unrelated.pk, INSIDE, 50)
     Hit.objects.bulk_create(rows)
     flush()
@@ -122,7 +126,13 @@ def test_the_report_counts_each_organisations_contributions_and_views(world):
         "changes": {"case": 1},
     }
     # 5 + 2 + 3 + 1 (the old case, viewed in the period); not the 7 before it.
-    assert shaanxi.views == {"record_views": 11, "file_views": 4, "downloads": 2}
+    assert shaanxi.views == {
+        "record_views": 11,
+        "file_views": 4,
+        "downloads": 2,
+        "resource_views": 9,
+        "packages": 2,
+    }
     assert shaanxi.kind_label == "Local science and technology association"
     assert shaanxi.region_name == "陕西省"
     assert rows["中国力学学会"].views == {"record_views": 6, "downloads": 1}
@@ -158,11 +168,13 @@ def test_one_organisations_page_lists_by_status_and_ranks_its_most_viewed(world)
     assert by_status["submitted"] == ["待审手稿"] and by_status["changes"] == ["待修改案例"]
     assert by_status["rejected"] == ["无关材料"]
     top = [
-        (line.contribution.title, line.record_views, line.file_views, line.downloads)
+        (line.contribution.title, line.record_views, line.file_views, line.downloads, line.total)
         for line in detail.top
     ]
-    assert top == [("西迁精神案例", 7, 4, 2), ("海报", 3, 0, 0), ("旧案例", 1, 0, 0)]
-    assert detail.row.views == {"record_views": 11, "file_views": 4, "downloads": 2}
+    assert top == [("海报", 3, 0, 0, 14), ("西迁精神案例", 7, 4, 2, 13), ("旧案例", 1, 0, 0, 1)]
+    same = [row for row in report.build(_filters()).rows if row.pk == world["shaanxi"].pk]
+    assert detail.row.views == same[0].views and detail.row.counts == same[0].counts
+    assert detail.top[0].resource_views == 9 and detail.top[0].packages == 2
 
 
 @pytest.fixture
@@ -184,20 +196,26 @@ def test_the_exports_hold_the_tables_cells(client, reader, world):
     with translation.override("zh-hans"):
         assert header == report.table(report.build(_filters()))[0]
     assert header[4:6] == [zh("Submitted"), f"{zh('Submitted')}: {zh('Archive material')}"]
-    assert header[-3:] == [zh("Record views"), zh("File views"), zh("Downloads")]
+    assert header[-5:] == [
+        zh("Record views"),
+        zh("File views"),
+        zh("Downloads"),
+        zh("Resource page views"),
+        zh("Package downloads"),
+    ]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
     shaanxi = rows["陕西省科学技术协会"]
     assert shaanxi[1:4] == ("sxkx", zh("Local science and technology association"), "陕西省")
     # Submitted: 5 in all, 2 materials, 2 cases, 1 product; approved: 2 (0, 1, 1).
     assert shaanxi[4:12] == (5, 2, 2, 1, 2, 0, 1, 1)
-    assert shaanxi[-3:] == (11, 4, 2)
+    assert shaanxi[-5:] == (11, 4, 2, 9, 2)
     assert rows[zh("All organisations")][4] == 6
 
     response = client.get(reverse("partners_report_csv"), _query())
     assert response.status_code == 200 and response.content.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert table[0] == header
-    assert [r for r in table if r[0] == "中国力学学会"][0][-3:] == ["6", "0", "1"]
+    assert [r for r in table if r[0] == "中国力学学会"][0][-5:] == ["6", "0", "1", "0", "0"]
 
 
 def test_a_name_that_looks_like_a_formula_stays_text(client, reader):
@@ -262,13 +280,14 @@ def test_who_may_open_the_report(client, django_user_model, world):
 
 def test_the_dashboard_counts_only_the_chosen_organisations_records(world, reader):
     everything = dashboard.build(_filters(), reader)
-    assert everything.totals["record_views"] == 7 + 3 + 1 + 6 + 50
+    # Record views: items' and resource pages' (the other's 9 resource views are before it).
+    assert everything.totals["record_views"] == 7 + 3 + 1 + 6 + 50 + 9
     chosen = dashboard.build(_filters(organisation=world["shaanxi"]), reader)
-    assert chosen.totals["record_views"] == 11
+    assert chosen.totals["record_views"] == 11 + 9
     assert chosen.totals["file_views"] == 4 and chosen.totals["downloads"] == 2
     assert chosen.totals["page_views"] == 0
     assert [row.value for row in chosen.top["items"]] == [7, 3, 1]
-    assert sum(chosen.series["records"]) == 11
+    assert sum(chosen.series["records"]) == 20
     cstam = dashboard.build(_filters(organisation=world["cstam"]), reader)
     assert cstam.totals["record_views"] == 6 and cstam.totals["downloads"] == 1
 
@@ -285,7 +304,7 @@ def test_the_dashboard_filter_reaches_its_exports(client, reader, world):
     summary = workbook.worksheets[0]
     assert "陕西省科学技术协会" in summary["A1"].value
     totals = {row[0]: row[1] for row in summary.iter_rows(min_row=2, values_only=True)}
-    assert totals[zh("Record views")] == 11 and totals[zh("Downloads")] == 2
+    assert totals[zh("Record views")] == 20 and totals[zh("Downloads")] == 2
     pdf = client.get(reverse("analytics_pdf"), params)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert "sxkx" in pdf["Content-Disposition"]
