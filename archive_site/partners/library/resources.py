@@ -23,8 +23,11 @@ from ..models import Audience, Contribution, Organisation
 def visible(user) -> QuerySet[Contribution]:
     """The resources `user` may see in the library, on resource pages and in packages."""
     policy = AccessPolicy.for_user(user)
-    shown = Q(audience=Audience.PARTNERS) | policy.item_q("item__")
-    return Contribution.objects.filter(scope.visible_resources_q(user)).filter(shown)
+    resources = Contribution.objects.filter(scope.visible_resources_q(user))
+    if policy.is_staff:
+        # Staff see every record (item_q is an empty Q, which an OR would silently drop).
+        return resources
+    return resources.filter(Q(audience=Audience.PARTNERS) | policy.item_q("item__"))
 
 
 def resource_or_404(user, pk: int) -> Contribution:
