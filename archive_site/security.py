@@ -19,6 +19,10 @@ widened here by path, never site-wide:
   nonce-or-self, only inline styles are allowed there.
 - The API's Swagger page (`/api/v1/docs`, django-ninja's own static files) may show `data:`
   images: its style sheet draws its icons that way.
+
+One kind of answer may be framed by other sites: the embeds partners put on their pages
+(archive_site/partners/embeds). Their views call `allow_framing` with the partners' origins;
+every other answer keeps `frame-ancestors 'self'` and Django's X-Frame-Options.
 """
 
 from __future__ import annotations
@@ -38,6 +42,16 @@ RELAXED: dict[str, dict[str, list[str]]] = {
     # Swagger UI's style sheet draws its icons as data: URLs.
     "api-v1:openapi-view": {"img-src": [SELF, "data:"]},
 }
+
+
+def allow_framing(response: HttpResponseBase, origins: list[str]) -> HttpResponseBase:
+    """Let the site itself and `origins` (checked `scheme://host[:port]` origins) frame this
+    answer: its own `frame-ancestors`, and no X-Frame-Options, which can name no other site."""
+    replace = dict(getattr(response, "_csp_replace", None) or {})
+    replace["frame-ancestors"] = [SELF, *origins]
+    response._csp_replace = replace  # type: ignore[attr-defined]
+    response.xframe_options_exempt = True  # type: ignore[attr-defined]
+    return response
 
 
 def _relaxed_prefixes() -> list[tuple[str, dict[str, list[str]]]]:

@@ -18,3 +18,8 @@ class PartnersConfig(AppConfig):
         from .scope import record_opener
 
         register_opener(record_opener)
+
+        # Imported here too: the embeds' origin list drops its cache when an organisation changes.
+        from .embeds import framing
+
+        framing.connect()

@@ -366,6 +366,11 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [SELF],
     }
 }
+# Sites that may frame the embed pages (/embed/…, archive_site/partners/embeds) besides those each
+# partner organisation lists; comma-separated origins such as https://kxj.example.org.cn. Every
+# other page keeps frame-ancestors 'self' and X-Frame-Options.
+EMBED_FRAME_ORIGINS = env_list("EMBED_FRAME_ORIGINS")
+EMBED_ORIGINS_CACHE_SECONDS = int(os.environ.get("EMBED_ORIGINS_CACHE_SECONDS", "300"))
 
 # Login throttling (django-axes): five failed logins for one username from one address lock that
 # pair out for AXES_COOLOFF_TIME (another failure while locked out restarts it); a success resets
