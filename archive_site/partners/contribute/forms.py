@@ -51,6 +51,23 @@ class FilesMixin(forms.Form):
 
 
 class SubmissionForm(FilesMixin):
+    field_order = [
+        "title",
+        "item_type",
+        "product_kind",
+        "date_text",
+        "summary",
+        "body",
+        "description",
+        "creators",
+        "scientists",
+        "theme",
+        "source_statement",
+        "licence",
+        "audience",
+        "identifier",
+        "files",
+    ]
     title = forms.CharField(label=_("Title"), max_length=300)
     item_type = forms.ChoiceField(label=_("Type"), choices=ItemType.choices)
     product_kind = forms.ChoiceField(
@@ -181,6 +198,7 @@ class MoreFilesForm(FilesMixin):
 
 
 class BatchForm(FilesMixin):
+    field_order = ["manifest", "files", "licence", "source_statement"]
     manifest = forms.FileField(
         label=_("Manifest"),
         help_text=_(
