@@ -9,12 +9,18 @@ import zipfile
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from archive_collections.models.choices import AccessLevel
 from archive_site.analytics.models import Hit, Kind
+from archive_site.partners import deciding, submitting
 from archive_site.partners.library import packaging
+from archive_site.partners.models import Membership
 from tests.conftest import choose_english
+from tests.factories import ItemFileFactory
 
 from .library_world import build
 
@@ -206,3 +212,29 @@ def test_views_and_downloads_are_counted(client, world):
     assert Hit.objects.filter(kind=Kind.RESOURCE, object_id=world.public.pk).count() == 1
     _body(client.get(_package(world.public), **BROWSER))
     assert Hit.objects.filter(kind=Kind.RESOURCE_DOWNLOAD, object_id=world.public.pk).count() == 1
+
+
+def test_a_page_of_resources_costs_the_same_queries_whatever_its_length(client, world):
+    library = reverse("resources:library")
+    client.get(library)
+    with CaptureQueriesContext(connection) as one:
+        client.get(library)
+    membership = Membership.objects.get(user=world.member)
+    for number in range(4):
+        more = submitting.create(
+            membership,
+            submitting.Submission(
+                kind="product",
+                product_kind="poster",
+                title=f"海报{number}",
+                licence="cc0-1.0",
+                source_statement="自采",
+                scientists=[world.scientist],
+            ),
+        )
+        ItemFileFactory(item=more.item)
+        deciding.approve(more, world.curator, AccessLevel.PUBLIC)
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(library)
+    assert len(response.context["cards"]) == 5
+    assert len(five) == len(one)
