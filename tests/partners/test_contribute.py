@@ -139,9 +139,11 @@ def test_every_contribution_url_answers_each_role_as_scope_says(world):
         upload = {"files": [_jpeg(f"{role}.jpg", 5000 + ROLES.index(role))]}
         response = client.post(_urls(world)["add_files"], upload)
         wanted = {"anonymous": 302, "nonmember": 403, "curator": 403}.get(role, 404)
-        wanted = 200 if role in ("contributor", "editor") else wanted
+        wanted = 302 if role in ("contributor", "editor") else wanted
         if response.status_code != wanted:
             problems.append(f"{role} POST add_files: {response.status_code}")
+        elif role in ("contributor", "editor"):
+            assert response["Location"] == _urls(world)["detail"]
     stored = set(world.own.item.files.values_list("original_filename", flat=True))
     assert stored == {"contributor.jpg", "editor.jpg"}
     assert not problems, problems
@@ -211,7 +213,9 @@ def test_submitting_material_stores_the_record_and_reports_each_file(world):
         _jpeg("p3.jpg", 4102),
     ]
     response = client.post(
-        reverse("contribute:new", args=["material"]), {**_material(world), "files": files}
+        reverse("contribute:new", args=["material"]),
+        {**_material(world), "files": files},
+        follow=True,
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -223,8 +227,10 @@ def test_submitting_material_stores_the_record_and_reports_each_file(world):
     assert "Files: 2 stored, 1 duplicates, 1 refused" in body
     assert "fake.pdf" in body and "Refused" in body
     assert sorted(item.files.values_list("original_filename", flat=True)) == ["p1.jpg", "p3.jpg"]
+    assert response.redirect_chain == [(reverse("contribute:detail", args=[contribution.pk]), 302)]
     detail = client.get(reverse("contribute:detail", args=[contribution.pk])).content.decode()
     assert "p1.jpg" in detail and item.files.get(original_filename="p1.jpg").master_url in detail
+    assert "Files: 2 stored" not in detail  # the outcomes are shown once, after the change
 
 
 def test_a_case_and_a_product_are_submitted_with_their_own_fields(world):
@@ -239,14 +245,17 @@ def test_a_case_and_a_product_are_submitted_with_their_own_fields(world):
         "licence": "cc-by-4.0",
         "audience": "partners",
     }
-    response = client.post(reverse("contribute:new", args=["case"]), common)
+    response = client.post(reverse("contribute:new", args=["case"]), common, follow=True)
     assert response.status_code == 200
     case = Contribution.objects.get(title="钱学森归国案例")
     assert (case.kind, case.audience, case.theme) == ("case", "partners", "patriotism")
     missing = client.post(reverse("contribute:new", args=["product"]), common)
     assert missing.status_code == 400 and b"product_kind" in missing.content
     product = {**common, "title": "归国微视频", "product_kind": "video"}
-    assert client.post(reverse("contribute:new", args=["product"]), product).status_code == 200
+    assert (
+        client.post(reverse("contribute:new", args=["product"]), product, follow=True).status_code
+        == 200
+    )
     assert Contribution.objects.get(title="归国微视频").product_kind == "video"
     assert client.get(reverse("contribute:new", args=["poem"])).status_code == 404
 
@@ -287,7 +296,10 @@ def test_forged_fields_cannot_decide_set_access_or_change_organisation(world):
         "submitter": world.users["editor"].pk,
         "review_comment": "自己批准",
     }
-    assert client.post(reverse("contribute:new", args=["material"]), forged).status_code == 200
+    assert (
+        client.post(reverse("contribute:new", args=["material"]), forged, follow=True).status_code
+        == 200
+    )
     made = Contribution.objects.get(title="钱学森手稿扫描")
     assert (made.status, made.access_level, made.reviewer, made.review_comment) == (
         Status.SUBMITTED,
@@ -297,7 +309,7 @@ def test_forged_fields_cannot_decide_set_access_or_change_organisation(world):
     )
     assert made.organisation.code == "sxkx" and made.submitter == world.users["contributor"]
     assert made.item.access_level == AccessLevel.STAFF
-    edited = client.post(reverse("contribute:edit", args=[made.pk]), forged)
+    edited = client.post(reverse("contribute:edit", args=[made.pk]), forged, follow=True)
     assert edited.status_code == 200
     made.refresh_from_db()
     made.item.refresh_from_db()
@@ -346,7 +358,7 @@ def test_changes_requested_then_edited_goes_back_to_review_and_a_decided_one_is_
     form = client.get(edit)
     assert form.status_code == 200 and "本会案例甲" in form.content.decode()
     data = {**_case_form(world, "本会案例甲（修改）"), "files": [_jpeg("new.jpg", 4300)]}
-    response = client.post(edit, data)
+    response = client.post(edit, data, follow=True)
     assert response.status_code == 200 and b"Files: 1 stored" in response.content
     world.own.refresh_from_db()
     assert world.own.status == Status.SUBMITTED and world.own.title == "本会案例甲（修改）"
@@ -371,7 +383,9 @@ def test_more_files_are_added_with_their_outcomes(world):
     client = world.client("contributor")
     url = reverse("contribute:add_files", args=[world.own.pk])
     assert client.post(url, {}).status_code == 400
-    response = client.post(url, {"files": [_jpeg("a.jpg", 4400), _jpeg("b.jpg", 4400)]})
+    response = client.post(
+        url, {"files": [_jpeg("a.jpg", 4400), _jpeg("b.jpg", 4400)]}, follow=True
+    )
     assert response.status_code == 200
     assert b"Files: 1 stored, 1 duplicates, 0 refused" in response.content
 
@@ -382,7 +396,7 @@ def test_a_file_over_the_size_limit_is_refused_with_its_name(world):
     url = reverse("contribute:add_files", args=[world.own.pk])
     big = SimpleUploadedFile("huge-scan.jpg", small_jpeg(4500, (400, 400)))
     assert big.size > 2000
-    response = client.post(url, {"files": [big, _jpeg("ok.jpg", 4501)]})
+    response = client.post(url, {"files": [big, _jpeg("ok.jpg", 4501)]}, follow=True)
     body = response.content.decode()
     assert "huge-scan.jpg is larger than the 2,000-byte limit" in body
     assert list(world.own.item.files.values_list("original_filename", flat=True)) == ["ok.jpg"]
@@ -418,7 +432,7 @@ def test_svg_and_html_uploads_are_never_served_inline_as_markup(world):
         SimpleUploadedFile("page.html", HTML, content_type="text/html"),
         SimpleUploadedFile("disguised.jpg", HTML, content_type="image/jpeg"),
     ]
-    response = client.post(url, {"files": files})
+    response = client.post(url, {"files": files}, follow=True)
     assert response.status_code == 200
     body = response.content.decode()
     assert "disguised.jpg" in body and "Refused" in body

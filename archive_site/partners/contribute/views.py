@@ -17,7 +17,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFilesSent, Validati
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from . import batch as batches
 from .forms import BatchForm, MoreFilesForm, SubmissionForm, initial_for
 
 PAGE_SIZE = 20
+RESULTS_KEY = "contribute-results-{}"
 KIND_SLUGS = {
     "material": ContributionKind.MATERIAL,
     "case": ContributionKind.CASE,
@@ -103,6 +104,24 @@ def _counts(results: list[UploadResult]) -> dict[str, int]:
     return {key: sum(r.outcome == key for r in results) for key in UploadResult.OUTCOMES}
 
 
+def _done(request, contribution: Contribution, results: list[UploadResult], saved=False):
+    """After a change, to the contribution's page (reloading it sends nothing again), which
+    shows once what became of each file (kept in the session until then)."""
+    request.session[RESULTS_KEY.format(contribution.pk)] = {
+        "saved": saved,
+        "files": [[r.filename, r.outcome, r.message] for r in results],
+    }
+    return redirect("contribute:detail", pk=contribution.pk)
+
+
+def _outcome(request, contribution: Contribution) -> dict:
+    kept = request.session.pop(RESULTS_KEY.format(contribution.pk), None)
+    if not isinstance(kept, dict):
+        return {}
+    results = [UploadResult(*row) for row in kept.get("files", [])]
+    return {"results": results, "counts": _counts(results), "saved": kept.get("saved", False)}
+
+
 @require_http_methods(["GET", "HEAD"])
 @members_only
 def home(request):
@@ -132,7 +151,7 @@ def home(request):
 @members_only
 def detail(request, pk: int):
     contribution = _contribution(request, pk)
-    return _detail(request, contribution)
+    return _detail(request, contribution, **_outcome(request, contribution))
 
 
 def _detail(request, contribution: Contribution, **extra) -> HttpResponse:
@@ -170,7 +189,7 @@ def new(request, kind: str):
                 _add_errors(form, exc)
             else:
                 results = submitting.add_files(contribution, form.cleaned_data["files"])
-                return _detail(request, contribution, results=results, counts=_counts(results))
+                return _done(request, contribution, results)
         return _form(request, form, context, status=400)
     return _form(request, form, context)
 
@@ -202,9 +221,7 @@ def edit(request, pk: int):
                 _add_errors(form, exc)
             else:
                 results = submitting.add_files(contribution, form.cleaned_data["files"])
-                return _detail(
-                    request, contribution, results=results, counts=_counts(results), saved=True
-                )
+                return _done(request, contribution, results, saved=True)
         return _form(request, form, context, status=400)
     return _form(request, form, context)
 
@@ -223,7 +240,7 @@ def add_files(request, pk: int):
             request, contribution, files_form=form, upload_error=_("Choose at least one file.")
         )
     results = submitting.add_files(contribution, form.cleaned_data["files"])
-    return _detail(request, contribution, results=results, counts=_counts(results))
+    return _done(request, contribution, results)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
