@@ -60,7 +60,7 @@ def _post(member, manifest, files=(), **extra):
         "source_statement": "本会馆藏",
         **extra,
     }
-    return _client(member).post(URL, data)
+    return _client(member).post(URL, data, follow=True)
 
 
 def _problems(response) -> str:
@@ -75,6 +75,7 @@ def test_a_valid_batch_makes_one_contribution_per_row_with_its_files(member):
     files = [_jpeg("p1.jpg", 6001), _jpeg("p2.jpg", 6002), _jpeg("photo.jpg", 6003)]
     response = _post(member, manifest, files)
     assert response.status_code == 200, _problems(response)
+    assert response.redirect_chain == [(URL, 302)]
     made = {c.title: c for c in Contribution.objects.filter(organisation=member.organisation)}
     assert set(made) == {"手稿一", "照片二"}
     first, second = made["手稿一"], made["照片二"]
@@ -89,7 +90,7 @@ def test_a_valid_batch_makes_one_contribution_per_row_with_its_files(member):
     assert second.item.identifier.startswith("GJ-SXKX-")
     assert second.scientists.count() == 2 and second.item.files.count() == 1
     assert all(c.kind == "material" and c.submitter == member.user for c in made.values())
-    assert b"2 contributions submitted" in response.content
+    assert b"2 contributions submitted" in response.content and b"p2.jpg" in response.content
 
 
 def test_an_xlsx_workbook_and_a_gb18030_csv_are_read_like_the_importer_reads_them(member):

@@ -33,6 +33,7 @@ from .forms import BatchForm, MoreFilesForm, SubmissionForm, initial_for
 
 PAGE_SIZE = 20
 RESULTS_KEY = "contribute-results-{}"
+BATCH_KEY = "contribute-batch"
 KIND_SLUGS = {
     "material": ContributionKind.MATERIAL,
     "case": ContributionKind.CASE,
@@ -264,11 +265,28 @@ def batch(request):
             data["licence"],
             data["source_statement"],
         )
-        context["report"] = outcome.report
-        context["written"] = outcome.written
         if not outcome.report.ok:
+            context["report"] = outcome.report
             return render(request, "partners/contribute/batch.html", context, status=400)
-        context["form"] = BatchForm()
+        request.session[BATCH_KEY] = [
+            {
+                "row": written.row,
+                "contribution": {
+                    "pk": written.contribution.pk,
+                    "title": written.contribution.title,
+                    "item": {"identifier": written.contribution.item.identifier},
+                },
+                "files": [[r.filename, r.outcome, r.message] for r in written.files],
+            }
+            for written in outcome.written
+            if written.contribution.item is not None
+        ]
+        return redirect("contribute:batch")
+    kept = request.session.pop(BATCH_KEY, None)
+    if isinstance(kept, list):
+        for row in kept:
+            row["files"] = [UploadResult(*result) for result in row["files"]]
+        context["written"] = kept
     return render(request, "partners/contribute/batch.html", context)
 
 
