@@ -317,6 +317,9 @@ MEDIA_PROCESSING_TIMEOUT = int(os.environ.get("MEDIA_PROCESSING_TIMEOUT", str(6 
 # curator may upload onto an item at once, and how many files (a folder of page scans).
 MEDIA_ADMIN_UPLOAD_MAX_BYTES = int(os.environ.get("MEDIA_ADMIN_UPLOAD_MAX_BYTES", str(2 * 1024**3)))
 DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("DATA_UPLOAD_MAX_NUMBER_FILES", "1000"))
+# The resource library's download package (archive_site/partners/library/packaging.py): a
+# resource whose masters add up to more is refused with a page, never zipped.
+RESOURCE_PACKAGE_MAX_BYTES = int(os.environ.get("RESOURCE_PACKAGE_MAX_BYTES", str(2 * 1024**3)))
 ARCHIVE_IMPORT_MAX_ROWS = int(os.environ.get("ARCHIVE_IMPORT_MAX_ROWS", "200000"))
 ARCHIVE_IMPORT_MAX_BYTES = int(os.environ.get("ARCHIVE_IMPORT_MAX_BYTES", str(200 * 1024 * 1024)))
 # A 2,000-segment interview edited inline posts ~14,000 fields.
