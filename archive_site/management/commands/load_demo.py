@@ -26,6 +26,7 @@ from archive_collections.importer.progress import tqdm_progress
 from archive_collections.models import Scientist
 from archive_site.importing import run_import
 from archive_site.oversight.demo import load as load_oversight_demo
+from archive_site.partners import demo as partner_demo
 from exhibits.demo import load_theme_exhibition
 from exhibits.models import HomePage
 from fixtures.generate_media import DEMO_DIR, generate_demo_media
@@ -94,6 +95,12 @@ class Command(BaseCommand):
         access_request_demo.load(log=self.log)
         self.heading(_("Publishing oversight"))
         load_oversight_demo(log=self.log)
+        self.heading(_("Partner network"))
+        partner_demo.load(
+            DEFAULT_PASSWORD if settings.DEBUG else None,
+            log=self.log,
+            say=lambda line: self.stdout.write(self.style.SUCCESS(line)),
+        )
         self.heading(_("Demo traffic"))
         # A week of views for the impact dashboard; days already counted are kept as they are.
         call_command("generate_demo_traffic", days=7, stdout=self.stdout)
