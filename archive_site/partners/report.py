@@ -35,7 +35,7 @@ from media_pipeline.models import ItemFile
 
 from . import regions
 from .models import Contribution, ContributionKind, Organisation, OrganisationKind, Status
-from .reach import RECORD_KINDS, RESOURCE_KINDS, organisation_scope
+from .reach import RECORD_KINDS, RESOURCE_KINDS, scopes
 
 KINDS = tuple(ContributionKind.values)
 #: The contribution columns, in the table's order.
@@ -145,9 +145,10 @@ def contribution_counts(
     return counts
 
 
-def object_views(filters: Filters, scope: Q) -> dict[tuple[int, int], int]:
-    """(kind, object pk) → views in the period, for the counted rows in `scope`: whole months
-    from `MonthlyView`, the days around them from `DailyView` (one grouped query each)."""
+def object_views(filters: Filters, scope: list[Q]) -> dict[tuple[int, int], int]:
+    """(kind, object pk) → views in the period, for the counted rows in `scope` (filters of
+    kinds): whole months from `MonthlyView`, the days around them from `DailyView`, one grouped
+    query per table part and filter, each on the tables' kind index."""
     months = whole_months(filters.start, filters.end)
     if months:
         after = month_end(months[-1]) + datetime.timedelta(days=1)
@@ -160,9 +161,10 @@ def object_views(filters: Filters, scope: Q) -> dict[tuple[int, int], int]:
         parts = [DailyView.objects.filter(day__gte=filters.start, day__lte=filters.end)]
     summed: dict[tuple[int, int], int] = {}
     for rows in parts:
-        grouped = rows.filter(scope).values_list("kind", "object_id").annotate(n=Sum("views"))
-        for kind, key, n in grouped.order_by():
-            summed[(kind, key)] = summed.get((kind, key), 0) + n
+        for part in scope:
+            grouped = rows.filter(part).values_list("kind", "object_id").annotate(n=Sum("views"))
+            for kind, key, n in grouped.order_by():
+                summed[(kind, key)] = summed.get((kind, key), 0) + n
     return summed
 
 
@@ -193,7 +195,7 @@ def per_contribution(counted: dict[tuple[int, int], int], owners: Any) -> dict[i
 
 def view_counts(filters: Filters) -> dict[int, dict[str, int]]:
     """organisation pk → view column → views in the period, for every organisation at once."""
-    counted = object_views(filters, organisation_scope())
+    counted = object_views(filters, scopes())
     if not counted:
         return {}
     organisation_of = dict(Contribution.objects.values_list("pk", "organisation_id"))
@@ -271,7 +273,7 @@ def detail(organisation: Organisation, filters: Filters) -> OrganisationDetail:
     """One organisation's page: its row, its contributions by status (newest first) with their
     views in the period, and its most viewed contributions."""
     counts = contribution_counts(filters, Organisation.objects.filter(pk=organisation.pk))
-    counted = object_views(filters, organisation_scope(organisation))
+    counted = object_views(filters, scopes(organisation))
     contributions = organisation.contributions.select_related("item", "submitter")
     views = per_contribution(counted, organisation.contributions.all())
     row = OrganisationRow(
