@@ -296,10 +296,7 @@ def _write(row: Row, membership, by_name, licence, source_statement, outcome) ->
         for column, messages in _errors(exc):
             report.add(KIND, row.number, column, row.values.get(column, ""), "; ".join(messages))
         return
-    uploads = [by_name[name] for name in row.files]
-    for uploaded in uploads:
-        uploaded.seek(0)  # a file two rows name is read again from its start
-    results = submitting.add_files(contribution, uploads)
+    results = submitting.add_files(contribution, [by_name[name] for name in row.files])
     for result in results:
         if result.outcome == "refused":
             report.add(KIND, row.number, "files", result.filename, result.message)
