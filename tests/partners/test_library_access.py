@@ -68,6 +68,7 @@ def _urls(resource):
         item.get_absolute_url(),
         item_file.master_url,
         item_file.url_for("thumb.jpg"),
+        reverse("media_pipeline:page_image", kwargs={"pk": item_file.pk, "number": 1}),
         reverse("iiif:info", kwargs={"identifier": str(item_file.pk)}),
         reverse("iiif:manifest", kwargs={"identifier": item.identifier}),
     ]
