@@ -324,7 +324,8 @@ def _contribute(demo: DemoContribution, reviewer, scratch: Path, log) -> int:
         membership,
         submitting.Submission(scientists=scientists, item=demo.item, **demo.submission),
     )
-    paths = _draw(demo, contribution.item.identifier, scratch)
+    identifier = contribution.item.identifier if contribution.item else str(contribution.pk)
+    paths = _draw(demo, identifier, scratch)
     if paths:
         handles = [path.open("rb") for path in paths]
         try:

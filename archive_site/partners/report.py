@@ -138,10 +138,11 @@ def contribution_counts(
     )
     counts: dict[int, dict[str, dict[str, int]]] = {}
     for row in grouped:
-        mine = counts.setdefault(row["organisation_id"], {})
+        values: dict[str, Any] = dict(row)
+        mine = counts.setdefault(values["organisation_id"], {})
         for column in STATUS_COLUMNS:
-            if row[column]:
-                mine.setdefault(column, {})[row["kind"]] = row[column]
+            if values[column]:
+                mine.setdefault(column, {})[values["kind"]] = values[column]
     return counts
 
 
@@ -286,18 +287,24 @@ def detail(organisation: Organisation, filters: Filters) -> OrganisationDetail:
     )
     by_status = []
     for status in Status:
-        found = [
-            ContributionLine(c, **views.get(c.pk, {}))
-            for c in contributions.filter(status=status)[:LIST_LIMIT]
+        lines = [
+            _line(c, views.get(c.pk, {})) for c in contributions.filter(status=status)[:LIST_LIMIT]
         ]
-        by_status.append((status.value, status.label, found))
+        by_status.append((status.value, status.label, lines))
     for numbers in views.values():
         for column, n in numbers.items():
             row.views[column] = row.views.get(column, 0) + n
     ranked = sorted(views.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:TOP]
     found = contributions.in_bulk([k for k, _v in ranked])
-    top = [ContributionLine(found[k], **v) for k, v in ranked if k in found]
+    top = [_line(found[k], v) for k, v in ranked if k in found]
     return OrganisationDetail(organisation, row, by_status, top)
+
+
+def _line(contribution: Contribution, views: dict[str, int]) -> ContributionLine:
+    line = ContributionLine(contribution)
+    for column, n in views.items():
+        setattr(line, column, n)
+    return line
 
 
 def table(report: OrganisationReport) -> tuple[list[str], list[list[Any]]]:
