@@ -19,6 +19,9 @@ urlpatterns = [
     path("files/", include("media_pipeline.urls")),
     path("share/", include("media_pipeline.microvideo.urls")),
     path("count/", include("archive_site.analytics.urls")),
+    path("", include("archive_site.partners.embeds.urls")),  # embed/…, oembed/ (#13.5)
+    path("resources/", include("archive_site.partners.library.urls", namespace="resources")),
+    path("contribute/", include("archive_site.partners.contribute.urls", namespace="contribute")),
     path("api/", include("archive_site.api.urls")),
     path("", include("archive_site.web.urls")),  # robots.txt, sitemap.xml, sitemap-*.xml
     path("", include("search.urls")),

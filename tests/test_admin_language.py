@@ -30,6 +30,7 @@ import pytest
 from bs4 import BeautifulSoup, NavigableString
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
@@ -48,6 +49,8 @@ from archive_collections.models import (
     Series,
 )
 from archive_site.oversight.models import Term
+from archive_site.partners import submitting
+from archive_site.partners.models import Contribution, Membership, Organisation
 from exhibits.models import (
     ChapterPage,
     Credit,
@@ -94,6 +97,8 @@ NOT_RENDERED = {
     "media_pipeline_job_status": "JSON numbers of one user's running job; its labels are in "
     "the item edit view, which is rendered",
     "media_pipeline_job_status_by_key": "the same JSON progress, found by the job's key",
+    "partners_member_chooser:chosen": "JSON of the account a curator picked as an organisation's "
+    "member (its username); the chooser's modal and the organisation's form are rendered",
     "collections_import_problems": "a CSV of the problems of the import in the session (404 "
     "without one); its headings are the importer's, tested with the import",
 }
@@ -135,6 +140,23 @@ def exhibit_pages() -> dict[type[Page], Page]:
     return {type(page): page for page in pages}
 
 
+def _partner_samples(scientist) -> dict[type[models.Model], models.Model]:
+    """An organisation with a contributor and one contribution awaiting review."""
+    organisation = Organisation.objects.create(
+        name="陕西省科协", code="sxkx", kind="association", region="61"
+    )
+    user = get_user_model().objects.create_user("partner-sample")
+    membership = Membership.objects.create(user=user, organisation=organisation)
+    submission = submitting.Submission(
+        kind="case",
+        title="讲座案例",
+        licence="cc-by-4.0",
+        source_statement="自采",
+        scientists=[scientist],
+    )
+    return {Organisation: organisation, Contribution: submitting.create(membership, submission)}
+
+
 @pytest.fixture
 def samples(superuser) -> Samples:
     interview = InterviewFactory(item__access_level="researchers")
@@ -170,6 +192,7 @@ def samples(superuser) -> Samples:
         AccessRequest: AccessRequest.objects.create(
             user=superuser, item=interview.item, purpose="研究口述历史的整理方法。"
         ),
+        **_partner_samples(interview.interviewee),
     }
     for obj in objects.values():
         if isinstance(obj, RevisionMixin):  # history and compare views need two revisions
@@ -229,6 +252,7 @@ def _arguments(name, pattern, model, samples: Samples) -> dict[str, object] | No
         "media/file/": ItemFile,
         "region-source/": Item,
         "clip-source/": Interview,
+        "partner-report/": Organisation,
     }
     owner = model or next((m for key, m in by_route.items() if key in route), None)
     obj = samples.of(owner) if owner else None

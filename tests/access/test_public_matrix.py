@@ -34,6 +34,7 @@ from django.utils import timezone
 from archive_collections.access import AccessPolicy
 from archive_collections.citations.exports import EXPORT_FORMATS
 from archive_collections.oral_history.formats import EXPORTS
+from archive_site.partners.models import Contribution, Organisation
 from archive_site.web.sitemaps import SECTIONS
 from exhibits.models import ChapterPage
 from media_pipeline.microvideo.models import CardSize, MicroVideo, QuoteCard
@@ -360,6 +361,42 @@ def _shared(name: str, argument: str | None, values: list[str], attr: str):
     return fill
 
 
+def _resources(name: str):
+    """The resource library (#13.4): each record carried by an approved case shared with
+    everyone (made in the asking test's transaction), so the library, each resource's page and
+    its package show the record exactly to those who may see it. Partner-only, pending and
+    rejected resources have their own role table: tests/partners/test_library_access.py."""
+
+    def fill(world: World) -> Urls:
+        organisation, _created = Organisation.objects.get_or_create(
+            code="mx", defaults={"name": "矩阵学会", "kind": "society", "region": "00"}
+        )
+        now = timezone.now()
+        urls: Urls = []
+        for record in world.records:
+            resource, _created = Contribution.objects.get_or_create(
+                item=record.item,
+                defaults={
+                    "organisation": organisation,
+                    "kind": "case",
+                    "title": record.item.title,
+                    "licence": "cc-by-4.0",
+                    "source_statement": "矩阵来源",
+                    "status": "approved",
+                    "audience": "public",
+                    "submitted_at": now,
+                    "decided_at": now,
+                },
+            )
+            if name != "resources:library":
+                urls.append((record, reverse(name, kwargs={"pk": resource.pk})))
+        if name == "resources:library":
+            return [(None, reverse(name)), (None, f"{reverse(name)}?q={SHARED}")]
+        return urls
+
+    return fill
+
+
 IMAGE_REQUEST = {"region": "full", "size": "max", "rotation": "0", "quality": "default"}
 FILL: dict[str, Callable[[World], Urls]] = {
     "collections:scientist": _record_collection("collections:scientist", "scientist"),
@@ -444,6 +481,16 @@ FILL: dict[str, Callable[[World], Urls]] = {
     ],
     "collections:verify_email": _fixed("/archive/researchers/verify/MQ/0-forged/"),
     "collections:withdraw_access_request": _fixed("/archive/access-requests/999999/withdraw/"),
+    # The contribution area (#13.2) is for members of partner organisations, which no role here
+    # is: every page answers the login redirect or 403 (tests/partners/test_contribute.py has
+    # the members' side). A contribution number naming nothing, and each kind's form.
+    "contribute:new": _each("contribute:new", "kind", ["material", "case", "product"]),
+    "contribute:detail": _fixed("/contribute/999999/"),
+    "contribute:edit": _fixed("/contribute/999999/edit/"),
+    "contribute:add_files": _fixed("/contribute/999999/files/"),
+    "resources:library": _resources("resources:library"),
+    "resources:resource": _resources("resources:resource"),
+    "resources:package": _resources("resources:package"),
     # Wagtail's own documents, image renditions and password forms show no archive record; they
     # are requested with arguments naming nothing, and must still not show any record.
     "wagtaildocs_serve": _fixed("/documents/999999/none.pdf"),
@@ -452,6 +499,12 @@ FILL: dict[str, Callable[[World], Urls]] = {
     ),
     "wagtailimages_serve": _fixed("/images/bad-signature/999999/fill-10x10/none.jpg"),
     "wagtailcore_authenticate_with_password": _fixed("/_util/authenticate_with_password/1/1/"),
+    # Embeds for partners' sites (#13.5): each exhibit page, each interview whole and as a clip.
+    "embeds:page": lambda world: [(None, f"/embed/page/{page.pk}/") for page in world.pages],
+    "embeds:interview": lambda world: [
+        *_for("talk", "embeds:interview")(world),
+        *((record, url + "?t=0-10") for record, url in _for("talk", "embeds:interview")(world)),
+    ],
 }
 
 # Listings and searches: the query strings that make them show the records (added to the plain
@@ -466,6 +519,7 @@ QUERIES: dict[str, list[str]] = {
     "api-v1:search": [f"?q={SHARED}", "?q={token}"],
     "api-v1:items": ["?limit=100"],
     "api-v1:interviews": ["?limit=100"],
+    "embeds:oembed": ["?url=http://testserver/archive/items/{identifier}/interview/"],
     "oai:endpoint": [
         OAI_LIST,
         "?verb=ListIdentifiers&metadataPrefix=oai_dc",
@@ -491,6 +545,8 @@ LISTS: dict[str, set[str]] = {
     "oai:endpoint": {"photo", "talk"},
     "web:sitemap-section": {"photo", "talk"},
     "wagtail_serve": {"photo"},  # the chapter shows each photo it embeds to those who may see it
+    "resources:library": {"photo", "talk"},
+    "embeds:page": {"photo"},  # and so does its embed, to everyone what the public sees
 }
 # Surfaces that never show some levels, whoever asks, by design: crawlers' (OAI-PMH, sitemaps)
 # show what anonymous visitors see; IIIF collections never list staff-only or embargoed items,
@@ -499,6 +555,10 @@ CAPS: dict[str, set[str]] = {
     "oai:endpoint": ANONYMOUS_ONLY,
     "web:sitemap-section": ANONYMOUS_ONLY,
     "web:sitemap": ANONYMOUS_ONLY,
+    # An embed shows partners' visitors what anonymous visitors see, whoever's browser asks.
+    "embeds:page": ANONYMOUS_ONLY,
+    "embeds:interview": ANONYMOUS_ONLY,
+    "embeds:oembed": ANONYMOUS_ONLY,
     **{
         f"iiif:collection-{name}": {"public", "researchers", "expired"}
         for name in ("top", "fonds", "fonds-part", "scientist", "scientist-part")
@@ -592,6 +652,8 @@ NAMES_THE_RECORD = {
     "collections:interview",
     "collections:interview_captions",
     "collections:interview_export",
+    "resources:resource",
+    "embeds:interview",
     "api-v1:item",
     "api-v1:interview",
     "iiif:manifest",

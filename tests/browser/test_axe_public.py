@@ -62,6 +62,10 @@ ROUTES = {
     "collections:my_access_requests",
     "search:page",
     "microvideo:share",
+    "resources:library",
+    "resources:resource",
+    "embeds:page",
+    "embeds:interview",
 }
 # Named routes of the public URL modules that answer no HTML page of their own.
 NOT_PAGES = {
@@ -78,12 +82,16 @@ NOT_PAGES = {
     "search:export": "CSV and RIS downloads",
     "microvideo:file": "the video, captions and poster files",
     "microvideo:quote_card": "a PNG",
+    "resources:package": "a resource's ZIP package",
+    "embeds:oembed": "oEmbed JSON",
 }
 # The root URLconf's includes: where public HTML pages live, and the rest (no public pages).
 PUBLIC_MODULES = {
     "archive_collections.urls",
     "search.urls",
     "media_pipeline.microvideo.urls",
+    "archive_site.partners.library.urls",
+    "archive_site.partners.embeds.urls",
     "wagtail.urls",  # the page models above
 }
 OTHER_MODULES = {
@@ -99,6 +107,10 @@ OTHER_MODULES = {
     "archive_site.web.urls": "robots.txt and sitemaps",
     "media_pipeline.iiif.routes": "IIIF images and manifests",
     "wagtailimages_serve": "signed image renditions",
+    "archive_site.partners.contribute.urls": (
+        "members only; home, case form and submission page axe-checked at both widths in "
+        "tests/browser/test_contribute.py"
+    ),
 }
 
 
@@ -275,6 +287,27 @@ def build_site(home, folder: Path) -> tuple[list[tuple[str, str, str, int]], obj
     def url(model, **filters) -> str:
         return model.objects.live().filter(**filters).first().url
 
+    # An approved case shared with everyone, over the image record (the resource library).
+    from archive_site.partners.models import Contribution, Organisation
+
+    resource = Contribution.objects.create(
+        organisation=Organisation.objects.create(
+            name="陕西省科协", code="sxkx", kind="association", region="61"
+        ),
+        kind="case",
+        title="钱学森回国的故事",
+        summary="一个宣传案例。",
+        body="第一段。\n\n第二段。",
+        licence="cc-by-4.0",
+        source_statement="本会自采。",
+        theme="patriotism",
+        status="approved",
+        item=image,
+        submitted_at=image.created_at,
+        decided_at=image.created_at,
+    )
+    resource.scientists.add(scientist)
+
     anon, signed = "anonymous", "signed-in"
     search = reverse("search:page")
     visits = [
@@ -334,6 +367,10 @@ def build_site(home, folder: Path) -> tuple[list[tuple[str, str, str, int]], obj
         ("search:page", anon, search + "?q=没有这样的记录xyz", 200),
         ("search:page", anon, search, 200),
         ("microvideo:share", anon, micro.get_absolute_url(), 200),
+        ("resources:library", anon, reverse("resources:library"), 200),
+        ("resources:resource", anon, reverse("resources:resource", args=[resource.pk]), 200),
+        ("embeds:page", anon, f"/embed/page/{ChapterPage.objects.live().first().pk}/", 200),
+        ("embeds:interview", anon, reverse("embeds:interview", args=[AUDIO]) + "?t=0-2", 200),
         ("404", anon, "/no-such-page/", 404),
     ]
     return visits, visitor
