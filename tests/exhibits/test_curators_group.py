@@ -52,6 +52,12 @@ def test_curators_group_has_exactly_the_intended_permissions():
         "oversight.change_term",
         "oversight.delete_term",
         "oversight.view_term",
+        # Reviewing partner contributions and keeping the organisations (partners 0002, 0003).
+        "partners.review_contribution",
+        "partners.view_contribution",
+        "partners.view_organisation",
+        "partners.add_organisation",
+        "partners.change_organisation",
     }
     home = HomePage.objects.get()
     # Edit and submit the home page's subtree; publishing is the moderators' step.
