@@ -271,6 +271,7 @@ class Hit:
     start_ms: int | None = None
     line_boxes: list[list[float]] = field(default_factory=list)  # [x, y, w, h] of matched lines
     fields: list[FieldSnippet] = field(default_factory=list)
+    cells: list[list[int]] = field(default_factory=list)  # [row, column] of matched table cells
 
     @property
     def timecode(self) -> str:

@@ -313,12 +313,13 @@ def _lines(page: PageText) -> list[dict[str, Any]]:
         if not box or len(box) != 4:
             continue
         x, y, w, h = (float(v) for v in box)
-        out.append(
-            {
-                "text": str(line.get("text", "")),
-                "bbox": [x / width, y / height, w / width, h / height],
-            }
-        )
+        entry = {
+            "text": str(line.get("text", "")),
+            "bbox": [x / width, y / height, w / width, h / height],
+        }
+        if isinstance(line.get("cell"), list) and len(line["cell"]) == 2:
+            entry["cell"] = [int(v) for v in line["cell"]]  # [row, column] of an OCR'd table
+        out.append(entry)
     return out
 
 

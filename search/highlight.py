@@ -9,7 +9,7 @@ from django.utils.html import escape
 from . import analysis
 from .query import ParsedQuery
 
-__all__ = ["highlight_pieces", "matched_line_boxes", "snippet"]
+__all__ = ["highlight_pieces", "matched_cells", "matched_line_boxes", "snippet"]
 
 SNIPPET_CHARS = 120
 
@@ -126,3 +126,16 @@ def matched_line_boxes(lines: list[dict], pieces: list[str]) -> list[list[float]
         if _original_spans(str(line.get("text", "")), pieces):
             boxes.append([float(v) for v in bbox])
     return boxes
+
+
+def matched_cells(lines: list[dict], pieces: list[str]) -> list[list[int]]:
+    """[row, column] (from 0) of each table cell whose OCR line holds a match, once each, in
+    the page's reading order."""
+    cells: list[list[int]] = []
+    if not pieces:
+        return cells
+    for line in lines or []:
+        cell = line.get("cell") if isinstance(line, dict) else None
+        if cell and cell not in cells and _original_spans(str(line.get("text", "")), pieces):
+            cells.append(cell)
+    return cells

@@ -12,7 +12,7 @@ from archive_collections.oral_history.timecodes import seconds_text
 
 from .. import analysis
 from ..contract import SNIPPET_FIELDS, FieldSnippet, Hit
-from ..highlight import matched_line_boxes, snippet
+from ..highlight import matched_cells, matched_line_boxes, snippet
 
 #: Kinds that head a result group (the record itself, not a page or segment inside it).
 HEAD_KINDS = ("item", "scientist", "exhibit")
@@ -43,6 +43,7 @@ def make_hit(data: dict[str, Any], pieces: list[str], score: float) -> Hit:
     hit.fields = field_snippets(data, pieces, hit.timecode)
     if kind == "page" and page_number:
         hit.line_boxes = matched_line_boxes(data.get("lines") or [], pieces)
+        hit.cells = matched_cells(data.get("lines") or [], pieces)
         # The page viewer outlines the matched lines (fractions of the page: `hlr`).
         query = _page_location(hit.doc_id, page_number) + [
             ("hlr", ",".join(f"{v:.4f}" for v in box)) for box in hit.line_boxes[:10]
