@@ -5,8 +5,9 @@ downloaded (the site's own counts, `archive_site/analytics`).
 The numbers of every organisation come from a fixed handful of grouped queries, whatever the
 number of organisations: one over contributions (grouped by organisation and kind), and for the
 views one per table part (the period's whole months from `MonthlyView`, the days around them from
-`DailyView`), grouped by record or file and summed per organisation in Python through one map of
-contributed records and files.
+`DailyView`) and group of kinds, grouped by record, file or resource and summed per organisation
+in Python through one map of contributed records and files. The views of past days are kept in
+the cache like the dashboard's (`object_views`).
 
 What the columns mean for a period:
 - submitted: contributions first submitted in it (a resubmission after changes is not counted
@@ -22,6 +23,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from archive_site.analytics.dashboard import Filters
 from archive_site.analytics.dashboard import _month_end as month_end
 from archive_site.analytics.dashboard import _whole_months as whole_months
-from archive_site.analytics.models import DailyView, Kind, MonthlyView
+from archive_site.analytics.models import DailyView, FlushMark, Kind, MonthlyView
 from media_pipeline.models import ItemFile
 
 from . import regions
@@ -146,20 +148,57 @@ def contribution_counts(
     return counts
 
 
-def object_views(filters: Filters, scope: list[Q]) -> dict[tuple[int, int], int]:
+#: How long the views of a period's past days are kept (a flush that changes a past day makes
+#: them stale sooner: the key holds FlushMark.history, as the dashboard's does).
+KEEP_SECONDS = 24 * 3600
+
+
+def object_views(filters: Filters, scope: list[Q], name: str) -> dict[tuple[int, int], int]:
     """(kind, object pk) → views in the period, for the counted rows in `scope` (filters of
-    kinds): whole months from `MonthlyView`, the days around them from `DailyView`, one grouped
-    query per table part and filter, each on the tables' kind index."""
-    months = whole_months(filters.start, filters.end)
+    kinds). The days before today are kept in the cache under the flush mark's epoch and history
+    and `name` (which scope), as the dashboard keeps its numbers; today's are read every time.
+    A contribution made since is not missed: its record and files are new, with no past views."""
+    today = timezone.localdate()
+    past_end = min(filters.end, today - datetime.timedelta(days=1))
+    summed: dict[tuple[int, int], int] = {}
+    if filters.start <= past_end:
+        summed = dict(_past_views(filters.start, past_end, scope, name))
+    if filters.start <= today <= filters.end:
+        for key, n in read_views(today, today, scope).items():
+            summed[key] = summed.get(key, 0) + n
+    return summed
+
+
+def _past_views(
+    start: datetime.date, end: datetime.date, scope: list[Q], name: str
+) -> dict[tuple[int, int], int]:
+    mark = FlushMark.objects.filter(pk=1).values_list("epoch", "history").first()
+    if mark is None:  # nothing flushed in this database yet: nothing worth keeping
+        return read_views(start, end, scope)
+    key = f"partners:views:{mark[0]}:{mark[1]}:{start}:{end}:{name}"
+    views = cache.get(key)
+    if views is None:
+        views = read_views(start, end, scope)
+        cache.set(key, views, KEEP_SECONDS)
+    return views
+
+
+def read_views(
+    start: datetime.date, end: datetime.date, scope: list[Q]
+) -> dict[tuple[int, int], int]:
+    """The views of the days from `start` to `end`: whole months from `MonthlyView`, the days
+    around them from `DailyView`, one grouped query per table part and filter, each on the
+    tables' kind index."""
+    months = whole_months(start, end)
     if months:
         after = month_end(months[-1]) + datetime.timedelta(days=1)
         parts: list[QuerySet] = [
-            DailyView.objects.filter(day__gte=filters.start, day__lt=months[0]),
-            DailyView.objects.filter(day__gte=after, day__lte=filters.end),
+            DailyView.objects.filter(day__gte=start, day__lt=months[0]),
+            DailyView.objects.filter(day__gte=after, day__lte=end),
             MonthlyView.objects.filter(month__in=months),
         ]
     else:
-        parts = [DailyView.objects.filter(day__gte=filters.start, day__lte=filters.end)]
+        parts = [DailyView.objects.filter(day__gte=start, day__lte=end)]
     summed: dict[tuple[int, int], int] = {}
     for rows in parts:
         for part in scope:
@@ -196,7 +235,7 @@ def per_contribution(counted: dict[tuple[int, int], int], owners: Any) -> dict[i
 
 def view_counts(filters: Filters) -> dict[int, dict[str, int]]:
     """organisation pk → view column → views in the period, for every organisation at once."""
-    counted = object_views(filters, scopes())
+    counted = object_views(filters, scopes(), "all")
     if not counted:
         return {}
     organisation_of = dict(Contribution.objects.values_list("pk", "organisation_id"))
@@ -274,7 +313,7 @@ def detail(organisation: Organisation, filters: Filters) -> OrganisationDetail:
     """One organisation's page: its row, its contributions by status (newest first) with their
     views in the period, and its most viewed contributions."""
     counts = contribution_counts(filters, Organisation.objects.filter(pk=organisation.pk))
-    counted = object_views(filters, scopes(organisation))
+    counted = object_views(filters, scopes(organisation), f"organisation-{organisation.pk}")
     contributions = organisation.contributions.select_related("item", "submitter")
     views = per_contribution(counted, organisation.contributions.all())
     row = OrganisationRow(
