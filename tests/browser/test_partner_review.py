@@ -14,20 +14,11 @@ from PIL import Image, ImageDraw
 from archive_collections.models import Scientist
 from archive_site.partners import submitting
 from archive_site.partners.models import Membership, Organisation, Status
-from tests.browser import conftest as harness
 from tests.browser.shots import keep
 from tests.conftest import _user
 
 pytestmark = pytest.mark.browser
 
-# The browser harness's fixtures (tests/browser/conftest.py), for this folder.
-browser = harness.browser
-viewport = harness.viewport
-page = harness.page
-live_url = harness.live_url
-live_site = harness.live_site
-login = harness.login
-screenshot = harness.screenshot
 SHOTS = "REVIEW_SHOTS_DIR"
 
 
