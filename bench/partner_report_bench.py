@@ -170,7 +170,9 @@ def main() -> None:
 
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
-    old_name = connection.creation.create_test_db(verbosity=0)
+    # Its own database: other benches and test runs on this server use the default test name.
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = "test_partner_report_bench"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     load_before = os.getloadavg()
     try:
         result = run(args.runs)
