@@ -246,7 +246,10 @@ def wait_for(
         if any(worker.poll() is not None for worker in workers):
             raise SystemExit("a task worker exited; see workers.log in the bench folder")
         time.sleep(POLL_SECONDS)
-    return {"thumbnails_s": seen_at, "processed_s": done_at}
+    return {
+        "thumbnails_s": round(seen_at, 1) if seen_at is not None else None,
+        "processed_s": round(done_at, 1) if done_at is not None else None,
+    }
 
 
 def run_batch(args, folder: Path, people: dict[str, Any]) -> dict[str, Any]:
@@ -288,7 +291,7 @@ def run_batch(args, folder: Path, people: dict[str, Any]) -> dict[str, Any]:
 
     base = wait_for(base_shown, finished(item), count, workers, args.timeout)
     base_cpu = children_cpu(workers)
-    base = {key: (value + upload_s if value is not None else None) for key, value in base.items()}
+    base = {k: (round(v + upload_s, 1) if v is not None else None) for k, v in base.items()}
     base.update(
         scans=count,
         upload_s=round(upload_s, 1),
