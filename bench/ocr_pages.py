@@ -32,6 +32,7 @@ KAI_CN = 0
 DPI = 300
 A4 = (round(8.27 * DPI), round(11.69 * DPI))
 SEAL_RED = (214, 40, 40)
+SEAL_BLUE = (40, 70, 200)
 
 KINDS = (
     "two_column",
@@ -203,9 +204,12 @@ def seal_letter(seed: int) -> tuple[Image.Image, str]:
     return image, "\n".join(lines + signature)
 
 
-def stamp(image: Image.Image, centre, radius: int, name: str, seed: int) -> Image.Image:
-    """A round red seal (ring, five-pointed star, name arched along the top) printed over
-    `image` as ink is: multiplied, so the writing beneath stays dark, with uneven pressure."""
+def stamp(
+    image: Image.Image, centre, radius: int, name: str, seed: int, ink=SEAL_RED
+) -> Image.Image:
+    """A round seal (ring, five-pointed star, name arched along the top; red unless `ink` says)
+    printed over `image` as ink is: multiplied, so the writing beneath stays dark, with uneven
+    pressure."""
     rng = random.Random(seed)
     seal = Image.new("L", image.size, 0)  # ink coverage
     draw = ImageDraw.Draw(seal)
@@ -237,8 +241,7 @@ def stamp(image: Image.Image, centre, radius: int, name: str, seed: int) -> Imag
     )
     seal = ImageChops.multiply(seal, pressure.point(lambda v: min(255, 90 + v)))
     seal = seal.filter(ImageFilter.GaussianBlur(radius=1.2))
-    red = Image.new("RGB", image.size, SEAL_RED)
-    tinted = ImageChops.multiply(image, red)
+    tinted = ImageChops.multiply(image, Image.new("RGB", image.size, ink))
     del rng
     return Image.composite(tinted, image, seal)
 
