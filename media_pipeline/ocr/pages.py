@@ -1,5 +1,5 @@
-"""The pages of a master as images for recognition, rendered one at a time: colour scans in
-colour (OCR sets seals apart by their ink), the rest greyscale."""
+"""The pages of a master as images for recognition, rendered one at a time: colour scans and
+PDF pages in colour (OCR sets seals apart by their ink), the rest greyscale."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def pdf_pages(item_file: ItemFile) -> PageSource:
 
         def load(number: int) -> Image.Image:
             try:
-                return pdf.render_page(document.load_page(number - 1))
+                return _rendered_in_colour(document.load_page(number - 1))
             except (RuntimeError, ValueError) as exc:
                 raise StepError(
                     _("Page %(page)s of the PDF cannot be rendered: %(detail)s")
@@ -44,6 +44,16 @@ def pdf_pages(item_file: ItemFile) -> PageSource:
                 ) from exc
 
         yield numbers, load
+
+
+def _rendered_in_colour(page) -> Image.Image:
+    """The PDF page upright at the text layer's resolution, in colour: a scanned letter's red or
+    blue seal is told from the writing by its hue, which a greyscale rendering loses."""
+    pixmap = pdf.render_pixmap(page, colour=True)
+    image = Image.frombytes("RGB", (pixmap.width, pixmap.height), pixmap.samples)
+    size = pdf.page_pixel_size(page)
+    # MuPDF rounds the pixmap outward by a pixel; boxes are expressed in the page's own size.
+    return image if image.size == size else image.resize(size)
 
 
 @contextmanager
