@@ -64,11 +64,14 @@ class OcrLine:
     box: list[int]  # x, y, w, h in page pixels
     confidence: float
     raw: str = ""  # the reading before script folding, when folding changed it
+    cell: list[int] | None = None  # [row, column] of the table cell holding the line
 
     def as_dict(self) -> dict:
         out = {"text": self.text, "box": self.box, "confidence": round(self.confidence, 4)}
         if self.raw and self.raw != self.text:
             out["raw"] = self.raw
+        if self.cell is not None:
+            out["cell"] = self.cell
         return out
 
 
@@ -138,7 +141,7 @@ def recognise(image: Image.Image) -> OcrPage:
     upright = OcrPage(width=work.shape[1], height=work.shape[0])
     lines_wide = _read(wide, _WIDE_READINGS["0"])
     lines_tall = _read(tall, _TALL_READINGS[_choose(tall, _TALL_READINGS)])
-    if not lines_wide and not lines_tall:
+    if not lines_wide and not lines_tall or _lone_glyph(lines_wide + lines_tall):
         return _without_text(page, cleaned.seals, NO_TEXT)
     upright.skew = _skew(wide)
     tables = ruled.find_tables(work)
@@ -159,6 +162,7 @@ def recognise(image: Image.Image) -> OcrPage:
             box=_unturned(line.box, turns % 4, image.width, image.height),
             confidence=line.confidence,
             raw=line.raw,
+            cell=line.cell,
         )
         for line in upright.lines
     ]
@@ -326,6 +330,12 @@ def _read(regions: list[_Region], prepare) -> list[tuple[_Region, str, float]]:
     ]
 
 
+def _lone_glyph(lines: list[tuple[_Region, str, float]]) -> bool:
+    """The page's only reading is one character, read unsurely: a shape in a photograph or a
+    stain taken for a glyph (a photograph's discs read as 品 at 0.83), not writing."""
+    return len(lines) == 1 and len(lines[0][1]) == 1 and lines[0][2] < PUNCTUATION_CONFIDENCE
+
+
 def _speck(text: str, score: float) -> bool:
     """A line of one or two punctuation marks alone, or of marks read unsurely: a speck."""
     if not set(text) <= PUNCTUATION:
@@ -383,6 +393,8 @@ def _order(page: OcrPage, wide, tall, tables: list[ruled.Table]) -> None:
         block["lines"] = list(range(start, len(page.lines)))
         for cell in block.get("cells", []):
             cell["lines"] = [start + i for i in cell["lines"]]
+            for index in cell["lines"]:  # so a search hit on the line can name its cell
+                page.lines[index].cell = [cell["row"], cell["column"]]
         page.blocks.append(block)
 
 

@@ -25,7 +25,7 @@ def test_two_column_report_is_read_column_after_column_and_its_table_cell_by_cel
     )
     assert item_file.status == FileStatus.DONE, item_file.error
     page = item_file.pages.get()
-    assert page.engine_version.endswith("; step 2")
+    assert page.engine_version.endswith("; step 3")
     # Reading order is part of the error rate: interleaved columns score about 0.6.
     assert pages.cer(page.text, report.truth) <= 0.03
     assert [(b["kind"], b.get("column")) for b in page.blocks] == [
@@ -48,6 +48,11 @@ def test_two_column_report_is_read_column_after_column_and_its_table_cell_by_cel
     merged = next(c for c in table["cells"] if c["row_span"] == 2)
     assert (merged["row"], merged["column"]) == (1, 3)
     assert [page.lines[i]["text"] for i in merged["lines"]] == ["钱学森"]
+    # Each line in the table names its cell, so a search hit on it can say where it is.
+    assert all(
+        page.lines[i]["cell"] == [c["row"], c["column"]] for c in table["cells"] for i in c["lines"]
+    )
+    assert not any("cell" in page.lines[i] for b in page.blocks[:3] for i in b["lines"])
     # Row by row, a tab between cells; the merged cell's text once, in its first row.
     rows = page.text.splitlines()[-4:]
     assert [row.count("\t") for row in rows] == [3, 3, 2, 3]
@@ -74,18 +79,18 @@ def test_pages_read_by_the_previous_ocr_version_are_read_again_and_only_they(ing
     image = pages.horizontal_page(pages.SIMPLIFIED_LINES[:1], size=(1000, 160), margin=40)
     item_file = ingest(ItemFactory(item_type="letter"), pages.png_bytes(image), "letter.png")
     page = item_file.pages.get()
-    assert page.blocks and page.engine_version.endswith("; step 2")
+    assert page.blocks and page.engine_version.endswith("; step 3")
 
     # Processing again with the same step version leaves the stored page alone.
     process_item_file.call(item_file.pk)
     assert item_file.pages.get().pk == page.pk
 
-    # A file processed by step 1 (before layout analysis): its page is read again, with blocks.
+    # A file processed by step 2 (before table cells on lines): its page is read again.
     item_file.refresh_from_db()
-    item_file.technical["steps"]["ocr"]["version"] = 1
+    item_file.technical["steps"]["ocr"]["version"] = 2
     item_file.save(update_fields=["technical"])
     PageText.objects.filter(pk=page.pk).update(
-        engine_version=page.engine_version.replace("; step 2", "; step 1"), blocks=[]
+        engine_version=page.engine_version.replace("; step 3", "; step 2"), blocks=[]
     )
     process_item_file.call(item_file.pk)
     again = item_file.pages.get()
