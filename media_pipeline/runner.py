@@ -8,6 +8,11 @@ named in `error`; nothing is raised, so one bad file cannot take a worker down. 
 failures (storage, network, database busy) put the file back to PENDING with a backoff instead
 (retry.py), and a file whose worker died mid-step stays PROCESSING, never DONE, until
 `manage.py retry_files` requeues it. When processing ends, `signals.file_processed` is sent.
+
+With `early=True` (the task's first pass) the run stops before the first pending late step
+that applies to the file (`Step.late`: OCR), puts the file back to PENDING and answers "later";
+the task queues the late pass behind the other files' first passes. A file is DONE only after
+its late steps.
 """
 
 from __future__ import annotations
@@ -41,10 +46,15 @@ class Outcome:
     retry_at: datetime | None = None
 
 
-def process(file_id: int, registry: StepRegistry | None = None) -> Outcome:
-    """Run the pending steps for one ItemFile; never raises."""
+#: `Outcome.status` of a first pass that left late steps for a second task.
+LATER = "later"
+
+
+def process(file_id: int, registry: StepRegistry | None = None, *, early: bool = False) -> Outcome:
+    """Run the pending steps for one ItemFile (with `early`, up to the first pending late step);
+    never raises."""
     try:
-        return _process(file_id, default_registry if registry is None else registry)
+        return _process(file_id, default_registry if registry is None else registry, early)
     except TransientStepError as exc:
         logger.warning("ItemFile %s: temporary error in step %s: %s", file_id, exc.step, exc)
         status, due = retry.record_temporary_failure(file_id, exc)
@@ -57,7 +67,7 @@ def process(file_id: int, registry: StepRegistry | None = None) -> Outcome:
         return _finish(file_id, FileStatus.FAILED, error=message)
 
 
-def _process(file_id: int, registry: StepRegistry) -> Outcome:
+def _process(file_id: int, registry: StepRegistry, early: bool = False) -> Outcome:
     item_file = ItemFile.objects.select_related("item").filter(pk=file_id).first()
     if item_file is None:
         logger.info("ItemFile %s was deleted before it could be processed", file_id)
@@ -71,6 +81,9 @@ def _process(file_id: int, registry: StepRegistry) -> Outcome:
     for step in registry:
         if _is_current(technical["steps"].get(step.name), step.version, item_file.sha256):
             continue
+        if early and step.late and step.applies_to(item_file):
+            _update(file_id, status=FileStatus.PENDING, worker="")
+            return Outcome(LATER)
         error = _run_step(step, item_file, technical)
         if not _update(file_id, technical=technical):
             return Outcome("missing")

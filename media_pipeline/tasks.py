@@ -26,14 +26,34 @@ from django_tasks_db.models import DBTaskResult
 from . import retry, runner
 from .models import FileStatus, ItemFile
 
+#: Priority of a file's late pass (OCR) where the backend orders by priority (the database
+#: backend); elsewhere it runs in queue order, which is also behind the first passes queued before.
+LATE_PRIORITY = -10
+
 
 @task()
-def process_item_file(file_id: int) -> str:
-    """Run the pending steps for one ItemFile; returns the resulting status."""
-    outcome = runner.process(file_id)
-    if outcome.retry_at is not None:
+def process_item_file(file_id: int, late: bool = False) -> str:
+    """Run the pending steps for one ItemFile; returns the resulting status.
+
+    The first pass stops before the late steps (OCR) and queues them as a second task, so the
+    thumbnails and tiles of a whole batch come before the first page is read (runner.py)."""
+    outcome = runner.process(file_id, early=not late)
+    if outcome.status == runner.LATER:
+        enqueue_late(file_id)
+    elif outcome.retry_at is not None:
         enqueue_after_commit([file_id], run_after=outcome.retry_at)
     return outcome.status
+
+
+def enqueue_late(file_id: int) -> None:
+    """Queue the file's late pass (after commit), at low priority where the backend has one."""
+    backend = process_item_file.get_backend()
+    queued = (
+        process_item_file.using(priority=LATE_PRIORITY)
+        if backend.supports_priority
+        else (process_item_file)
+    )
+    transaction.on_commit(partial(queued.enqueue, file_id, True))
 
 
 def enqueue_after_commit(file_ids: Iterable[int], *, run_after: datetime | None = None) -> None:

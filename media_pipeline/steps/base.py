@@ -21,6 +21,9 @@ class Step(ABC):
 
     name: ClassVar[str]
     version: int
+    # A late step (OCR) runs in a second task queued behind every file's first pass, so a batch's
+    # thumbnails and tiles are all ready before any page is read (runner.process, tasks.py).
+    late: ClassVar[bool] = False
 
     def applies_to(self, item_file: ItemFile) -> bool:
         return True

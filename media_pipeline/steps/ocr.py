@@ -45,6 +45,7 @@ class OcrStep(Step):
     # 3: a line in a table names its cell (search hits say which cell matched), PDF pages are
     # read in colour (seals told from writing), poor photocopies' noise filtered, blue seals.
     version = 3
+    late = True  # read after every queued file's thumbnails and tiles (runner.py)
 
     def applies_to(self, item_file: ItemFile) -> bool:
         return ocr_wanted(item_file) and is_page_file(item_file)

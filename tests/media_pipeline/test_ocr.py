@@ -172,7 +172,7 @@ def test_every_page_of_a_tiff_is_read_and_an_interrupted_run_resumes(ingest, set
     second.delete()
     item_file.technical["steps"].pop("ocr")
     item_file.save(update_fields=["technical"])
-    process_item_file.call(item_file.pk)
+    process_item_file.call(item_file.pk, True)  # the late pass, where the reading happens
     item_file.refresh_from_db()
     assert set(item_file.technical["ocr"]["layouts"]) == {"2"}
     assert item_file.pages.get(page_number=1).pk == first.pk

@@ -92,6 +92,6 @@ def test_pages_read_by_the_previous_ocr_version_are_read_again_and_only_they(ing
     PageText.objects.filter(pk=page.pk).update(
         engine_version=page.engine_version.replace("; step 3", "; step 2"), blocks=[]
     )
-    process_item_file.call(item_file.pk)
+    process_item_file.call(item_file.pk, True)  # the late pass, where the reading happens
     again = item_file.pages.get()
     assert again.pk != page.pk and again.blocks and again.engine_version == page.engine_version
