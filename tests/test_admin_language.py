@@ -143,9 +143,10 @@ def exhibit_pages() -> dict[type[Page], Page]:
 def _partner_samples(scientist) -> dict[type[models.Model], models.Model]:
     """An organisation with a contributor and one contribution awaiting review."""
     organisation = Organisation.objects.create(
-        name="陕西省科协", code="sxkx", kind="association", region="61"
+        name="陕西省科协", code="sx-61", kind="association", region="61"
     )
-    user = get_user_model().objects.create_user("partner-sample")
+    # Sample data in Latin letters would read as untranslated English.
+    user = get_user_model().objects.create_user("投稿人甲")
     membership = Membership.objects.create(user=user, organisation=organisation)
     submission = submitting.Submission(
         kind="case",

@@ -166,7 +166,13 @@ class OrganisationViewSet(ModelViewSet):
         "kind",
         Column("region", label=gettext_lazy("region"), accessor="region_name"),
         Column("member_count", label=gettext_lazy("members"), sort_key="member_count"),
-        "active",
+        # Wagtail's BooleanColumn titles its icon "True"/"False" untranslated: words instead.
+        Column(
+            "active",
+            label=gettext_lazy("active"),
+            accessor=lambda o: _("Yes") if o.active else _("No"),
+            sort_key="active",
+        ),
     ]
 
     @cached_property
