@@ -8,21 +8,11 @@ from pathlib import Path
 
 from archive_site.settings.base import env_list
 from archive_site.settings.test import *  # noqa: F403
+from bench.local_storages import local_storages
 
 _DIR = Path(os.environ["CONTRIBUTION_BENCH_DIR"])
 MEDIA_ROOT = _DIR / "media"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "masters": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(_DIR / "masters"), "base_url": None},
-    },
-    "derivatives": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(_DIR / "derivatives"), "base_url": None},
-    },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+STORAGES = local_storages(_DIR, "django.contrib.staticfiles.storage.StaticFilesStorage")
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MEDIA_OCR_ITEM_TYPES = env_list(
     "MEDIA_OCR_ITEM_TYPES", "manuscript,letter,certificate,document,publication"

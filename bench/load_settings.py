@@ -6,22 +6,12 @@ import os
 from pathlib import Path
 
 from archive_site.settings.production import *  # noqa: F403
+from bench.local_storages import local_storages
 
 _DIR = Path(os.environ["LOAD_BENCH_DIR"])
 MEDIA_ROOT = _DIR / "media"
 STATIC_ROOT = _DIR / "static"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "masters": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(_DIR / "masters"), "base_url": None},
-    },
-    "derivatives": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(_DIR / "derivatives"), "base_url": None},
-    },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+STORAGES = local_storages(_DIR, "whitenoise.storage.CompressedManifestStaticFilesStorage")
 PAGE_CACHE_GENERATION_FILE = _DIR / "page-cache-generation"
 # Loopback over plain HTTP: the researchers' session cookie must be sent back.
 SECURE_SSL_REDIRECT = False

@@ -83,32 +83,36 @@ def approve(
     return contribution
 
 
-@transaction.atomic
-def request_changes(contribution: Contribution, reviewer, comment: str) -> Contribution:
+def _answer(contribution, reviewer, comment: str, status: str, required: str) -> Contribution:
+    """Lock the contribution, set its status and the comment the contributor reads (required:
+    `required` is the message when it is empty)."""
     if not comment.strip():
-        raise ValidationError({"comment": _("Tell the contributor what to change.")})
+        raise ValidationError({"comment": required})
     contribution = _locked(contribution)
-    contribution.status = Status.CHANGES
+    contribution.status = status
     contribution.reviewer = reviewer
     contribution.review_comment = comment.strip()
+    return contribution
+
+
+@transaction.atomic
+def request_changes(contribution: Contribution, reviewer, comment: str) -> Contribution:
+    required = _("Tell the contributor what to change.")
+    contribution = _answer(contribution, reviewer, comment, Status.CHANGES, required)
     contribution.save()
-    _record(contribution, reviewer, EventAction.CHANGES, comment.strip())
+    _record(contribution, reviewer, EventAction.CHANGES, contribution.review_comment)
     return contribution
 
 
 @transaction.atomic
 def reject(contribution: Contribution, reviewer, comment: str) -> Contribution:
-    if not comment.strip():
-        raise ValidationError({"comment": _("Give the contributor the reason.")})
-    contribution = _locked(contribution)
-    contribution.status = Status.REJECTED
-    contribution.reviewer = reviewer
-    contribution.review_comment = comment.strip()
+    required = _("Give the contributor the reason.")
+    contribution = _answer(contribution, reviewer, comment, Status.REJECTED, required)
     contribution.decided_at = timezone.now()
     contribution.save()
     item = contribution.item
     if item is not None and item.access_level != AccessLevel.STAFF:
         item.access_level = AccessLevel.STAFF
         item.save(update_fields=["access_level", "updated_at"])
-    _record(contribution, reviewer, EventAction.REJECTED, comment.strip())
+    _record(contribution, reviewer, EventAction.REJECTED, contribution.review_comment)
     return contribution
