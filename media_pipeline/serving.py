@@ -34,6 +34,10 @@ class StoredFile:
     public: bool
 
 
+#: Types a browser shows as media (an SVG excepted: it is a document that can run script).
+_INLINE_TYPES = ("image/", "audio/", "video/", "application/pdf")
+
+
 def serve_stored(request, stored: StoredFile) -> HttpResponseBase:
     try:
         size = stored.storage.size(stored.name)
@@ -63,7 +67,11 @@ def serve_stored(request, stored: StoredFile) -> HttpResponseBase:
         if byte_range:
             response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(end - start + 1)
-    response["Content-Disposition"] = content_disposition(stored.filename)
+    # Media opens in the browser; anything else (text, XML, an SVG or HTML page an outsider
+    # uploaded) is only ever downloaded, never shown on the site's origin.
+    response["Content-Disposition"] = content_disposition(
+        stored.filename, attachment=not _shown_inline(stored.content_type)
+    )
     return _finish(response, stored)
 
 
@@ -91,6 +99,10 @@ def parse_range(header: str | None, size: int):
     return start, min(end, size - 1)
 
 
+def _shown_inline(mime: str) -> bool:
+    return mime.startswith(_INLINE_TYPES) and not mime.startswith("image/svg")
+
+
 def _content_type(mime: str) -> str:
     return f"{mime}; charset=utf-8" if mime.startswith(_TEXT_TYPES) else mime
 
@@ -113,7 +125,7 @@ def _finish(response: HttpResponseBase, stored: StoredFile) -> HttpResponseBase:
     response["X-Content-Type-Options"] = "nosniff"
     scope = "public" if stored.public else "private"
     response["Cache-Control"] = f"{scope}, max-age={CACHE_SECONDS}"
-    if not stored.content_type.startswith(("image/", "audio/", "video/", "application/pdf")):
+    if not _shown_inline(stored.content_type):
         # Text or XML opened in a tab must not run script on the site's origin.
         response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response

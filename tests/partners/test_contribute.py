@@ -438,7 +438,7 @@ def test_svg_and_html_uploads_are_never_served_inline_as_markup(world):
     assert "disguised.jpg" in body and "Refused" in body
     stored = list(world.own.item.files.all())
     # The ingest keeps markup as text (text/plain, or application/xml after an XML prolog):
-    # each is served under a sandbox, so no script runs on the site's origin.
+    # each is served as a download under a sandbox, never shown inline on the site's origin.
     assert {f.original_filename for f in stored} == {"logo.svg", "prolog.svg", "page.html"}
     for item_file in stored:
         served = client.get(item_file.master_url)
@@ -447,6 +447,7 @@ def test_svg_and_html_uploads_are_never_served_inline_as_markup(world):
         assert not content_type.startswith(("image/svg", "text/html", "application/xhtml"))
         assert served["X-Content-Type-Options"] == "nosniff"
         assert "sandbox" in served["Content-Security-Policy"]
+        assert served["Content-Disposition"].startswith("attachment")
         b"".join(served.streaming_content)
     # Nobody outside the contribution opens them.
     assert world.client("other_org").get(stored[0].master_url).status_code == 404
