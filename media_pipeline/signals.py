@@ -19,3 +19,15 @@ page_texts_replaced = Signal()
 #: the first byte, so a video played in pieces is one view.
 #: kwargs: request, item_file_id, download (True for the downloads).
 file_served = Signal()
+
+#: The request header a front cache sets on the /files/ requests it forwards when it counts the
+#: public files it serves itself (deploy/nginx/archive.conf mirrors each one to a counting
+#: endpoint above this app): a public file's view does not announce itself a second time.
+FRONT_COUNTS_HEADER = "X-Front-Counts-Files"
+
+
+def counts_as_view(method: str, range_header: str) -> bool:
+    """Whether a request for a file is a reading: a GET from the first byte. A later piece of a
+    file, Safari's two-byte probe before it plays, and HEAD are not views."""
+    first = (range_header or "bytes=0-").split(",")[0].strip()
+    return method == "GET" and first.startswith("bytes=0-") and first != "bytes=0-1"

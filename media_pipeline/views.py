@@ -129,7 +129,7 @@ def pages_pdf(request, identifier: str):
         return _too_many(request, item, refused)
     except (StepError, OSError, pyvips.Error) as exc:
         raise Http404 from exc
-    if request.method == "GET":
+    if request.method == "GET" and not _front_counts(request, item):
         for file_id in dict.fromkeys(page.item_file.pk for page in chosen):
             signals.file_served.send(ItemFile, request=request, item_file_id=file_id, download=True)
     response = HttpResponse(data, content_type="application/pdf")
@@ -140,6 +140,43 @@ def pages_pdf(request, identifier: str):
     response["Cache-Control"] = f"{'public' if _item_is_public(item) else 'private'}, max-age=600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def public_files_served(route: str, kwargs: dict, query) -> list[tuple[int, bool]]:
+    """What a GET of one of these routes (its url_name, its kwargs, its query) serves of public
+    files and would announce, as (item_file_id, download) pairs; empty when it serves nothing
+    public or nothing announced (a thumbnail, a missing page, a range refused). A front cache
+    that counts the public files it serves asks this (signals.FRONT_COUNTS_HEADER)."""
+    if route == "pages_pdf":
+        item = Item.objects.filter(identifier=kwargs["identifier"]).first()
+        if item is None or not _item_is_public(item):
+            return []
+        pages = page_downloads.item_pages(item.files.all())
+        try:
+            wanted = page_downloads.parse_range(query, len(pages)) if pages else None
+        except page_downloads.RangeRefused:
+            return []
+        if wanted is None:
+            return []
+        chosen = pages[wanted.first - 1 : wanted.last]
+        return [(file_id, True) for file_id in dict.fromkeys(p.item_file.pk for p in chosen)]
+    pk = kwargs.get("pk")
+    if not isinstance(pk, int) or not 0 < pk < 2**63:
+        return []
+    item_file = ItemFile.objects.select_related("item").filter(pk=pk).first()
+    if item_file is None or not _is_public(item_file):
+        return []
+    if route == "master" and kwargs["filename"] == item_file.original_filename:
+        return [(item_file.pk, True)]
+    if route == "derivative":
+        name = kwargs["name"]
+        known = name in DERIVATIVE_NAMES or name in AV_DERIVATIVES
+        if known and name.startswith("web.") and item_file.derivatives.get(name):
+            return [(item_file.pk, False)]
+    if route == "page_image":
+        if any(p["number"] == kwargs["number"] for p in tiled_pages(item_file)):
+            return [(item_file.pk, True)]
+    return []
 
 
 def _range_refused(request, item: Item, total: int, reason: str) -> HttpResponse:
@@ -178,13 +215,19 @@ def _too_many(request, item: Item, refused: page_downloads.RenderRefused) -> Htt
 
 
 def _announce(request, item_file: ItemFile, *, download: bool) -> None:
-    first = request.headers.get("Range", "bytes=0-").split(",")[0].strip()
-    # A later piece of a file, Safari's two-byte probe before it plays, and HEAD are not views.
-    if request.method != "GET" or not first.startswith("bytes=0-") or first == "bytes=0-1":
+    if _front_counts(request, item_file.item):
+        return
+    if not signals.counts_as_view(request.method, request.headers.get("Range", "")):
         return
     signals.file_served.send(
         ItemFile, request=request, item_file_id=item_file.pk, download=download
     )
+
+
+def _front_counts(request, item: Item) -> bool:
+    """The front cache counts a public file itself, whether it answers from its cache or from
+    here (signals.FRONT_COUNTS_HEADER); a restricted one passes through it uncounted."""
+    return bool(request.headers.get(signals.FRONT_COUNTS_HEADER)) and _item_is_public(item)
 
 
 def _visible_file(request, pk: int) -> ItemFile:

@@ -87,9 +87,16 @@ def count(
     nonce: str | None = None,
     query: str = "",
     results: int | None = None,
+    address: str | None = None,
+    user_agent: str | None = None,
 ) -> bool:
-    """Record one view; False when it is not counted (a robot, counting off, an error)."""
-    user_agent = request.headers.get("User-Agent", "")
+    """Record one view; False when it is not counted (a robot, counting off, an error). The
+    visitor is the request's own address and user agent unless the front cache passed them
+    (`address`, `user_agent`: views/front_file)."""
+    if user_agent is None:
+        user_agent = request.headers.get("User-Agent", "")
+    if address is None:
+        address = request.META.get("REMOTE_ADDR", "")
     if not enabled() or is_bot(user_agent):
         return False
     try:
@@ -100,7 +107,7 @@ def count(
             object_id=object_id,
             device=device_class(user_agent),
             referrer=referrer_domain(referrer, request.get_host()) if referrer else "",
-            visitor=visitor_hash(day, request.META.get("REMOTE_ADDR", ""), user_agent),
+            visitor=visitor_hash(day, address, user_agent),
             query=normalise_query(query),
             results=results,
             nonce=nonce,

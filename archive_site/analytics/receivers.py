@@ -18,7 +18,21 @@ def _searched(sender: Any, *, request: Any, query: str, total: int, **kwargs: An
 def _file_served(
     sender: Any, *, request: Any, item_file_id: int, download: bool, **kwargs: Any
 ) -> None:
-    count(request, Kind.DOWNLOAD if download else Kind.FILE_VIEW, item_file_id)
+    count_file(request, item_file_id, download=download)
+
+
+def count_file(
+    request: Any,
+    item_file_id: int,
+    *,
+    download: bool,
+    address: str | None = None,
+    user_agent: str | None = None,
+) -> bool:
+    """One file served: what the pipeline announces and what the front cache reports
+    (views.front_file) are counted alike."""
+    kind = Kind.DOWNLOAD if download else Kind.FILE_VIEW
+    return count(request, kind, item_file_id, address=address, user_agent=user_agent)
 
 
 def connect() -> None:

@@ -1,4 +1,5 @@
-"""`/count/`: the beacon pages send (mounted by the root URLconf)."""
+"""`/count/`: the beacon pages send (mounted by the root URLconf); `/count/file/`: the front
+cache's report of the files it served (views.front_file; nginx refuses it from outside)."""
 
 from django.urls import path
 
@@ -6,4 +7,7 @@ from . import views
 
 app_name = "analytics"
 
-urlpatterns = [path("", views.beacon, name="beacon")]
+urlpatterns = [
+    path("", views.beacon, name="beacon"),
+    path("file/", views.front_file, name="front_file"),
+]

@@ -5,14 +5,22 @@ simply not counted and tells its sender nothing."""
 
 from __future__ import annotations
 
+import hmac
 import re
+from urllib.parse import unquote, urlsplit
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from media_pipeline import signals as pipeline_signals
+from media_pipeline.views import public_files_served
+
 from .counting import count, read_token
+from .receivers import count_file
 
 NONCE = re.compile(r"[A-Za-z0-9_-]{16,32}")
 MAX_BODY = 2048
@@ -37,3 +45,43 @@ def _count_beacon(request: HttpRequest) -> None:
         return
     kind, object_id = named
     count(request, kind, object_id, referrer=referrer, nonce=nonce)
+
+
+#: The media_pipeline routes whose public files the front cache reports (media_pipeline/urls.py).
+FILE_ROUTES = frozenset({"master", "derivative", "page_image", "pages_pdf"})
+
+
+@csrf_exempt  # called by nginx only, with the shared secret; no cookie is used
+@never_cache
+def front_file(request: HttpRequest) -> HttpResponse:
+    """`/count/file/`: nginx's copy (a `mirror` of deploy/nginx/archive.conf) of each /files/
+    request it answers, from its cache or not. It carries the shared secret
+    (ANALYTICS_FRONT_SECRET; without one nothing is accepted) and the original request's URI,
+    method, Range, user agent and address; a public file's reading is counted as the file view
+    would count it (media_pipeline.signals.counts_as_view, receivers.count_file). nginx refuses
+    this path from outside. 404 for a wrong secret, 204 otherwise, counted or not."""
+    secret = str(getattr(settings, "ANALYTICS_FRONT_SECRET", "") or "")
+    given = request.headers.get("X-Count-Secret", "")
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        return HttpResponse(status=404)
+    _count_front_file(request)
+    return HttpResponse(status=204)
+
+
+def _count_front_file(request: HttpRequest) -> None:
+    method = request.headers.get("X-Count-Method", "")
+    if not pipeline_signals.counts_as_view(method, request.headers.get("X-Count-Range", "")):
+        return
+    try:
+        uri = urlsplit(request.headers.get("X-Count-Uri", ""))
+        match = resolve(unquote(uri.path))
+    except (ValueError, Resolver404):
+        return
+    if match.namespace != "media_pipeline" or match.url_name not in FILE_ROUTES:
+        return
+    query = QueryDict(uri.query)
+    served = public_files_served(match.url_name, match.kwargs, query)
+    address = request.headers.get("X-Count-Address", "")
+    agent = request.headers.get("User-Agent", "")
+    for item_file_id, download in served:
+        count_file(request, item_file_id, download=download, address=address, user_agent=agent)

@@ -375,6 +375,11 @@ CONTENT_SECURITY_POLICY = {
 EMBED_FRAME_ORIGINS = env_list("EMBED_FRAME_ORIGINS")
 EMBED_ORIGINS_CACHE_SECONDS = int(os.environ.get("EMBED_ORIGINS_CACHE_SECONDS", "300"))
 
+# The secret nginx sends with its report of each /files/ answer (deploy/nginx/archive.conf, the
+# @COUNT_SECRET@ word): files served from its cache are counted too (docs/ANALYTICS.md). Empty:
+# the report is refused and each file view counts itself, as without the front cache.
+ANALYTICS_FRONT_SECRET = os.environ.get("ANALYTICS_FRONT_SECRET", "")
+
 # Login throttling (django-axes): five failed logins for one username from one address lock that
 # pair out for AXES_COOLOFF_TIME (another failure while locked out restarts it); a success resets
 # the count. The client address is REMOTE_ADDR only, so a client cannot pick its own address in

@@ -9,6 +9,8 @@
 #   ARCHIVE_NGINX_STATIC_ROOT collectstatic's folder (default var/static)
 #   ARCHIVE_NGINX_WORKERS     nginx worker processes (default auto: one per core)
 #   ARCHIVE_NGINX_ACCESS_LOG  1 writes $RUN/access.log (default off)
+#   ANALYTICS_FRONT_SECRET    the secret of its file counting reports, as Django's setting
+#                             (default empty: no reports; letters, digits, - and _ only)
 # Its files (configuration, pid, logs, the cache) are in /tmp/archive-nginx-$PORT; `stop`
 # removes them. `start` when it already runs with the same settings reuses it; with other
 # settings it reloads the new configuration (and empties the cache).
@@ -19,6 +21,7 @@ PORT="${ARCHIVE_NGINX_PORT:-58080}"
 UPSTREAM="${ARCHIVE_NGINX_UPSTREAM:-127.0.0.1:8000}"
 STATIC_ROOT="${ARCHIVE_NGINX_STATIC_ROOT:-$here/var/static}"
 WORKERS="${ARCHIVE_NGINX_WORKERS:-auto}"
+COUNT_SECRET="${ANALYTICS_FRONT_SECRET:-}"
 RUN="/tmp/archive-nginx-$PORT"
 PIDFILE="$RUN/nginx.pid"
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
@@ -39,8 +42,11 @@ write_config() {
   [ "$(id -u)" -eq 0 ] && user_line="user $(id -un) $(id -gn);"
   [ "${ARCHIVE_NGINX_ACCESS_LOG:-0}" = "1" ] &&
     log="access_log $RUN/access.log combined;"
+  [[ "$COUNT_SECRET" =~ ^[A-Za-z0-9_-]*$ ]] ||
+    die "ANALYTICS_FRONT_SECRET may hold letters, digits, - and _ only"
   sed -e "s#@LISTEN@#127.0.0.1:$PORT#" -e "s#@UPSTREAM@#$UPSTREAM#" \
     -e "s#@STATIC_ROOT@#${STATIC_ROOT%/}/#" -e "s#@CACHE_DIR@#$RUN/cache#" \
+    -e "s#@COUNT_SECRET@#$COUNT_SECRET#" \
     "$here/deploy/nginx/archive.conf" >"$out/archive.conf"
   cat >"$out/nginx.conf" <<CONF
 $user_line
