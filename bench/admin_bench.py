@@ -37,7 +37,6 @@ import logging
 import os
 import platform
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -49,6 +48,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results" / "admin_bench.json"
 sys.path.insert(0, str(ROOT.parent))
+
+from bench.timing import timed  # noqa: E402 — after the path insert
 
 GOAL_MS = 300.0
 BATCH_GOAL_S = 10.0
@@ -239,27 +240,6 @@ def index() -> float:
         session.add(chunk)
     session.commit()
     return time.perf_counter() - started
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
-
-
-def timed(call: Callable[[], Any], times: int, *, warm: bool = True) -> dict[str, float]:
-    if warm:
-        call()
-    latencies = []
-    cpu = time.process_time()
-    for _ in range(times):
-        start = time.perf_counter()
-        call()
-        latencies.append((time.perf_counter() - start) * 1000)
-    return {
-        "p50_ms": round(statistics.median(latencies), 1),
-        "p95_ms": round(percentile(latencies, 0.95), 1),
-        "cpu_s_per_request": round((time.process_time() - cpu) / times, 4),
-    }
 
 
 class StockSearch:

@@ -48,7 +48,6 @@ import random
 import re
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -61,6 +60,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "contribution_bench.json"
 sys.path.insert(0, str(ROOT))
+
+from bench.timing import percentile, timed  # noqa: E402 — after the path insert
 
 BATCH_GOAL_S = 180.0
 QUEUE_GOAL_MS = 300.0
@@ -87,26 +88,6 @@ def setup_django(folder: Path, ocr: bool) -> None:
 
 def load() -> list[float]:
     return [round(value, 2) for value in os.getloadavg()]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
-
-
-def timed(call: Callable[[], Any], times: int) -> dict[str, float]:
-    call()  # warm
-    latencies = []
-    cpu = time.process_time()
-    for _ in range(times):
-        start = time.perf_counter()
-        call()
-        latencies.append((time.perf_counter() - start) * 1000)
-    return {
-        "p50_ms": round(statistics.median(latencies), 1),
-        "p95_ms": round(percentile(latencies, 0.95), 1),
-        "cpu_s_per_request": round((time.process_time() - cpu) / times, 4),
-    }
 
 
 # People and places ----------------------------------------------------------------------------
