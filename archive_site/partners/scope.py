@@ -71,34 +71,49 @@ def visible_resources_q(user) -> Q:
     return q & Q(audience=Audience.PUBLIC)
 
 
+OPENED_CACHE = "_partner_opened_records"
+
+
+def opened_records(user) -> frozenset[int]:
+    """The records a member opens: their own contributions' (the organisation's, for editors)
+    and every approved partner-only resource's. One query, kept on the user object, so a page
+    asking about many records costs one query however many it asks about."""
+    cached = getattr(user, OPENED_CACHE, None)
+    if cached is not None:
+        return cached
+    membership = membership_of(user)
+    opened: frozenset[int] = frozenset()
+    if membership is not None:
+        shared = Q(status=Status.APPROVED, audience=Audience.PARTNERS)
+        own = Q(organisation_id=membership.organisation_id)
+        if not is_editor(membership):
+            own &= Q(submitter=user)
+        opened = frozenset(
+            Contribution.objects.filter(own | shared, item__isnull=False).values_list(
+                "item_id", flat=True
+            )
+        )
+    setattr(user, OPENED_CACHE, opened)
+    return opened
+
+
 def can_see_files(user, contribution: Contribution) -> bool:
-    """May the user see the contribution's files through the contribution's own file URLs
-    (previews before approval, partner-only resources after it)?"""
+    """May the user open the contribution's record and files before (or without) the public
+    levels allowing it: previews before approval, partner-only resources after it?"""
     if can_review(user):
         return True
-    if own_contributions(user).filter(pk=contribution.pk).exists():
-        return True
-    return (
-        contribution.status == Status.APPROVED
-        and contribution.audience == Audience.PARTNERS
-        and membership_of(user) is not None
-    )
+    return contribution.item_id is not None and contribution.item_id in opened_records(user)
 
 
 def record_opener(user):
     """The access policy's opener (archive_collections.access.register_opener): a member opens
     the records of the contributions they work on and of partner-only resources; a reviewer
     opens every contribution's record. None for everyone else, without a query for anonymous
-    visitors."""
+    visitors or for a request that asks about no hidden record."""
     if not getattr(user, "is_authenticated", False):
         return None
     if can_review(user):
         return lambda item: Contribution.objects.filter(item_id=item.pk).exists()
     if membership_of(user) is None:
         return None
-
-    def opens(item) -> bool:
-        contribution = Contribution.objects.filter(item_id=item.pk).first()
-        return contribution is not None and can_see_files(user, contribution)
-
-    return opens
+    return lambda item: item.pk in opened_records(user)

@@ -85,3 +85,16 @@ def test_the_record_opens_to_its_contributor_and_reviewers_only(client, django_u
     deciding.reject(contribution, curator, "与主题无关")
     client.logout()
     assert client.get(url).status_code == 404
+
+
+def test_a_member_opens_many_records_for_one_query(django_user_model, django_assert_num_queries):
+    scientist, user, stranger, membership = _world(django_user_model)
+    records = [
+        submitting.create(membership, _submission(scientist, f"案例{n}")).item for n in "123"
+    ]
+    user = django_user_model.objects.get(pk=user.pk)  # a fresh request's user
+    scope.membership_of(user)
+    opens = scope.record_opener(user)
+    with django_assert_num_queries(1):
+        assert all(opens(record) for record in records)
+    assert not scope.record_opener(stranger)(records[0])
