@@ -82,11 +82,21 @@ def contribution_series(scientist: Scientist) -> Series:
 
 
 def next_identifier(organisation: Organisation) -> str:
+    """`GJ-<CODE>-<n>` after the organisation's highest number: one read of the identifier
+    index (a range, which SQLite's case-insensitive LIKE could not use), not a count of every
+    record on each new contribution."""
     prefix = f"GJ-{organisation.code.upper()}-"
-    taken = Item.objects.filter(identifier__startswith=prefix).count()
-    number = taken + 1
-    while Item.objects.filter(identifier=f"{prefix}{number:05d}").exists():
-        number += 1
+    numbers = (
+        Item.objects.filter(identifier__gte=f"{prefix}00000", identifier__lte=f"{prefix}99999")
+        .order_by("-identifier")
+        .values_list("identifier", flat=True)
+    )
+    number = 1
+    for identifier in numbers.iterator():  # the highest well-formed number
+        suffix = identifier.removeprefix(prefix)
+        if suffix.isdigit() and len(suffix) == 5:
+            number = int(suffix) + 1
+            break
     return f"{prefix}{number:05d}"
 
 

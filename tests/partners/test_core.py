@@ -98,3 +98,16 @@ def test_a_member_opens_many_records_for_one_query(django_user_model, django_ass
     with django_assert_num_queries(1):
         assert all(opens(record) for record in records)
     assert not scope.record_opener(stranger)(records[0])
+
+
+def test_the_next_identifier_follows_the_organisations_highest_number(django_user_model):
+    scientist, user, stranger, membership = _world(django_user_model)
+    first = submitting.create(membership, _submission(scientist, "一"))
+    own = _submission(scientist, "自编档号")
+    own.identifier = "GJ-SXKX-9A"  # a contributor's own identifier under the prefix
+    submitting.create(membership, own)
+    first.item.identifier = "GJ-SXKX-00041"
+    first.item.save(update_fields=["identifier"])
+    assert submitting.create(membership, _submission(scientist, "二")).item.identifier == (
+        "GJ-SXKX-00042"
+    )
