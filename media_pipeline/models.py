@@ -212,7 +212,9 @@ class PageText(models.Model):
     `blocks` is the page's layout as OCR found it, in reading order: {"kind": "text", "heading",
     "table" or "seal", "box", "lines": [indices into `lines`]}; a table adds "rows", "columns"
     and "cells": [{"row", "column", "row_span", "column_span", "box", "lines"}], so a line (and a
-    search hit on it) can be placed in its cell. Empty for text layers and older OCR.
+    search hit on it) can be placed in its cell; a seal adds its "shape" (round, square) and,
+    when its text was read surely, "text" and "confidence" (never part of `text`: search keeps
+    it as the page's seal field). Empty for text layers and older OCR.
     """
 
     item_file = models.ForeignKey(

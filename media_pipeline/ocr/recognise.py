@@ -33,7 +33,7 @@ from PIL import Image
 
 from . import clean as cleaning
 from . import layout as page_layout
-from . import orientation, script
+from . import orientation, script, seals
 from . import tables as ruled
 from .engine import get_engine
 
@@ -86,7 +86,8 @@ class OcrPage:
     script: str = ""  # simplified | traditional, when the page's characters tell
     empty: str = ""  # blank | no_text | seal_only for a page without text
     # Blocks in reading order: {"kind": text|heading|table|seal, "box", "lines": [indices of
-    # `lines`], and for tables "rows", "columns", "cells": [{row, column, spans, box, lines}]}.
+    # `lines`], and for tables "rows", "columns", "cells": [{row, column, spans, box, lines}];
+    # a seal adds its "shape" and, when read surely (seals.py), its "text" and "confidence"}.
     blocks: list[dict] = field(default_factory=list)
 
     @property
@@ -119,7 +120,7 @@ def recognise(image: Image.Image) -> OcrPage:
     page = OcrPage(width=image.width, height=image.height)
     cleaned = cleaning.clean(image)
     if cleaned.blank:
-        return _without_text(page, cleaned.seals, BLANK)
+        return _without_text(page, image, cleaned.seals, BLANK)
     # Turned a quarter counter-clockwise when the lines run down the page, then half a turn more
     # when the classifier finds the turned page upside down.
     turns = 1 if orientation.line_direction(cleaned.grey) == orientation.DOWN else 0
@@ -127,7 +128,7 @@ def recognise(image: Image.Image) -> OcrPage:
     rgb = np.ascontiguousarray(np.stack([work] * 3, axis=-1))
     regions = _detect(rgb)
     if not regions:
-        return _without_text(page, cleaned.seals, NO_TEXT)
+        return _without_text(page, image, cleaned.seals, NO_TEXT)
     if sum(region.tall for region in regions) * 2 > len(regions):
         # The detector's boxes have the last word on which way the lines run (the profiles can
         # be unsure on a page of one or two lines): its lines are turned, not detected again.
@@ -142,7 +143,7 @@ def recognise(image: Image.Image) -> OcrPage:
     lines_wide = _read(wide, _WIDE_READINGS["0"])
     lines_tall = _read(tall, _TALL_READINGS[_choose(tall, _TALL_READINGS)])
     if not lines_wide and not lines_tall or _lone_glyph(lines_wide + lines_tall):
-        return _without_text(page, cleaned.seals, NO_TEXT)
+        return _without_text(page, image, cleaned.seals, NO_TEXT)
     upright.skew = _skew(wide)
     tables = ruled.find_tables(work)
     _order(upright, lines_wide, lines_tall, tables)
@@ -167,13 +168,13 @@ def recognise(image: Image.Image) -> OcrPage:
         for line in upright.lines
     ]
     page.blocks = [_unturned_block(b, turns % 4, image.width, image.height) for b in upright.blocks]
-    page.blocks += [{"kind": "seal", "box": box, "lines": []} for box in cleaned.seals]
+    page.blocks += seals.seal_blocks(image, cleaned.seals)  # each with its text when read surely
     return page
 
 
-def _without_text(page: OcrPage, seals: list[list[int]], why: str) -> OcrPage:
-    page.empty = SEAL_ONLY if seals else why
-    page.blocks = [{"kind": "seal", "box": box, "lines": []} for box in seals]
+def _without_text(page: OcrPage, image: Image.Image, boxes: list[list[int]], why: str) -> OcrPage:
+    page.empty = SEAL_ONLY if boxes else why
+    page.blocks = seals.seal_blocks(image, boxes)
     return page
 
 

@@ -44,7 +44,10 @@ class OcrStep(Step):
     # is read again when the step next runs on its file.
     # 3: a line in a table names its cell (search hits say which cell matched), PDF pages are
     # read in colour (seals told from writing), poor photocopies' noise filtered, blue seals.
-    version = 3
+    # 4: each seal's text is read from its own ink (round seals unwrapped along the ring, square
+    # ones upright) and kept on its `seal` block, only when read surely; search finds a page by
+    # its seal (a field of its own, never the page's text). Re-run, a sealed letter gains it.
+    version = 4
     late = True  # read after every queued file's thumbnails and tiles (runner.py)
 
     def applies_to(self, item_file: ItemFile) -> bool:
