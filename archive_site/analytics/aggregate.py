@@ -239,7 +239,8 @@ def _distinct_visitors(days: list[datetime.date]) -> dict[datetime.date, int]:
         return {}
     rows = Hit.objects.filter(day__in=days).exclude(visitor="")
     if connection.vendor != "postgresql":
-        # SQLite reads each day's rows through the day index and sorts its hashes.
+        # SQLite counts each day's hashes off the (day, visitor) index, in order, without
+        # reading the table.
         return dict(rows.values_list("day").annotate(n=Count("visitor", distinct=True)).order_by())
     # PostgreSQL would do the same for COUNT(DISTINCT …), fetching the rows of each day from
     # all over the table; one hashed pass over the (day, visitor) pairs is many times faster.

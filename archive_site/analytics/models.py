@@ -62,7 +62,9 @@ class Hit(models.Model):
     nonce = models.CharField(max_length=32, null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["day"], name="analytics_hit_day")]
+        # Day and visitor together: closing a day counts its distinct visitors off this index
+        # alone, in order (a day's rows fetched from the table and sorted took half the flush).
+        indexes = [models.Index(fields=["day", "visitor"], name="analytics_hit_day_visitor")]
         constraints = [
             models.UniqueConstraint(
                 fields=["nonce"], condition=models.Q(nonce__isnull=False), name="analytics_nonce"
