@@ -5,6 +5,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .iiif import image_api
 from .results import AvResult, DerivativesResult, IiifResult, step_done_for
@@ -220,7 +221,7 @@ class PageText(models.Model):
     item_file = models.ForeignKey(
         ItemFile, on_delete=models.CASCADE, related_name="pages", verbose_name=_("file")
     )
-    page_number = models.PositiveIntegerField(_("page"))
+    page_number = models.PositiveIntegerField(pgettext_lazy("page number", "page"))
     text = models.TextField(_("text"), blank=True)
     lines = models.JSONField(_("lines"), default=list, blank=True)
     blocks = models.JSONField(_("blocks"), default=list, blank=True)

@@ -538,3 +538,20 @@ def test_wagtails_admin_javascript_reads_in_chinese(client, superuser):
     client.force_login(superuser)
     script = client.get(reverse("wagtailadmin_javascript_catalog")).content.decode()
     assert json.dumps("正在自动保存……")[1:-1] in script or "正在自动保存……" in script
+
+
+@pytest.mark.django_db
+def test_our_words_do_not_rename_wagtails_menus(client, superuser):
+    """Our catalogue once gave "Pages" (for pagination) and "Documents" (for an index's count)
+    without a context, and Wagtail's sidebar read 分页 and 文档数 on every admin screen. Words
+    that mean something else in our templates carry a context; the menus keep Wagtail's."""
+    client.force_login(superuser)
+    sidebar = client.get(reverse("wagtailadmin_home")).content.decode()
+    for menu in ("页面", "文档", "图片"):
+        assert json.dumps(menu)[1:-1] in sidebar or menu in sidebar, menu
+    for wrong in ("分页", "文档数"):
+        assert wrong not in sidebar and json.dumps(wrong)[1:-1] not in sidebar, wrong
+    with translation.override("zh-hans"):
+        assert translation.pgettext("pagination", "Pages") == "分页"
+        assert translation.pgettext("level of description", "File") == "案卷"
+        assert translation.gettext("File") == "文件"

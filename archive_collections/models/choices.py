@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ItemType(models.TextChoices):
@@ -28,7 +29,7 @@ class LevelOfDescription(models.TextChoices):
 
     SERIES = "series", _("Series")
     SUBSERIES = "subseries", _("Sub-series")
-    FILE = "file", _("File")
+    FILE = "file", pgettext_lazy("level of description", "File")
     ITEM = "item", _("Item")
 
 

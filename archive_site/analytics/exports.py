@@ -17,6 +17,7 @@ from typing import Any
 import pymupdf
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -85,7 +86,7 @@ def xlsx(report: Report) -> bytes:
 
     for key, rows in report.top.items():
         sheet = workbook.create_sheet(str(SECTION_LABELS[key])[:31])
-        header = [_("Name"), _("Count")]
+        header = [pgettext("listed object", "Name"), _("Count")]
         if key in ("searches", "zero"):
             header = [
                 _("Search terms"),

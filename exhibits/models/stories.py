@@ -3,6 +3,7 @@ and plain standard pages."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -80,7 +81,9 @@ class TeacherResourcePage(BasePage):
 
     grade_band = models.CharField(_("grade band"), max_length=10, choices=GradeBand.choices)
     subject = models.CharField(
-        _("subject"), max_length=60, help_text=_("e.g. 物理, 历史, 道德与法治")
+        pgettext_lazy("school subject", "subject"),
+        max_length=60,
+        help_text=_("e.g. 物理, 历史, 道德与法治"),
     )
     lesson_minutes = models.PositiveSmallIntegerField(
         _("lesson length (minutes)"), null=True, blank=True

@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import FormView
 from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -87,7 +87,7 @@ class AccountColumns:
     def columns(self):
         return [
             self.title_column,  # type: ignore[attr-defined]
-            Column("name", label=gettext_lazy("Name"), accessor="get_full_name"),
+            Column("name", label=pgettext_lazy("person", "Name"), accessor="get_full_name"),
             Column("email", label=gettext_lazy("E-mail")),
         ]
 
@@ -222,7 +222,7 @@ class OrganisationViewSet(ModelViewSet):
 
 class AddMemberForm(forms.Form):
     username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=150, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=150, required=False)
     email = forms.EmailField(label=gettext_lazy("E-mail"))
     role = forms.ChoiceField(
         label=gettext_lazy("Role"), choices=MemberRole.choices, initial=MemberRole.CONTRIBUTOR
