@@ -15,7 +15,8 @@ characters and star into the line; specks are read as 。 and ·. So, before any
 2. Seals: the red (and ringed blue) ink left in large, compact, well-filled patches (a ring, a
    star, arched characters) is kept as a region of kind "seal", so a viewer can outline it.
 3. Noise: a page strewn with thousands of blobs of a few pixels (a poor photocopy's
-   salt-and-pepper) is median-filtered before anything else is looked at.
+   salt-and-pepper) is median-filtered before anything else is looked at, then smoothed, and
+   the mottled paper the filter leaves is turned white.
 4. Specks: ink blobs far smaller than the page's characters with no writing near them become
    paper; a full stop next to its character is near writing and stays.
 """
@@ -50,10 +51,14 @@ SEAL_MIN_FILL = 0.08
 SPECK_SIZE = 0.3
 SPECK_REACH = 0.4
 # Impulse noise: a page with more than NOISE_DENSITY blobs of at most NOISE_BLOB pixels per
-# million pixels is median-filtered over NOISE_MEDIAN pixels.
+# million pixels is median-filtered over NOISE_MEDIAN pixels, then smoothed (Gaussian, sigma
+# NOISE_SMOOTH pixels); paper as light as the lightest PAPER_WHITE share of its pixels, or
+# lighter, becomes white.
 NOISE_BLOB = 4
 NOISE_DENSITY = 1000
 NOISE_MEDIAN = 7
+NOISE_SMOOTH = 1.5
+PAPER_WHITE = 0.75
 # A page whose darkest and lightest pixels differ less than this holds no writing.
 BLANK_CONTRAST = 32
 
@@ -87,9 +92,8 @@ def clean(image: Image.Image) -> CleanPage:
     if noisy:
         # A poor photocopy's salt-and-pepper: thousands of blobs of a few pixels, darker and
         # lighter than the faded writing, which the detector takes for ink and the recogniser
-        # reads into strokes. A median over 7 × 7 pixels takes them out (strokes of 300-dpi
-        # writing are wider) and the tones are stretched again without their extremes.
-        grey = _stretched(cv2.medianBlur(grey, NOISE_MEDIAN))
+        # reads into strokes.
+        grey = _denoised(grey, found[0])
         found = _blobs(grey)
     grey, specks = sweep_specks(grey, found)
     return CleanPage(grey=np.ascontiguousarray(grey), seals=seals, specks=specks, noisy=noisy)
@@ -97,6 +101,27 @@ def clean(image: Image.Image) -> CleanPage:
 
 def _stretched(grey: np.ndarray) -> np.ndarray:
     return np.asarray(ImageOps.autocontrast(Image.fromarray(grey), cutoff=0.5))
+
+
+def _denoised(grey: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """A noisy page (`ink`: its blobs, noise included) filtered, smoothed, its paper white.
+
+    A median over 7 × 7 pixels takes the impulses out (strokes of 300-dpi writing are wider),
+    but the JPEG-smeared remains of the noise leave the paper mottled, and stretched to full
+    range as a clean page is, the mottle is as dark as a serif face's thin strokes, blurred and
+    faded: the recogniser lost them (口 read 门, 祖 相, full stops dropped; CER 0.06 on serif
+    pages, upright or turned). Smoothing evens the mottle out, and paper at least as light as
+    the darker quarter of the paper pixels is set white, so only writing stays dark.
+    """
+    smooth = cv2.GaussianBlur(cv2.medianBlur(grey, NOISE_MEDIAN), (0, 0), NOISE_SMOOTH)
+    counts = np.bincount(smooth.ravel(), minlength=256)
+    low = int(np.searchsorted(np.cumsum(counts), 0.005 * smooth.size))  # as _stretched does
+    paper = np.bincount(smooth[ink == 0], minlength=256) if (ink == 0).any() else counts
+    white = int(np.searchsorted(np.cumsum(paper), (1 - PAPER_WHITE) * paper.sum()))
+    if white <= low:
+        return _stretched(smooth)
+    levels = (np.arange(256, dtype=np.float32) - low) * 255 / (white - low)
+    return cv2.LUT(smooth, np.clip(levels, 0, 255).astype(np.uint8))
 
 
 def _blobs(grey: np.ndarray):
