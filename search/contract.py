@@ -80,6 +80,7 @@ FIELD_WEIGHTS = {
     "places": 2.0,
     "type": 1.0,
     "body": 1.0,
+    "seal": 3.0,  # an institution's name on its seal says who wrote, as a creator does
 }
 
 
@@ -170,6 +171,7 @@ class SearchDocument:
     places: str = ""
     identifier: str = ""
     type: str = ""
+    seal: str = ""  # a page's seals' text (OCR), never part of its body
     # where the hit is inside the item
     page_number: int | None = None
     start_ms: int | None = None
@@ -237,7 +239,7 @@ SNIPPET_FIELDS: dict[str, dict[str, str]] = {
         "body": "biography",
         "places": "places",
     },
-    "page": {"body": "page_text"},
+    "page": {"body": "page_text", "seal": "seal"},
     "segment": {"body": "transcript", "title": "speaker"},
     "index": {"title": "index_title", "body": "index_synopsis", "subjects": "index_keywords"},
     "exhibit": {"title": "title", "body": "page_text"},

@@ -156,8 +156,8 @@ FILES_ATTR = "search_files"
 PAGES_ATTR = "search_pages"
 TRANSCRIPT_ATTR = "search_transcript"
 INDEX_ATTR = "search_index_segments"
-#: The PageText columns documents use (not the layout a page may also keep).
-PAGE_TEXT_FIELDS = ("item_file_id", "page_number", "text", "lines", "width", "height")
+#: The PageText columns documents use (the layout's blocks for what its seals say).
+PAGE_TEXT_FIELDS = ("item_file_id", "page_number", "text", "lines", "blocks", "width", "height")
 
 
 def _prefetched(record: object, attr: str, read: Callable[[], Iterable[Any]]) -> list[Any]:
@@ -279,15 +279,17 @@ def _page_documents(item: Item, base: dict[str, Any]) -> list[SearchDocument]:
         pages = file_pages(item_file)
         if pages:
             for page in pages:
-                if page.text.strip():
+                seals = _seals(page)
+                if page.text.strip() or seals:
                     documents.append(
                         _page_document(
                             item_file.pk,
                             offset + page.page_number,
                             page.text,
-                            _lines(page),
+                            _lines(page) + seals,
                             base,
                             file_page=page.page_number,
+                            seal=" ; ".join(entry["text"] for entry in seals),
                         )
                     )
             offset += max(p.page_number for p in pages)
@@ -323,6 +325,23 @@ def _lines(page: PageText) -> list[dict[str, Any]]:
     return out
 
 
+def _seals(page: PageText) -> list[dict[str, Any]]:
+    """The page's seals whose text OCR read, as entries beside its lines (box as a fraction of
+    the page, marked "seal"), so a hit on a seal's text outlines the seal in the viewer."""
+    out = []
+    width, height = page.width or 1, page.height or 1
+    for block in page.blocks or []:
+        if not isinstance(block, dict) or block.get("kind") != "seal":
+            continue
+        text, box = str(block.get("text") or "").strip(), block.get("box")
+        if not text or not isinstance(box, list) or len(box) != 4:
+            continue
+        x, y, w, h = (float(v) for v in box)
+        bbox = [x / width, y / height, w / width, h / height]
+        out.append({"text": text, "bbox": bbox, "seal": True})
+    return out
+
+
 def _plain_text(item_file: ItemFile) -> str:
     if item_file.size > PLAIN_TEXT_MAX_BYTES:
         return ""
@@ -347,6 +366,7 @@ def _page_document(
     lines: list[dict[str, Any]],
     base: dict[str, Any],
     file_page: int = 1,
+    seal: str = "",
 ) -> SearchDocument:
     """`number` counts across the item's files (what results show); the id keeps the file and
     the page within it, which is what the viewer opens exactly (?file=F&page=P)."""
@@ -354,6 +374,7 @@ def _page_document(
         id=f"page:{file_pk}:{file_page}",
         kind="page",
         body=text[:MAX_BODY_CHARS],
+        seal=seal,
         page_number=number,
         lines=lines,
         **base,

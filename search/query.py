@@ -55,7 +55,8 @@ MAX_TERMS = 32
 MAX_NESTING = 16
 
 # Searchable text fields of a SearchDocument; query prefixes (English and Chinese) map onto them.
-FIELDS = ("title", "names", "body", "subjects", "creators", "places", "identifier", "type")
+# `seal`: what the seals on a page say (read by OCR), apart from the page's text.
+FIELDS = ("title", "names", "body", "subjects", "creators", "places", "identifier", "type", "seal")
 FIELD_ALIASES = {
     "title": "title",
     "标题": "title",
@@ -93,6 +94,9 @@ FIELD_ALIASES = {
     "type": "type",
     "类型": "type",
     "類型": "type",
+    "seal": "seal",
+    "印章": "seal",
+    "公章": "seal",
 }
 
 _OPEN_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "＂": "＂", "”": "”"}

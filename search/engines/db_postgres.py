@@ -30,6 +30,7 @@ _WEIGHTS = {
     "places": "C",
     "type": "D",
     "body": "D",
+    "seal": "C",
 }
 MAX_POSITION = 16383  # tsvector positions stop there
 MAX_POSITIONS_PER_TOKEN = 256

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from archive_collections.oral_history.timecodes import seconds_text
 
@@ -28,6 +29,10 @@ def make_hit(data: dict[str, Any], pieces: list[str], score: float) -> Hit:
             if _has_piece(data.get(name) or "", pieces):
                 text = data.get(name) or ""
                 break
+    elif kind == "page" and not _has_piece(text, pieces):
+        seal = data.get("seal") or ""
+        if _has_piece(seal, pieces):
+            text = seal  # the page matched by what its seal says
     page_number = data.get("page_number")
     start_ms = data.get("start_ms")
     hit = Hit(
@@ -119,12 +124,13 @@ def _field_label(code: str, kind: str, page_number: int | None, timecode: str) -
         "creators": _("Creators"),
         "places": _("Places"),
         "scientists": _("Scientists"),
-        "name": _("Name"),
+        "name": pgettext("person", "Name"),
         "other_names": _("Other names"),
         "biography": _("Biography"),
         "speaker": _("Speaker"),
         "index_synopsis": _("Index synopsis"),
         "index_keywords": _("Keywords"),
+        "seal": _("Seal"),
     }
     return labels.get(code, code)
 
