@@ -114,14 +114,21 @@ def _denoised(grey: np.ndarray, ink: np.ndarray) -> np.ndarray:
     the darker quarter of the paper pixels is set white, so only writing stays dark.
     """
     smooth = cv2.GaussianBlur(cv2.medianBlur(grey, NOISE_MEDIAN), (0, 0), NOISE_SMOOTH)
-    counts = np.bincount(smooth.ravel(), minlength=256)
+    counts = _histogram(smooth)
     low = int(np.searchsorted(np.cumsum(counts), 0.005 * smooth.size))  # as _stretched does
-    paper = np.bincount(smooth[ink == 0], minlength=256) if (ink == 0).any() else counts
+    paper = _histogram(smooth, cv2.compare(ink, 0, cv2.CMP_EQ))
+    if not paper.sum():
+        paper = counts
     white = int(np.searchsorted(np.cumsum(paper), (1 - PAPER_WHITE) * paper.sum()))
     if white <= low:
         return _stretched(smooth)
     levels = (np.arange(256, dtype=np.float32) - low) * 255 / (white - low)
     return cv2.LUT(smooth, np.clip(levels, 0, 255).astype(np.uint8))
+
+
+def _histogram(grey: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """Pixels per grey level (OpenCV's is several times quicker than numpy's on a page)."""
+    return cv2.calcHist([grey], [0], mask, [256], [0, 256]).ravel()
 
 
 def _blobs(grey: np.ndarray):
