@@ -94,16 +94,16 @@ def _seal_ink(rgb: np.ndarray, box: list[int]) -> np.ndarray | None:
     red, green, blue = crop[..., 0], crop[..., 1], crop[..., 2]
     reds = np.clip(red - np.maximum(green, blue), 0, 255)
     blues = np.clip(blue - np.maximum(red, green), 0, 255)
-    ink = reds if reds.sum() >= blues.sum() else blues
+    colour = reds if reds.sum() >= blues.sum() else blues
     # Yellowed paper is a little red itself: its own level is no ink.
-    ink = np.clip(ink - np.median(ink), 0, 255).astype(np.uint8)
+    level = np.clip(colour - np.median(colour), 0, 255).astype(np.uint8)
     # Where writing crosses the seal, its dark ink hides the seal's: filled in from the seal's
     # ink around it, so a signature's stroke does not cut a character of the name in two.
     writing = (crop.max(axis=2) < WRITING_VALUE).astype(np.uint8)
     if writing.any():
         writing = cv2.dilate(writing, np.ones((3, 3), np.uint8))
-        ink = cv2.inpaint(ink, writing, 3, cv2.INPAINT_TELEA)
-    ink = ink.astype(np.float32)
+        level = np.asarray(cv2.inpaint(level, writing, 3, cv2.INPAINT_TELEA), dtype=np.uint8)
+    ink = level.astype(np.float32)
     ys, xs = np.nonzero(ink > INK_LEVEL)
     if xs.size < 50:
         return None
