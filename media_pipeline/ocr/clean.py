@@ -116,7 +116,7 @@ def _denoised(grey: np.ndarray, ink: np.ndarray) -> np.ndarray:
     smooth = cv2.GaussianBlur(cv2.medianBlur(grey, NOISE_MEDIAN), (0, 0), NOISE_SMOOTH)
     counts = _histogram(smooth)
     low = int(np.searchsorted(np.cumsum(counts), 0.005 * smooth.size))  # as _stretched does
-    paper = _histogram(smooth, cv2.compare(ink, 0, cv2.CMP_EQ))
+    paper = _histogram(smooth, (ink == 0).astype(np.uint8))
     if not paper.sum():
         paper = counts
     white = int(np.searchsorted(np.cumsum(paper), (1 - PAPER_WHITE) * paper.sum()))
