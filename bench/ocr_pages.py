@@ -19,12 +19,12 @@ UKai (fonts-arphic-ukai), both from `scripts/system-deps.sh base`.
 
 from __future__ import annotations
 
-import math
 import random
 from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
+from fixtures.media_letter import seal_ink
 from tests.media_pipeline import pages as base
 
 KAI = Path("/usr/share/fonts/truetype/arphic/ukai.ttc")
@@ -211,30 +211,10 @@ def stamp(
     printed over `image` as ink is: multiplied, so the writing beneath stays dark, with uneven
     pressure."""
     rng = random.Random(seed)
-    seal = Image.new("L", image.size, 0)  # ink coverage
-    draw = ImageDraw.Draw(seal)
-    cx, cy = centre
-    draw.ellipse([cx - radius, cy - radius, cx + radius, cy + radius], outline=255, width=14)
-    star = []
-    for point in range(10):
-        reach = radius * (0.3 if point % 2 == 0 else 0.12)
-        angle = -math.pi / 2 + point * math.pi / 5
-        star.append((cx + reach * math.cos(angle), cy + reach * math.sin(angle)))
-    draw.polygon(star, fill=255)
-    size = round(radius * 0.28)
-    face = _font(base.SANS, size, base.SIMPLIFIED)
-    spread = math.radians(240)
-    for number, char in enumerate(name):
-        angle = -math.pi / 2 - spread / 2 + spread * (number + 0.5) / len(name)
-        glyph = Image.new("L", (size + 8, size + 8), 0)
-        ImageDraw.Draw(glyph).text((4, 0), char, font=face, fill=255)
-        glyph = glyph.rotate(
-            -math.degrees(angle) - 90, expand=True, resample=Image.Resampling.BICUBIC
-        )
-        reach = radius - size * 0.8
-        x = cx + reach * math.cos(angle) - glyph.width / 2
-        y = cy + reach * math.sin(angle) - glyph.height / 2
-        seal.paste(255, (round(x), round(y)), glyph)
+    face = _font(base.SANS, round(radius * 0.28), base.SIMPLIFIED)
+    seal = seal_ink(
+        image.size, centre, radius, name, face, ring=14, spread=240, reach=radius - face.size * 0.8
+    )
     # Uneven pressure: the ink fades in patches.
     pressure = Image.effect_noise((image.width // 32, image.height // 32), 60).resize(
         image.size, Image.Resampling.BILINEAR
