@@ -17,6 +17,10 @@ from ..highlight import matched_cells, matched_line_boxes, snippet
 
 #: Kinds that head a result group (the record itself, not a page or segment inside it).
 HEAD_KINDS = ("item", "scientist", "exhibit")
+#: Where a hit's snippet comes from when its body does not hold the words: a record's other
+#: fields, a page's seals (the page matched by what its seal says).
+_HEAD_FIELDS = ("title", "names", "subjects", "creators", "places", "body")
+_SNIPPET_FALLBACKS = {**dict.fromkeys(HEAD_KINDS, _HEAD_FIELDS), "page": ("seal",)}
 
 
 def make_hit(data: dict[str, Any], pieces: list[str], score: float) -> Hit:
@@ -24,15 +28,11 @@ def make_hit(data: dict[str, Any], pieces: list[str], score: float) -> Hit:
     kind = data.get("kind", "")
     url = data.get("url", "")
     text = data.get("body") or ""
-    if kind in HEAD_KINDS and not _has_piece(text, pieces):
-        for name in ("title", "names", "subjects", "creators", "places", "body"):
+    if not _has_piece(text, pieces):
+        for name in _SNIPPET_FALLBACKS.get(kind, ()):
             if _has_piece(data.get(name) or "", pieces):
                 text = data.get(name) or ""
                 break
-    elif kind == "page" and not _has_piece(text, pieces):
-        seal = data.get("seal") or ""
-        if _has_piece(seal, pieces):
-            text = seal  # the page matched by what its seal says
     page_number = data.get("page_number")
     start_ms = data.get("start_ms")
     hit = Hit(

@@ -21,17 +21,22 @@ def _fts(columns):
     )
 
 
+def _rebuild_fts(cursor, columns):
+    """SQLite: the FTS table built again with `columns`, the token rows of BEFORE copied over."""
+    kept = ", ".join(("rowid", *BEFORE, "words"))
+    cursor.execute(f"CREATE VIRTUAL TABLE archive_search_fts_rebuilt {_fts(columns)}")
+    cursor.execute(
+        f"INSERT INTO archive_search_fts_rebuilt ({kept}) SELECT {kept} FROM archive_search_fts"
+    )
+    cursor.execute("DROP TABLE archive_search_fts")
+    cursor.execute("ALTER TABLE archive_search_fts_rebuilt RENAME TO archive_search_fts")
+
+
 def add(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     with schema_editor.connection.cursor() as cursor:
         if vendor == "sqlite":
-            kept = ", ".join(("rowid", *BEFORE, "words"))
-            cursor.execute(f"CREATE VIRTUAL TABLE archive_search_fts_new {_fts(AFTER)}")
-            cursor.execute(
-                f"INSERT INTO archive_search_fts_new ({kept}) SELECT {kept} FROM archive_search_fts"
-            )
-            cursor.execute("DROP TABLE archive_search_fts")
-            cursor.execute("ALTER TABLE archive_search_fts_new RENAME TO archive_search_fts")
+            _rebuild_fts(cursor, AFTER)
         elif vendor == "postgresql":
             cursor.execute("ALTER TABLE archive_search_tsv ADD COLUMN IF NOT EXISTS seal tsvector")
 
@@ -40,13 +45,7 @@ def remove(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     with schema_editor.connection.cursor() as cursor:
         if vendor == "sqlite":
-            kept = ", ".join(("rowid", *BEFORE, "words"))
-            cursor.execute(f"CREATE VIRTUAL TABLE archive_search_fts_old {_fts(BEFORE)}")
-            cursor.execute(
-                f"INSERT INTO archive_search_fts_old ({kept}) SELECT {kept} FROM archive_search_fts"
-            )
-            cursor.execute("DROP TABLE archive_search_fts")
-            cursor.execute("ALTER TABLE archive_search_fts_old RENAME TO archive_search_fts")
+            _rebuild_fts(cursor, BEFORE)
         elif vendor == "postgresql":
             cursor.execute("ALTER TABLE archive_search_tsv DROP COLUMN IF EXISTS seal")
 
